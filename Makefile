@@ -1,0 +1,37 @@
+# make run: install what is missing, then fill every sample form for every demo client.
+# make test: install what is missing, then lint, type-check and run the whole test suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup run test lint typecheck pytest bench samples docs clean
+
+setup:
+	@bash scripts/bootstrap.sh
+
+run: setup
+	$(PY) -m formfill demo
+
+test: setup lint typecheck pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck:
+	$(VENV)/bin/mypy
+
+pytest:
+	$(VENV)/bin/pytest -q
+
+bench: setup
+	$(PY) bench/fill.py
+
+samples: setup
+	$(PY) sample_forms/build.py
+	$(PY) templates/build_templates.py
+
+docs: setup
+	$(PY) -m formfill.profile_docs docs
+
+clean:
+	rm -rf instance/out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,58 @@
+"""The report every fill returns: per field, what happened and why."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    FILLED = "filled"  # the value landed and shows
+    BLANK = "blank"  # deliberately left empty (no value in the profile, condition false, ...)
+    SKIPPED = "skipped"  # never filled: signature, office use, read-only, hidden
+    OVERFLOW = "overflow"  # stored, but does not fit its box even at the minimum font size
+    TRUNCATED = "truncated"  # longer than MaxLen: reported, not stored whole
+    FAILED = "failed"  # did not land, or verification could not find it
+
+
+@dataclass
+class FieldOutcome:
+    field: str  # full field name (PDF), content-control tag or placeholder (Word)
+    status: Status
+    value: str | None = None  # the value as written (None when blank)
+    reason: str = ""  # why blank / skipped / failed, in words a specialist understands
+    label: str = ""  # the field's human label when known (tooltip)
+
+
+@dataclass
+class FillReport:
+    document: str  # output path or name
+    outcomes: list[FieldOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "XFA packet removed"
+
+    def add(self, outcome: FieldOutcome) -> None:
+        self.outcomes.append(outcome)
+
+    def by_status(self, status: Status) -> list[FieldOutcome]:
+        return [o for o in self.outcomes if o.status is status]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed and nothing was cut short."""
+        return not any(o.status in (Status.FAILED, Status.TRUNCATED) for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Status}
+        for o in self.outcomes:
+            out[o.status.value] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "ok": self.ok,
+            "counts": self.counts(),
+            "notes": list(self.notes),
+            "fields": [asdict(o) | {"status": o.status.value} for o in self.outcomes],
+        }

@@ -1,0 +1,398 @@
+"""Pure: (form map, profile, date) -> the values for the fill engine and what is missing.
+
+Values are what ``pdf_fill`` takes: str for a text field, True/False for a single checkbox,
+the export value (str) for a radio group, checkbox group or choice. Every map field ends up in
+exactly one of ``values``, ``missing``, ``blank`` or ``skipped``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, nodes
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.environment import TemplateExpression
+from jinja2.meta import find_undeclared_variables
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from rapidfuzz import fuzz, process
+
+from formfill.errors import ExpressionError, TransformError, UnknownPathError
+from formfill.profile import Profile, check_path, resolve_path, vocabulary
+from formfill.transforms import apply_transforms, is_empty
+
+if TYPE_CHECKING:  # form_map imports this module at run time (for the sandbox)
+    from formfill.form_map import FieldSpec, FormMap
+
+__all__ = [
+    "Blank",
+    "FillContext",
+    "Missing",
+    "Resolution",
+    "Skipped",
+    "compile_condition",
+    "compile_template",
+    "evaluate_condition",
+    "expression_context",
+    "expression_names",
+    "expression_problems",
+    "render_template",
+    "resolve",
+]
+
+Value = str | bool
+
+# What a sandboxed expression may raise besides Jinja's own errors (SecurityError,
+# UndefinedError, ...): Python errors of the operations it runs, e.g. 1/0 or "a" < 1.
+_RUNTIME_ERRORS = (
+    JinjaTemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+)
+
+
+# --- the sandbox: expressions of a map ----------------------------------------------------------
+
+
+def _finalize(value: Any) -> Any:
+    return "" if value is None else value
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with absent data read as None the way ``resolve_path`` does: an attribute
+    of None (an optional section or address that is not there) is None and an index past the
+    end of a list is None, while a name or attribute that does not exist stays an error."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if obj is None:
+            return None
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if obj is None:
+            return None
+        value = super().getitem(obj, argument)
+        if isinstance(value, Undefined) and isinstance(obj, (list, tuple)):
+            if isinstance(argument, int) and not isinstance(argument, bool):
+                return None
+        return value
+
+
+# Immutable: an expression cannot call list.append & co. on the profile's objects either.
+# autoescape off: the output is plain text for a PDF field, not HTML.
+_ENV = _Sandbox(autoescape=False, undefined=StrictUndefined, finalize=_finalize)
+
+
+def expression_names() -> frozenset[str]:
+    """Top-level names an expression may use: the profile's sections and ``fill``."""
+    return frozenset(Profile.model_fields) | {"fill"}
+
+
+@lru_cache(maxsize=2048)
+def compile_template(source: str) -> Template:
+    """Compile an ``expr`` template once per distinct source; ExpressionError if it cannot."""
+    try:
+        return _ENV.from_string(source)
+    except TemplateSyntaxError as e:
+        raise ExpressionError(source, f"line {e.lineno}: {e.message}") from e
+
+
+@lru_cache(maxsize=2048)
+def compile_condition(source: str) -> TemplateExpression:
+    """Compile a ``when`` expression once per distinct source; ExpressionError if it cannot."""
+    try:
+        return _ENV.compile_expression(source, undefined_to_none=False)
+    except TemplateSyntaxError as e:
+        raise ExpressionError(source, e.message or "syntax error") from e
+
+
+def _parse_ast(source: str, condition: bool) -> nodes.Template:
+    return _ENV.parse("{{ (" + source + ") }}" if condition else source)
+
+
+def _chains(tree: nodes.Node) -> Iterator[tuple[str, list[str], bool]]:
+    """(root name, path parts, called) for each maximal attribute/item chain on a plain name."""
+    inner: set[int] = set()
+    called: set[int] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Call)):
+        target = cast(Any, node).node
+        if isinstance(node, nodes.Call):
+            called.add(id(target))
+        else:
+            inner.add(id(target))
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if id(node) in inner:
+            continue
+        parts: list[str] = []
+        cur: nodes.Node = node
+        while isinstance(cur, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(cur, nodes.Getattr):
+                parts.insert(0, "." + cur.attr)
+            elif isinstance(cur.arg, nodes.Const) and isinstance(cur.arg.value, str):
+                parts.insert(0, "." + cur.arg.value)
+            else:
+                parts.insert(0, "[]")
+            cur = cur.node
+        if isinstance(cur, nodes.Name):
+            yield cur.name, parts, id(node) in called
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_patterns() -> frozenset[str]:
+    return frozenset(re.sub(r"\[\d*\]", "[]", p) for p in vocabulary())
+
+
+def _check_chain(root: str, parts: list[str], called: bool) -> str | None:
+    """A message when an attribute chain in an expression leaves the profile vocabulary."""
+    if root == "fill":
+        if parts and parts[0] != ".date":
+            return f"fill{parts[0]}: fill has only .date"
+        return None
+    if called:  # a method on an object (household.children_under(...)) or a value (.upper())
+        parts = parts[:-1]
+    patterns = _vocabulary_patterns()
+    path = root
+    for part in parts:
+        path += part
+        if path in patterns:
+            return None  # reached a value: its own attributes (.year, .upper) are fine
+        if not any(p.startswith(path + ".") or p.startswith(path + "[") for p in patterns):
+            try:
+                check_path(path)
+            except UnknownPathError as e:
+                return str(e)
+            return None
+    return None
+
+
+def expression_problems(source: str, *, condition: bool) -> list[str]:
+    """Everything wrong with an ``expr`` (or, with ``condition``, a ``when``) that can be seen
+    without a profile: syntax, unknown names, paths outside the profile vocabulary, private
+    attributes. Empty when it is fine; compiles (and caches) the expression."""
+    try:
+        if condition:
+            compile_condition(source)
+        else:
+            compile_template(source)
+        tree = _parse_ast(source, condition)
+    except ExpressionError as e:
+        return [str(e)]
+    except TemplateSyntaxError as e:
+        return [f"expression {source!r}: {e.message}"]
+    out: list[str] = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attr: Any = None
+        if isinstance(node, nodes.Getattr):
+            attr = node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            attr = node.arg.value
+        if isinstance(attr, str) and attr.startswith("_"):
+            out.append(f"private attribute {attr!r} is not allowed in {source!r}")
+    names = expression_names()
+    for name in sorted(find_undeclared_variables(tree) - names):
+        found = process.extract(name, sorted(names), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+        hint = f" (did you mean {', '.join(m for m, _s, _i in found)}?)" if found else ""
+        out.append(f"unknown name {name!r}{hint} in {source!r}")
+    for root, parts, called in _chains(tree):
+        if root in names:
+            msg = _check_chain(root, parts, called)
+            if msg:
+                out.append(msg)
+    return out
+
+
+# --- resolution ------------------------------------------------------------------------------
+
+
+class Missing(NamedTuple):
+    """A field whose profile value is empty."""
+
+    field: str
+    path: str
+    required: bool
+
+
+class Blank(NamedTuple):
+    """A field deliberately left empty, and why (no option for the value, condition false...)."""
+
+    field: str
+    reason: str
+
+
+class Skipped(NamedTuple):
+    """A field the map never fills (``skip``), and why."""
+
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FillContext:
+    """The ``fill`` object expressions see."""
+
+    date: date
+
+
+@dataclass
+class Resolution:
+    form_id: str
+    values: dict[str, Value] = field(default_factory=dict)
+    missing: list[Missing] = field(default_factory=list)
+    blank: list[Blank] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def missing_required(self) -> list[Missing]:
+        """The missing values the form cannot be sent without."""
+        return [m for m in self.missing if m.required]
+
+
+def expression_context(profile: Profile, on: date) -> dict[str, Any]:
+    """The names an expression sees: each profile section as the profile's own object, and
+    ``fill`` (with ``.date``)."""
+    context: dict[str, Any] = {name: getattr(profile, name) for name in type(profile).model_fields}
+    context["fill"] = FillContext(date=on)
+    return context
+
+
+def render_template(source: str, context: Mapping[str, Any]) -> str:
+    """Render an ``expr`` in the sandbox; ExpressionError for anything it refuses or fails on
+    (unknown name, private attribute, a failing operation)."""
+    template = compile_template(source)
+    try:
+        return template.render(context)
+    except _RUNTIME_ERRORS as e:
+        raise ExpressionError(source, f"{type(e).__name__}: {e}") from e
+
+
+def evaluate_condition(source: str, context: Mapping[str, Any]) -> bool:
+    """Evaluate a ``when`` expression in the sandbox to a bool; ExpressionError if it fails."""
+    expression = compile_condition(source)
+    try:
+        return bool(expression(**context))
+    except _RUNTIME_ERRORS as e:
+        raise ExpressionError(source, f"{type(e).__name__}: {e}") from e
+
+
+def _option_key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _as_value(value: Any) -> Value:
+    if isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_as_value(v)) for v in value if not is_empty(v))
+    return str(value)
+
+
+def _options(spec: FieldSpec, value: Any, res: Resolution) -> Value | None:
+    if not spec.options:
+        return _as_value(value)
+    key = _option_key(value)
+    if key in spec.options:
+        return spec.options[key]
+    known = ", ".join(sorted(spec.options))
+    res.blank.append(Blank(spec.field, f"no option for the value {key!r} (options: {known})"))
+    return None
+
+
+def _transformed(spec: FieldSpec, value: Any, locale: str, res: Resolution) -> tuple[bool, Any]:
+    try:
+        return True, apply_transforms(value, spec.transforms, locale)
+    except TransformError as e:
+        res.blank.append(Blank(spec.field, str(e)))
+        return False, None
+
+
+def _resolve_field(
+    spec: FieldSpec,
+    profile: Profile,
+    on: date,
+    locale: str,
+    context: Mapping[str, Any],
+    res: Resolution,
+) -> None:
+    if spec.source == "skip":
+        res.skipped.append(Skipped(spec.field, spec.skip or ""))
+        return
+    if spec.source == "value":
+        ok, value = _transformed(spec, spec.value, locale, res)
+        if ok:
+            res.values[spec.field] = _as_value(value)
+        return
+    if spec.source == "profile":
+        path = spec.profile or ""
+        ok, value = _transformed(spec, resolve_path(profile, path, on), locale, res)
+        if not ok:
+            return
+        if is_empty(value):
+            res.missing.append(Missing(spec.field, path, spec.required))
+            return
+    else:  # expr
+        ok, value = _transformed(spec, render_template(spec.expr or "", context), locale, res)
+        if not ok:
+            return
+        if is_empty(value):
+            res.blank.append(Blank(spec.field, f"the expression gave no text: {spec.expr}"))
+            return
+    result = _options(spec, value, res)
+    if result is not None:
+        res.values[spec.field] = result
+
+
+def _resolve_conditions(
+    specs: list[FieldSpec], context: Mapping[str, Any], res: Resolution
+) -> None:
+    """One field set by ``when`` entries: a single one without state gives True/False;
+    with states the first true condition sets its state, none true leaves the field unset."""
+    name = specs[0].field
+    if len(specs) == 1 and specs[0].state is None:
+        res.values[name] = evaluate_condition(specs[0].when or "", context)
+        return
+    for spec in specs:
+        if evaluate_condition(spec.when or "", context):
+            res.values[name] = spec.state or True
+            return
+    conditions = "; ".join(s.when or "" for s in specs)
+    res.blank.append(Blank(name, f"no condition is true: {conditions}"))
+
+
+def resolve(fmap: FormMap, profile: Profile, on: date) -> Resolution:
+    """The values of every map field for this profile on the date ``on``.
+
+    A transform that cannot take the profile's value leaves the field blank with the reason;
+    a broken expression raises ExpressionError (a map bug, not a data gap)."""
+    res = Resolution(form_id=fmap.id)
+    context = expression_context(profile, on)
+    conditions: dict[str, list[FieldSpec]] = {}
+    for spec in fmap.fields:
+        if spec.source == "when":
+            conditions.setdefault(spec.field, []).append(spec)
+    done: set[str] = set()
+    for spec in fmap.fields:
+        if spec.source != "when":
+            _resolve_field(spec, profile, on, fmap.language, context, res)
+        elif spec.field not in done:
+            done.add(spec.field)
+            _resolve_conditions(conditions[spec.field], context, res)
+    return res
