@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -92,7 +93,9 @@ def inspect(form: Path, as_json: bool) -> None:
 
         fields = docx_fill.inspect_docx(form)
         if as_json:
-            click.echo(json.dumps([f.to_dict() for f in fields], ensure_ascii=False, indent=1))
+            click.echo(
+                json.dumps([docx_fill.field_dict(f) for f in fields], ensure_ascii=False, indent=1)
+            )
         else:
             for f in fields:
                 click.echo(f"{f.kind:10} {f.name}")
@@ -115,22 +118,29 @@ def inspect(form: Path, as_json: bool) -> None:
             extra.append("options=" + "|".join(e for e, _ in f.options[:12]))
         if f.max_len is not None:
             extra.append(f"maxlen={f.max_len}" + (" comb" if f.comb else ""))
-        for flag, on in (("read-only", f.read_only), ("required", f.required),
-                         ("multiline", f.multiline), ("hidden", f.hidden), ("orphan", f.orphan)):
+        for flag, on in (
+            ("read-only", f.read_only),
+            ("required", f.required),
+            ("multiline", f.multiline),
+            ("hidden", f.hidden),
+            ("orphan", f.orphan),
+        ):
             if on:
                 extra.append(flag)
         rect = f.rects[0] if f.rects else ()
         tip = f"  «{f.tooltip}»" if f.tooltip else ""
-        click.echo(
-            f"{f.kind:9} p{pages:4} {f.name}  {list(rect)} {' '.join(extra)}{tip}"
-        )
+        click.echo(f"{f.kind:9} p{pages:4} {f.name}  {list(rect)} {' '.join(extra)}{tip}")
 
 
 @cli.command("fill-pdf")
 @click.argument("form", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--values", "values_path", required=True,
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="JSON: full field name -> text, true/false, or export value.")
+@click.option(
+    "--values",
+    "values_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON: full field name -> text, true/false, or export value.",
+)
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--flatten", is_flag=True, help="Burn the values into the page, remove the form.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -147,8 +157,9 @@ def fill_pdf_cmd(form: Path, values_path: Path, output: Path, flatten: bool, as_
 
 @cli.command()
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--values", "values_path", required=True,
-              type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--values", "values_path", required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
 @click.option("--json", "as_json", is_flag=True)
 @_friendly
 def verify(document: Path, values_path: Path, as_json: bool) -> None:
@@ -163,3 +174,144 @@ def verify(document: Path, values_path: Path, as_json: bool) -> None:
 
 def main() -> None:
     cli(prog_name="formfill")
+
+
+def _today() -> date:
+    return date.today()
+
+
+@cli.command()
+@click.argument("form_id")
+@click.option(
+    "--profile",
+    "profile_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The client profile (JSON).",
+)
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path))
+@click.option("--flatten", is_flag=True, help="Burn the values into the page, remove the form.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The fill date (default today): ages and fill.date use it.",
+)
+@click.option("--force", is_flag=True, help="Fill even if the blank changed since it was mapped.")
+@click.option("--allow-missing", is_flag=True, help="Fill even if required values are missing.")
+@click.option("--json", "as_json", is_flag=True)
+@_friendly
+def fill(
+    form_id: str,
+    profile_path: Path,
+    output: Path,
+    flatten: bool,
+    on: datetime | None,
+    force: bool,
+    allow_missing: bool,
+    as_json: bool,
+) -> None:
+    """Fill FORM_ID (a map id or a Word template id) for one client; verify; write OUTPUT.
+
+    OUTPUT may be a folder: the file is then named after the form."""
+    from formfill.config import Settings
+    from formfill.fill import Forms, fill_form, write_atomic
+    from formfill.profile import load_profile
+
+    profile = load_profile(profile_path)
+    forms = Forms(Settings.from_env())
+    result = fill_form(
+        forms,
+        form_id,
+        profile,
+        on=on.date() if on else _today(),
+        flatten=flatten,
+        force=force,
+        allow_missing=allow_missing,
+    )
+    target = output / f"{form_id}{result.suffix}" if output.is_dir() else output
+    write_atomic(target, result.data)
+    result.report.document = str(target)
+    print_report(result.report, as_json)
+    if not result.report.ok:
+        sys.exit(EXIT_NOT_LANDED)
+
+
+@cli.group("map")
+def map_group() -> None:
+    """Form maps: check them against their blank forms, stamp fingerprints."""
+
+
+def _map_paths(settings_maps: Path, maps: tuple[Path, ...]) -> list[Path]:
+    return list(maps) if maps else sorted(settings_maps.glob("*/*.toml"))
+
+
+@map_group.command("check")
+@click.argument("maps", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@_friendly
+def map_check(maps: tuple[Path, ...]) -> None:
+    """Validate maps (all under form_maps/ when none given) against their sample forms."""
+    from formfill.config import Settings
+    from formfill.form_check import check_map
+
+    settings = Settings.from_env()
+    paths = _map_paths(settings.maps_dir, maps)
+    if not paths:
+        raise click.ClickException(f"no maps found under {settings.maps_dir}")
+    bad = 0
+    for path in paths:
+        result = check_map(settings, path)
+        status = "ok" if result.ok else "PROBLEMS"
+        click.echo(f"{status:8} {path}: {result.summary()}")
+        for p in result.problems:
+            click.echo(f"  - {p}")
+        for name in result.unmapped[:20]:
+            click.echo(f"  unmapped: {name}")
+        bad += not result.ok
+    click.echo(f"{len(paths) - bad}/{len(paths)} maps ok")
+    if bad:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@map_group.command("stamp")
+@click.argument("maps", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@_friendly
+def map_stamp(maps: tuple[Path, ...]) -> None:
+    """Record the fingerprint of each map's blank form in the map (after you checked it)."""
+    from formfill.config import Settings
+    from formfill.form_check import stamp_map
+
+    settings = Settings.from_env()
+    for path in _map_paths(settings.maps_dir, maps):
+        fp = stamp_map(settings, path)
+        click.echo(f"{path}: {fp}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where to write (default instance/out).",
+)
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@_friendly
+def demo(out_dir: Path | None, on: datetime | None) -> None:
+    """Fill every sample form and template for every demo client into instance/out/."""
+    from formfill.config import Settings
+    from formfill.demo import run_demo
+
+    settings = Settings.from_env()
+    rows = run_demo(settings, out_dir or settings.out_dir, on.date() if on else _today())
+    width = max((len(r.client) for r in rows), default=6)
+    failed = 0
+    for r in rows:
+        click.echo(f"{r.client:{width}}  {r.form:34} {r.status:10} {r.detail}")
+        failed += r.status != "ok"
+    click.echo(
+        f"\n{len(rows) - failed}/{len(rows)} documents written under {out_dir or settings.out_dir}"
+    )
+    if failed:
+        sys.exit(EXIT_NOT_LANDED)

@@ -112,3 +112,24 @@ class ValuesError(FormfillError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+
+class FormChangedError(FormfillError):
+    """The blank form is not the one its map was made for (its field fingerprint differs)."""
+
+    def __init__(self, form_id: str, expected: str | None, actual: str) -> None:
+        self.form_id = form_id
+        self.expected = expected
+        self.actual = actual
+        if expected is None:
+            msg = (
+                f"{form_id}: the map records no fingerprint of its blank form; run "
+                f"`formfill map stamp` after checking the map, or fill with --force"
+            )
+        else:
+            msg = (
+                f"{form_id}: the blank form changed since the map was made (fingerprint "
+                f"{actual[:19]}…, map says {expected[:19]}…); check the map against the new "
+                f"form, or fill with --force"
+            )
+        super().__init__(msg)

@@ -190,3 +190,23 @@ def merge(fill: FillReport, check: FillReport) -> FillReport:
             o.status = Status.FAILED
             o.reason = f"verification: {c.reason}"
     return fill
+
+
+def verify_docx(data: bytes, values: Mapping[str, Value], report: FillReport) -> FillReport:
+    """Word: each filled value reads back, and no template placeholder is left unresolved."""
+    from formfill import docx_fill  # the one module that opens Word files
+
+    got = docx_fill.read_docx_fields(data) if values else {}
+    for o in report.outcomes:
+        if o.status is not Status.FILLED or o.field not in values:
+            continue
+        want = values[o.field]
+        have = got.get(o.field)
+        same = have == want if isinstance(want, bool) else str(have or "") == str(want)
+        if not same:
+            o.status = Status.FAILED
+            o.reason = f"verification: reads back {have!r}, expected {want!r}"
+    left = docx_fill.unresolved_placeholders(data)
+    for p in left:
+        report.add(FieldOutcome(p, Status.FAILED, None, "placeholder left unresolved"))
+    return report
