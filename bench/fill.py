@@ -89,7 +89,7 @@ def _plan_here(reader: PdfReader) -> tuple[Values, dict[str, str]]:
     i = 0
     for f in iter_fields(root, [p.get_object() for p in reader.pages]):
         ff = f.flags
-        if ff & FF_READ_ONLY or f.ft in (None, "/Sig"):
+        if f.orphan or ff & FF_READ_ONLY or f.ft in (None, "/Sig"):  # fillcheck walks /Fields
             continue
         i += 1
         if f.ft == "/Tx":

@@ -91,14 +91,14 @@ def inspect(form: Path, as_json: bool) -> None:
     if form.suffix.lower() == ".docx":
         from formfill import docx_fill
 
-        fields = docx_fill.inspect_docx(form)
+        dfields = docx_fill.inspect_docx(form)
         if as_json:
             click.echo(
-                json.dumps([docx_fill.field_dict(f) for f in fields], ensure_ascii=False, indent=1)
+                json.dumps([docx_fill.field_dict(d) for d in dfields], ensure_ascii=False, indent=1)
             )
         else:
-            for f in fields:
-                click.echo(f"{f.kind:10} {f.name}")
+            for d in dfields:
+                click.echo(f"{d.kind:10} {d.source:7} {d.name}")
         return
     from formfill.pdf_inspect import inspect_pdf
 

@@ -39,9 +39,8 @@ _DA_COLOR = re.compile(r"((?:-?[\d.]+\s+){1,4})(g|rg|k)\b")
 def parse_da(da: str) -> DA:
     m = _DA_TF.search(da)
     font, size = ("Helv", 0.0) if m is None else (m.group(1), float(m.group(2)))
-    c = None
-    for c in _DA_COLOR.finditer(da):
-        pass
+    found = list(_DA_COLOR.finditer(da))
+    c = found[-1] if found else None
     color = f"{c.group(1).strip()} {c.group(2)}" if c else "0 g"
     return DA(font=font, size=abs(size), color=color)
 
@@ -119,6 +118,12 @@ def _single_size(text: str, font: TextFont, da_size: float, box: Box) -> tuple[f
     return size, overflow
 
 
+def _show(res: str, size: float, color: str, x: float, y: float, operand: bytes) -> bytes:
+    """One positioned text run: BT /F size Tf colour x y Td (...) Tj ET."""
+    head = f"BT /{res} {_fmt(size)} Tf {color} {_fmt(x)} {_fmt(y)} Td "
+    return head.encode() + operand + b" Tj ET"
+
+
 def layout_text(
     text: str,
     font: TextFont,
@@ -148,11 +153,7 @@ def layout_text(
         ops.append(b"/Span <</ActualText " + _actual(text[:comb]) + b">> BDC")
         for i, ch in enumerate(text[:comb]):
             x = i * cell + (cell - font.width(ch, size)) / 2
-            ops.append(
-                f"BT /{font_res} {_fmt(size)} Tf {da.color} {_fmt(x)} {_fmt(y)} Td ".encode()
-                + font.operand(ch)
-                + b" Tj ET"
-            )
+            ops.append(_show(font_res, size, da.color, x, y, font.operand(ch)))
         ops.append(b"EMC")
         lines = [text]
         overflow = len(text) > comb
@@ -176,11 +177,7 @@ def layout_text(
         ops.append(b"/Span <</ActualText " + _actual(text) + b">> BDC")
         for line in lines:
             x = _align(line, font, size, box, quadding)
-            ops.append(
-                f"BT /{font_res} {_fmt(size)} Tf {da.color} {_fmt(x)} {_fmt(y)} Td ".encode()
-                + font.operand(line)
-                + b" Tj ET"
-            )
+            ops.append(_show(font_res, size, da.color, x, y, font.operand(line)))
             y -= size * LINE_GAP
         ops.append(b"EMC")
     else:
@@ -191,11 +188,7 @@ def layout_text(
         if font.width(line, size) > box.width - 2 * (b + PADDING):
             x = min(b, 0.5) + 0.5
         y = (box.height - size * 0.72) / 2
-        ops.append(
-            f"BT /{font_res} {_fmt(size)} Tf {da.color} {_fmt(x)} {_fmt(y)} Td ".encode()
-            + font.operand(line)
-            + b" Tj ET"
-        )
+        ops.append(_show(font_res, size, da.color, x, y, font.operand(line)))
     clip = (
         f"{_fmt(b)} {_fmt(b)} {_fmt(max(box.width - 2 * b, 0))} "
         f"{_fmt(max(box.height - 2 * b, 0))} re W n"
@@ -238,11 +231,7 @@ def layout_list(
                 f"{_fmt(box.width - 2 * box.border)} {_fmt(line_h)} re f".encode()
             )
         x = box.border + PADDING
-        ops.append(
-            f"BT /{font_res} {_fmt(size)} Tf {da.color} {_fmt(x)} {_fmt(y0 + size * 0.25)} Td ".encode()
-            + font.operand(options[i])
-            + b" Tj ET"
-        )
+        ops.append(_show(font_res, size, da.color, x, y0 + size * 0.25, font.operand(options[i])))
     clip = (
         f"{_fmt(box.border)} {_fmt(box.border)} {_fmt(box.width - 2 * box.border)} "
         f"{_fmt(box.height - 2 * box.border)} re W n"

@@ -1,4 +1,4 @@
-"""Walk the AcroForm of a pypdf document: terminal fields, their inherited attributes, widgets, pages.
+"""Walk the AcroForm of a pypdf document: terminal fields, inherited attributes, widgets, pages.
 
 Shared by pdf_inspect (on a reader) and pdf_fill (on a writer). One pass over the field tree and one
 over the pages' /Annots, so the cost is linear in fields + widgets. Widgets that only a page's
@@ -139,6 +139,24 @@ class Field:
         return str(tu) if tu is not None else ""
 
 
+def as_dict(obj: object) -> DictionaryObject:
+    """The dictionary an object or reference stands for; an empty one for anything else."""
+    if isinstance(obj, PdfObject):
+        obj = obj.get_object()
+    return obj if isinstance(obj, DictionaryObject) else DictionaryObject()
+
+
+def document_parts(doc: object) -> tuple[DictionaryObject, list[DictionaryObject]]:
+    """(catalog, pages) of a PdfReader or PdfWriter."""
+    trailer = getattr(doc, "trailer", None)
+    if trailer is not None:
+        root = as_dict(trailer["/Root"])
+    else:
+        root = as_dict(doc.root_object)  # type: ignore[attr-defined]
+    pages = [as_dict(p) for p in doc.pages]  # type: ignore[attr-defined]
+    return root, pages
+
+
 def _ref(item: PdfObject) -> tuple[int, int] | None:
     if isinstance(item, IndirectObject):
         return (item.idnum, item.generation)
@@ -235,13 +253,13 @@ def iter_fields(root: DictionaryObject, pages: list[DictionaryObject]) -> Iterat
             term = obj if "/T" in obj else obj.get("/Parent")
             if term is None:
                 continue
-            term = term.get_object()
+            term = as_dict(term)
             chain: list[DictionaryObject] = []
             node: DictionaryObject | None = term
             while node is not None and len(chain) < 64:
                 chain.append(node)
                 p = node.get("/Parent")
-                node = p.get_object() if p is not None else None
+                node = as_dict(p) if p is not None else None
             attrs = {}
             names = []
             for n in reversed(chain):

@@ -43,7 +43,16 @@ from formfill.pdf_appearance import (
     literal,
     parse_da,
 )
-from formfill.pdf_fields import FF_COMB, FF_MULTILINE, FF_READ_ONLY, Field, Widget, iter_fields
+from formfill.pdf_fields import (
+    FF_COMB,
+    FF_MULTILINE,
+    FF_READ_ONLY,
+    Field,
+    Widget,
+    as_dict,
+    document_parts,
+    iter_fields,
+)
 from formfill.pdf_font import (
     STANDARD_14,
     SimpleFontMetrics,
@@ -76,9 +85,8 @@ class BlankForm:
         self.name = name
         self.data = data
         self.reader: PdfReader = open_pdf(name, data)
-        root = self.reader.trailer["/Root"].get_object()
-        fields = list(iter_fields(root, [p.get_object() for p in self.reader.pages]))
-        check_fillable(name, root, fields)
+        root, pages = document_parts(self.reader)
+        check_fillable(name, root, list(iter_fields(root, pages)))
 
     @classmethod
     def from_path(cls, path: Path) -> BlankForm:
@@ -133,7 +141,9 @@ class _Doc:
 
     def helvetica(self) -> IndirectObject:
         if self.helv_ref is None:
-            self.helv_ref = add_indirect(self.writer, _standard_font("Helvetica", "WinAnsiEncoding"))
+            self.helv_ref = add_indirect(
+                self.writer, _standard_font("Helvetica", "WinAnsiEncoding")
+            )
         return self.helv_ref
 
     def zapf(self) -> IndirectObject:
@@ -315,7 +325,7 @@ def _box(w: Widget) -> tuple[Box, ArrayObject | None]:
         border = float(bs.get_object()["/W"])
     elif "/Border" in w.obj:
         b = w.obj["/Border"].get_object()
-        if len(b) >= 3:
+        if isinstance(b, ArrayObject) and len(b) >= 3:
             border = float(b[2])
     if mk is None or "/BC" not in mk.get_object():
         border = min(border, 1.0)
@@ -323,7 +333,10 @@ def _box(w: Widget) -> tuple[Box, ArrayObject | None]:
 
 
 def _color_op(arr: PdfObject, stroke: bool) -> str | None:
-    vals = [float(v) for v in arr.get_object()]
+    obj = arr.get_object()
+    if not isinstance(obj, ArrayObject):
+        return None
+    vals = [float(v) for v in obj]
     op = {1: "G", 3: "RG", 4: "K"}.get(len(vals))
     if op is None:
         return None
@@ -437,7 +450,9 @@ def _button_ap(doc: _Doc, w: Widget, state: str, radio: bool) -> NameObject:
         s.set_data(_decoration(w, box) + content)
         s[NameObject("/Type")] = NameObject("/XObject")
         s[NameObject("/Subtype")] = NameObject("/Form")
-        s[NameObject("/BBox")] = ArrayObject([FloatObject(v) for v in (0, 0, box.width, box.height)])
+        s[NameObject("/BBox")] = ArrayObject(
+            [FloatObject(v) for v in (0, 0, box.width, box.height)]
+        )
         if matrix is not None:
             s[NameObject("/Matrix")] = matrix
         s[NameObject("/Resources")] = DictionaryObject(
@@ -484,9 +499,7 @@ def _keep_spelling(blank_data: bytes, f: Field) -> None:
         except UnicodeEncodeError:
             continue
         escaped = "".join(f"#{b:02X}" if b > 126 else chr(b) for b in latin).encode()
-        utf8 = "".join(
-            f"#{b:02X}" if b > 126 else chr(b) for b in text.encode("utf-8")
-        ).encode()
+        utf8 = "".join(f"#{b:02X}" if b > 126 else chr(b) for b in text.encode("utf-8")).encode()
         if utf8 in blank_data or (b"/" + text.encode("utf-8")) in blank_data:
             continue  # the form itself spells it in UTF-8: pypdf's way is right
         if escaped.lower() not in blank_data.lower() and (b"/" + latin) not in blank_data:
@@ -496,7 +509,7 @@ def _keep_spelling(blank_data: bytes, f: Field) -> None:
             ap = w.obj.get("/AP")
             if ap is None:
                 continue
-            for key in ("/N", "/D"):
+            for key in ("/N", "/D", "/R"):
                 d = ap.get_object().get(key)
                 d = d.get_object() if d is not None else None
                 if isinstance(d, DictionaryObject) and s in d:
@@ -625,13 +638,11 @@ def fill_pdf(
     the blank; returns the PDF bytes and the report of each value."""
     options = options or FillOptions()
     writer = PdfWriter(clone_from=blank.reader)
-    root = writer.root_object
-    acro_ref = root.get("/AcroForm")
-    if acro_ref is None:
+    root, pages = document_parts(writer)
+    if "/AcroForm" not in root:
         raise FillError(blank.name, "the PDF has no AcroForm")
-    acro = acro_ref.get_object()
+    acro = as_dict(root["/AcroForm"])
     report = FillReport(document=blank.name)
-    pages = [p.get_object() for p in writer.pages]
     fields = list(iter_fields(root, pages))
     if "/XFA" in acro:
         del acro["/XFA"]
@@ -641,10 +652,10 @@ def fill_pdf(
     orphans = [f for f in fields if f.orphan]
     if orphans:
         arr = acro.get("/Fields")
-        if arr is None:
+        arr = arr.get_object() if arr is not None else None
+        if not isinstance(arr, ArrayObject):
             arr = ArrayObject()
             acro[NameObject("/Fields")] = arr
-        arr = arr.get_object()
         for f in orphans:
             ref = f.obj.indirect_reference
             if ref is not None:
@@ -663,12 +674,13 @@ def fill_pdf(
     by_name = {f.name: f for f in fields}
     names = list(by_name)
     for name, value in values.items():
-        f = by_name.get(name)
-        if f is None:
+        found = by_name.get(name)
+        if found is None:
             report.add(
                 FieldOutcome(name, Status.FAILED, None, "no such field" + _suggest(name, names))
             )
             continue
+        f = found
         if f.flags & FF_READ_ONLY and name not in options.write_read_only:
             report.add(
                 FieldOutcome(name, Status.SKIPPED, None, "read-only field: left as the agency set")
@@ -701,7 +713,7 @@ def fill_pdf(
 def flatten_pdf(name: str, data: bytes) -> bytes:
     """Burn every widget's appearance into its page and remove the form."""
     writer = PdfWriter(clone_from=open_pdf(name, data))
-    pages = [p.get_object() for p in writer.pages]
+    _, pages = document_parts(writer)
     pdf_flatten.flatten(writer, pages, lambda o: add_indirect(writer, o))
     buf = io.BytesIO()
     writer.write(buf)

@@ -20,7 +20,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from formfill.pdf_fields import AF_HIDDEN, AF_NO_VIEW
+from formfill.pdf_fields import AF_HIDDEN, AF_NO_VIEW, as_dict
 
 AddIndirect = Callable[[PdfObject], IndirectObject]
 
@@ -70,11 +70,10 @@ def _resources(page: DictionaryObject) -> DictionaryObject:
     node: DictionaryObject | None = page
     while node is not None:
         if "/Resources" in node:
-            res = node["/Resources"].get_object()
+            res = as_dict(node["/Resources"])
             if node is not page:
                 res = DictionaryObject(res)  # do not alter resources shared through the tree
                 page[NameObject("/Resources")] = res
-            assert isinstance(res, DictionaryObject)
             return res
         parent = node.get("/Parent")
         node = parent.get_object() if parent is not None else None

@@ -76,7 +76,7 @@ def standard_name(base_font: str) -> str:
     bold = "bold" in low or low.endswith("-bd") or "heavy" in low or "black" in low
     if "courier" in low or "mono" in low:
         return "Courier-Bold" if bold else "Courier"
-    if "times" in low or "roman" in low or "serif" in low and "sans" not in low:
+    if "times" in low or "roman" in low or ("serif" in low and "sans" not in low):
         return "Times-Bold" if bold else "Times-Roman"
     return "Helvetica-Bold" if bold else "Helvetica"
 
@@ -228,9 +228,7 @@ class UnicodeFont:
         sub.subset(tt)
         buf = io.BytesIO()
         tt.save(buf)
-        tag = "".join(
-            chr(65 + b % 26) for b in hashlib.sha256(repr(gids).encode()).digest()[:6]
-        )
+        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(gids).encode()).digest()[:6])
         order = list(f.gid)
         widths = [(g, self._scale(f.advance[order[g]])) for g in gids if g < len(order)]
         return SubsetFont(

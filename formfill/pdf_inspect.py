@@ -24,6 +24,7 @@ from formfill.pdf_fields import (
     FF_READ_ONLY,
     FF_REQUIRED,
     Field,
+    document_parts,
     iter_fields,
 )
 
@@ -210,8 +211,7 @@ def fingerprint(fields: list[FieldInfo]) -> str:
 
 
 def inspect_reader(name: str, reader: PdfReader) -> FormInventory:
-    root = reader.trailer["/Root"].get_object()
-    pages = [p.get_object() for p in reader.pages]
+    root, pages = document_parts(reader)
     raw = list(iter_fields(root, pages))
     infos = [field_info(f) for f in raw]
     return FormInventory(

@@ -15,7 +15,7 @@ from pathlib import Path
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, StreamObject
 
-from formfill.pdf_fields import Field, iter_fields
+from formfill.pdf_fields import Field, document_parts, iter_fields
 from formfill.pdf_font import parse_to_unicode
 from formfill.pdf_inspect import open_pdf, read_bytes
 from formfill.report import FieldOutcome, FillReport, Status
@@ -152,8 +152,8 @@ def _check_choice(f: Field, expected: str) -> str | None:
 def verify_pdf(name: str, data: bytes, values: Mapping[str, Value]) -> FillReport:
     """A report with one outcome per value: FILLED when it landed and shows, else FAILED."""
     reader = open_pdf(name, data)
-    root = reader.trailer["/Root"].get_object()
-    fields = {f.name: f for f in iter_fields(root, [p.get_object() for p in reader.pages])}
+    root, pages = document_parts(reader)
+    fields = {f.name: f for f in iter_fields(root, pages)}
     report = FillReport(document=name)
     for field_name, expected in values.items():
         f = fields.get(field_name)

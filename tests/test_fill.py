@@ -22,11 +22,17 @@ REPO = Path(__file__).resolve().parents[1]
 SETTINGS = Settings.from_env({"FORMFILL_HOME": str(REPO)})
 
 
-def _cli(*args: str, cwd: Path = REPO, env_home: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, cwd: Path = REPO, env_home: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "FORMFILL_HOME": str(env_home or REPO)}
     return subprocess.run(
         [sys.executable, "-m", "formfill", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
     )
 
 
@@ -109,16 +115,30 @@ def test_demo_writes_a_document_per_client_and_form(tmp_path: Path) -> None:
 def test_cli_fill_writes_verified_pdf(tmp_path: Path) -> None:
     """`formfill fill` writes the document and exits 0 when every value landed."""
     out = tmp_path / "out.pdf"
-    r = _cli("fill", "toeslag-aanvraag", "--profile", "tests/data/clients/nl_couple_irregular.json",
-             "-o", str(out), "--date", "2026-11-23")
+    r = _cli(
+        "fill",
+        "toeslag-aanvraag",
+        "--profile",
+        "tests/data/clients/nl_couple_irregular.json",
+        "-o",
+        str(out),
+        "--date",
+        "2026-11-23",
+    )
     assert r.returncode == 0, r.stderr
     assert read_back(out.read_bytes())["Achternaam"]
 
 
 def test_cli_invalid_fodselsnummer_is_a_clear_error(tmp_path: Path) -> None:
     """A profile with an invalid fødselsnummer: exit 2, the path and reason, no traceback."""
-    r = _cli("fill", "nav-barnetrygd", "--profile", "tests/data/clients/invalid_fnr.json",
-             "-o", str(tmp_path / "x.pdf"))
+    r = _cli(
+        "fill",
+        "nav-barnetrygd",
+        "--profile",
+        "tests/data/clients/invalid_fnr.json",
+        "-o",
+        str(tmp_path / "x.pdf"),
+    )
     assert r.returncode == 2
     assert "identifiers.no_fnr" in r.stderr and "check digit" in r.stderr
     assert "Traceback" not in r.stderr
@@ -131,12 +151,23 @@ def test_cli_map_with_unknown_profile_path_is_a_clear_error(tmp_path: Path) -> N
     shutil.copytree(REPO / "form_maps", home / "form_maps")
     shutil.copytree(REPO / "sample_forms", home / "sample_forms")
     path = home / "form_maps/nav/nav-barnetrygd.toml"
-    path.write_text(path.read_text().replace('"household.members[0].given_name"', '"household.members[0].given_nme"', 1))
+    path.write_text(
+        path.read_text().replace(
+            '"household.members[0].given_name"', '"household.members[0].given_nme"', 1
+        )
+    )
     r = _cli("map", "check", str(path), env_home=home)
     assert r.returncode == 2
     assert "given_nme" in r.stdout and "household.members[0].given_name" in r.stdout
-    r = _cli("fill", "nav-barnetrygd", "--profile", str(REPO / "tests/data/clients/nb_single_parent.json"),
-             "-o", str(tmp_path / "x.pdf"), env_home=home)
+    r = _cli(
+        "fill",
+        "nav-barnetrygd",
+        "--profile",
+        str(REPO / "tests/data/clients/nb_single_parent.json"),
+        "-o",
+        str(tmp_path / "x.pdf"),
+        env_home=home,
+    )
     assert r.returncode == 2 and "given_nme" in r.stderr and "Traceback" not in r.stderr
 
 
