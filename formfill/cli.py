@@ -176,6 +176,23 @@ def main() -> None:
     cli(prog_name="formfill")
 
 
+def _parse_extras(items: tuple[str, ...]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise ValuesError([Problem(f"--set {item}", "give KEY=VALUE, KEY a plain name")])
+        if key in out:
+            prev = out[key]
+            out[key] = [*(prev if isinstance(prev, list) else [prev]), value]
+        else:
+            out[key] = value
+    for key in ("enclosures", "agencies"):  # lists even when given once
+        if key in out and not isinstance(out[key], list):
+            out[key] = [out[key]]
+    return out
+
+
 def _today() -> date:
     return date.today()
 
@@ -200,6 +217,13 @@ def _today() -> date:
 )
 @click.option("--force", is_flag=True, help="Fill even if the blank changed since it was mapped.")
 @click.option("--allow-missing", is_flag=True, help="Fill even if required values are missing.")
+@click.option(
+    "--set",
+    "extras",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A fact of this letter for Word templates (fill.KEY); repeat a key for a list.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @_friendly
 def fill(
@@ -210,6 +234,7 @@ def fill(
     on: datetime | None,
     force: bool,
     allow_missing: bool,
+    extras: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Fill FORM_ID (a map id or a Word template id) for one client; verify; write OUTPUT.
@@ -229,6 +254,7 @@ def fill(
         flatten=flatten,
         force=force,
         allow_missing=allow_missing,
+        extras=_parse_extras(extras),
     )
     target = output / f"{form_id}{result.suffix}" if output.is_dir() else output
     write_atomic(target, result.data)

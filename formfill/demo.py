@@ -35,6 +35,21 @@ def _language(forms: Forms, form_id: str) -> str:
     return form_id.rsplit("-", 1)[-1]  # templates are named <what>-<language>.docx
 
 
+def extras(country: str) -> dict[str, object]:
+    """The letter facts the demo's Word templates get (a real letter gets them from the user)."""
+    if country == "NL":
+        return {
+            "recipient": "Belastingdienst/Toeslagen",
+            "enclosures": ["Aanvraag toeslag", "Loonstroken van de laatste drie maanden"],
+            "agencies": ["Belastingdienst/Toeslagen", "Gemeente (Wmo-loket)"],
+        }
+    return {
+        "recipient": "NAV Familie- og pensjonsytelser",
+        "enclosures": ["Søknad om barnetrygd", "Lønnsslipp for de siste tre månedene"],
+        "agencies": ["NAV", "Kommunen (bostøtte)"],
+    }
+
+
 def run_demo(settings: Settings, out_dir: Path, on: date) -> list[DemoRow]:
     forms = Forms(settings)
     ids = forms.map_ids() + sorted(forms.template_ids())
@@ -48,7 +63,9 @@ def run_demo(settings: Settings, out_dir: Path, on: date) -> list[DemoRow]:
             if _language(forms, form_id) not in wanted:
                 continue
             try:
-                result = fill_form(forms, form_id, profile, on=on, allow_missing=True)
+                result = fill_form(
+                    forms, form_id, profile, on=on, allow_missing=True, extras=extras(country)
+                )
             except FormfillError as e:
                 rows.append(DemoRow(client_path.stem, form_id, "refused", str(e).splitlines()[0]))
                 continue

@@ -143,6 +143,7 @@ def fill_form(
     flatten: bool = False,
     force: bool = False,
     allow_missing: bool = False,
+    extras: Mapping[str, object] | None = None,
 ) -> FormFill:
     """Map + profile -> a verified document. A Word template id renders the template instead.
 
@@ -150,7 +151,7 @@ def fill_form(
     (unless ``force``) and when required values are missing (unless ``allow_missing``)."""
     templates = forms.template_ids()
     if form_id not in forms.map_ids() and form_id in templates:
-        return render_template_form(templates[form_id], profile, on=on)
+        return render_template_form(templates[form_id], profile, on=on, extras=extras)
     fmap = forms.map(form_id)
     actual = forms.fingerprint(fmap)
     if fmap.fingerprint != actual and not force:
@@ -174,9 +175,17 @@ def fill_form(
     return FormFill(data, report, suffix, res)
 
 
-def render_template_form(template: Path, profile: Profile, *, on: date) -> FormFill:
-    """Render a Word template with the profile; every placeholder must resolve."""
-    data, report = docx_fill.render_template(template, expression_context(profile, on))
+def render_template_form(
+    template: Path, profile: Profile, *, on: date, extras: Mapping[str, object] | None = None
+) -> FormFill:
+    """Render a Word template with the profile; every placeholder must resolve.
+
+    ``extras`` are facts of this one letter that are not the client's (``fill.recipient``,
+    ``fill.enclosures``, ``fill.agencies``): templates see them beside ``fill.date``."""
+    context = expression_context(profile, on)
+    if extras:
+        context["fill"] = {"date": on, **extras}
+    data, report = docx_fill.render_template(template, context)
     verify_docx(data, {}, report)
     report.document = template.stem
     return FormFill(data, report, ".docx")

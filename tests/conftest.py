@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import tempfile
@@ -10,6 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES: dict[str, Path] = {
@@ -19,6 +28,9 @@ SAMPLES: dict[str, Path] = {
     "housing-assistance": REPO / "sample_forms" / "county" / "housing-assistance.pdf",
 }
 CORPUS = REPO.parent / "shared" / "corpus"
+
+# a minimal JPEG header (SOI + APP0 JFIF): what a phone photo of a form starts with
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200
 
 
 def need_tools(*names: str) -> None:
@@ -109,3 +121,49 @@ def pdftk_values() -> Callable[[bytes], dict[str, str]]:
     """``pdftk_values(pdf_bytes) -> {field: value}`` read by pdftk dump_data_fields_utf8."""
     need_tools("pdftk")
     return run_pdftk_values
+
+
+def build_xfa_only_pdf(with_signature: bool = True) -> bytes:
+    """A tiny XFA-only form: one blank page, an AcroForm whose /XFA packet would hold the real
+    form and whose /Fields has at most a signature field (as LiveCycle forms do)."""
+    w = PdfWriter()
+    page = w.add_blank_page(612, 792)
+    # _add_object is pypdf-private; fine for building a fixture (product code pins its own use)
+    xfa = w._add_object(
+        TextStringObject('<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template/></xdp:xdp>')
+    )
+    fields = ArrayObject()
+    if with_signature:
+        sig = DictionaryObject(
+            {
+                NameObject("/FT"): NameObject("/Sig"),
+                NameObject("/T"): TextStringObject("Signature1"),
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/Rect"): ArrayObject([NumberObject(v) for v in (50, 50, 250, 90)]),
+            }
+        )
+        ref = w._add_object(sig)
+        page[NameObject("/Annots")] = ArrayObject([ref])
+        fields.append(ref)
+    w.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): fields,
+            NameObject("/XFA"): ArrayObject([TextStringObject("template"), xfa]),
+        }
+    )
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="session")
+def jpeg_bytes() -> bytes:
+    """The first bytes of a JPEG photo (to be saved under a .pdf name)."""
+    return JPEG_BYTES
+
+
+@pytest.fixture(scope="session")
+def xfa_only_pdf() -> Callable[..., bytes]:
+    """``xfa_only_pdf(with_signature=True) -> bytes``: a tiny XFA-only form."""
+    return build_xfa_only_pdf

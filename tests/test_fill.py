@@ -186,3 +186,31 @@ def test_core_never_imports_the_shells() -> None:
                 names = [node.module]
             for n in names:
                 assert n.split(".")[0] not in banned, f"{py} imports {n}"
+
+
+def test_cli_fill_word_template_with_letter_facts(tmp_path: Path) -> None:
+    """A Word template id fills from the profile plus --set facts of the letter; the text
+    reads back with the client's name (æ ø å) and each agency listed."""
+    import docx
+
+    out = tmp_path / "consent.docx"
+    r = _cli(
+        "fill", "consent-share-information-nb", "--profile",
+        "tests/data/clients/nb_single_parent.json", "-o", str(out), "--date", "2026-11-23",
+        "--set", "agencies=NAV Tromsø", "--set", "agencies=Kommunen",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "Tuva Ødegård Sæther" in text
+    assert "NAV Tromsø" in text and "Kommunen" in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_cli_set_rejects_malformed_fact(tmp_path: Path) -> None:
+    """--set without KEY=VALUE is bad input: exit 2 and a message naming it."""
+    r = _cli(
+        "fill", "consent-share-information-nb", "--profile",
+        "tests/data/clients/nb_single_parent.json", "-o", str(tmp_path / "x.docx"),
+        "--set", "no-equals-sign",
+    )  # fmt: skip
+    assert r.returncode == 2 and "--set no-equals-sign" in r.stderr

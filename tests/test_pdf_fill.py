@@ -265,7 +265,7 @@ def test_per_widget_pair(samples: dict[str, Path]) -> None:
 def test_per_widget_pair_refuses_bare_true(samples: dict[str, Path]) -> None:
     """true on a field with several on-states fails and names the states to choose from,
     rather than ticking one at random."""
-    data, report = fill(samples, "toeslag-aanvraag", {"Toeslagpartner": True})
+    _data, report = fill(samples, "toeslag-aanvraag", {"Toeslagpartner": True})
     o = outcome(report, "Toeslagpartner")
     assert o.status is Status.FAILED and "Ja" in o.reason and "Nee" in o.reason
     assert not report.ok

@@ -4,15 +4,13 @@ that refuse what formfill cannot fill (not a PDF, damaged, XFA-only, password-pr
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
     NameObject,
-    NumberObject,
     TextStringObject,
 )
 
@@ -20,9 +18,6 @@ from formfill.errors import UnsupportedFormError
 from formfill.pdf_fill import BlankForm, fill_pdf
 from formfill.pdf_inspect import FieldInfo, FormInventory, inspect_pdf
 from formfill.verify import verify_pdf
-
-# a minimal JPEG header (SOI + APP0 JFIF): what a phone photo of a form starts with
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200
 
 
 def _inv(samples: dict[str, Path], form: str) -> FormInventory:
@@ -37,37 +32,6 @@ def _to_bytes(writer: PdfWriter) -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
-
-
-def xfa_only_pdf(with_signature: bool) -> bytes:
-    """A tiny XFA-only form: one page saying "Please wait...", an AcroForm whose /XFA packet holds
-    the real form and whose /Fields has at most a signature field."""
-    w = PdfWriter()
-    page = w.add_blank_page(612, 792)
-    xfa = w._add_object(  # test-only: building a fixture, not product code
-        TextStringObject('<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template/></xdp:xdp>')
-    )
-    fields = ArrayObject()
-    if with_signature:
-        sig = DictionaryObject(
-            {
-                NameObject("/FT"): NameObject("/Sig"),
-                NameObject("/T"): TextStringObject("Signature1"),
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Widget"),
-                NameObject("/Rect"): ArrayObject([NumberObject(v) for v in (50, 50, 250, 90)]),
-            }
-        )
-        ref = w._add_object(sig)
-        page[NameObject("/Annots")] = ArrayObject([ref])
-        fields.append(ref)
-    w.root_object[NameObject("/AcroForm")] = DictionaryObject(
-        {
-            NameObject("/Fields"): fields,
-            NameObject("/XFA"): ArrayObject([TextStringObject("template"), xfa]),
-        }
-    )
-    return _to_bytes(w)
 
 
 def encrypted_sample(path: Path, user: str) -> bytes:
@@ -265,10 +229,10 @@ def test_fingerprint_changes_on_rename(samples: dict[str, Path], tmp_path: Path)
 # ---------------------------------------------------------------- what formfill refuses
 
 
-def test_jpeg_renamed_pdf(tmp_path: Path) -> None:
+def test_jpeg_renamed_pdf(tmp_path: Path, jpeg_bytes: bytes) -> None:
     """A JPEG named .pdf is refused by content, with a reason saying what it is."""
     p = tmp_path / "photo.pdf"
-    p.write_bytes(JPEG_BYTES)
+    p.write_bytes(jpeg_bytes)
     with pytest.raises(UnsupportedFormError) as e:
         inspect_pdf(p)
     assert "not a PDF" in e.value.reason and "JPEG" in e.value.reason
@@ -305,7 +269,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("with_signature", [True, False], ids=["signature-only", "no-fields"])
-def test_xfa_only_refused(with_signature: bool) -> None:
+def test_xfa_only_refused(with_signature: bool, xfa_only_pdf: Callable[..., bytes]) -> None:
     """An XFA-only form (AcroForm with /XFA and at most a signature field) is refused by
     BlankForm with a message naming XFA; inspect still lists its AcroForm shell."""
     data = xfa_only_pdf(with_signature)
@@ -315,7 +279,7 @@ def test_xfa_only_refused(with_signature: bool) -> None:
     assert "XFA" in str(e.value)
 
 
-def test_xfa_only_inspected(tmp_path: Path) -> None:
+def test_xfa_only_inspected(tmp_path: Path, xfa_only_pdf: Callable[..., bytes]) -> None:
     """inspect_pdf lists an XFA-only form and reports has_xfa (so the CLI can explain)."""
     p = tmp_path / "xfa.pdf"
     p.write_bytes(xfa_only_pdf(with_signature=True))
