@@ -6,15 +6,32 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from formfill.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+Environment = Literal["development", "production"]
+ENVIRONMENTS: tuple[Environment, ...] = ("development", "production")
 
 
 @dataclass(frozen=True)
 class Settings:
     root: Path  # where form_maps/, templates/ and sample_forms/ live (map sources are relative)
-    data_dir: Path  # runtime data: outputs, later the database, Redis and artifacts
+    data_dir: Path  # runtime data: outputs, the SQLite database, Redis and artifacts
     font_path: str | None  # Unicode fallback font for letters outside WinAnsi
+    # SQLAlchemy URL; empty means the SQLite file <data_dir>/formfill.db
+    database_url: str = ""
+    # base64url of 32 random bytes (AES-256-GCM); None: see artifacts.artifact_key()
+    artifact_key: str | None = None
+    environment: Environment = "development"
+    ocr_languages: str = "nor+nld+eng"  # Tesseract languages for scanned evidence
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            url = f"sqlite:///{(self.data_dir / 'formfill.db').as_posix()}"
+            object.__setattr__(self, "database_url", url)
 
     @property
     def maps_dir(self) -> Path:
@@ -28,9 +45,29 @@ class Settings:
     def out_dir(self) -> Path:
         return self.data_dir / "out"
 
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.data_dir / "artifacts"
+
+    @property
+    def artifact_key_file(self) -> Path:
+        """Where development keeps its generated artifact key (never used in production)."""
+        return self.data_dir / "artifact.key"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         root = Path(env.get("FORMFILL_HOME", str(REPO_ROOT))).resolve()
         data = Path(env.get("FORMFILL_DATA_DIR", str(root / "instance")))
-        return cls(root=root, data_dir=data, font_path=env.get("FORMFILL_FONT") or None)
+        environment = env.get("FORMFILL_ENV", "development") or "development"
+        if environment not in ENVIRONMENTS:
+            raise ConfigError("FORMFILL_ENV", f"must be one of {', '.join(ENVIRONMENTS)}")
+        return cls(
+            root=root,
+            data_dir=data,
+            font_path=env.get("FORMFILL_FONT") or None,
+            database_url=env.get("FORMFILL_DATABASE_URL", ""),
+            artifact_key=env.get("FORMFILL_ARTIFACT_KEY") or None,
+            environment=environment,
+            ocr_languages=env.get("FORMFILL_OCR_LANG") or "nor+nld+eng",
+        )

@@ -133,3 +133,98 @@ class FormChangedError(FormfillError):
                 f"form, or fill with --force"
             )
         super().__init__(msg)
+
+
+class EvidenceError(FormfillError):
+    """A piece of evidence (a scan, a photo, a PDF) that formfill will not read: its type is not
+    supported, or it is past a limit. ``limit`` names the limit (``bytes``, ``pages``, ``pixels``,
+    ``seconds per page``) or is None when the problem is not a limit."""
+
+    def __init__(self, source: str, reason: str, limit: str | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.limit = limit
+        super().__init__(f"{source}: {reason}")
+
+
+class ConfigError(FormfillError):
+    """A setting is missing or invalid; ``variable`` names the environment variable."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        self.variable = variable
+        super().__init__(f"{variable}: {message}")
+
+
+# -- the store, artifacts and tracking ---------------------------------------------------------
+
+
+class StoreError(FormfillError):
+    """The database refused or could not do what was asked."""
+
+
+class StoreNotReadyError(StoreError):
+    """The database schema is not at the revision this code needs (run `formfill db upgrade`)."""
+
+    def __init__(self, current: str | None, head: str) -> None:
+        self.current = current
+        self.head = head
+        super().__init__(
+            f"the database is at revision {current or 'none (empty)'}, this formfill needs "
+            f"{head}: run `formfill db upgrade`"
+        )
+
+
+class NotFoundError(StoreError):
+    """No object of this kind with this id (or email) in the store."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} {key!r}")
+
+
+class ConflictError(StoreError):
+    """The change contradicts what the store holds (a duplicate, an append-only row, ...)."""
+
+
+class InvalidTransitionError(FormfillError):
+    """An application cannot move from ``from_status`` to ``to_status``; ``allowed`` can."""
+
+    def __init__(self, from_status: str, to_status: str, allowed: tuple[str, ...]) -> None:
+        self.from_status = from_status
+        self.to_status = to_status
+        self.allowed = tuple(allowed)
+        nexts = ", ".join(self.allowed) if self.allowed else "nothing (it is final)"
+        super().__init__(
+            f"an application cannot go from {from_status} to {to_status}; from {from_status} "
+            f"it can go to {nexts}"
+        )
+
+
+class TransitionDetailsError(FormfillError):
+    """A transition needs details that were not given (a channel to submit, a decision, ...)."""
+
+    def __init__(self, to_status: str, missing: list[str]) -> None:
+        self.to_status = to_status
+        self.missing = list(missing)
+        super().__init__(f"to mark an application {to_status}, give: {', '.join(self.missing)}")
+
+
+class DeadlineRuleError(ProblemsError):
+    """Deadline rules (data) failed to validate; ``problems`` lists each one."""
+
+
+class ArtifactError(FormfillError):
+    """An artifact could not be stored or read."""
+
+    def __init__(self, artifact_id: str, message: str) -> None:
+        self.artifact_id = artifact_id
+        super().__init__(f"artifact {artifact_id[:16]}…: {message}")
+
+
+class ArtifactNotFoundError(ArtifactError):
+    """No artifact with this id (or the id is not a sha256 hex digest)."""
+
+
+class ArtifactCorruptError(ArtifactError):
+    """The stored bytes do not decrypt, or do not hash to their id: tampered with or damaged."""

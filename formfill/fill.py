@@ -162,7 +162,13 @@ def fill_form(
             fmap.id, [f"{m.path} (for field {m.field})" for m in res.missing_required]
         )
     if fmap.kind == "pdf":
-        data, report = fill_and_verify(forms.blank(fmap), res.values, flatten=flatten)
+        allowed = frozenset(f.field for f in fmap.fields if f.overwrite_read_only)
+        data, report = fill_and_verify(
+            forms.blank(fmap),
+            res.values,
+            flatten=flatten,
+            options=FillOptions(write_read_only=allowed),
+        )
         suffix = ".pdf"
     else:
         data, report = docx_fill.fill_docx_fields(forms.settings.root / fmap.source, res.values)

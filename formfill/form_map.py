@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from formfill.errors import FormMapError, Problem, TransformError, UnknownPathError
 from formfill.profile import check_path, vocabulary
-from formfill.resolve import expression_problems
+from formfill.resolve import FILL_PATHS, expression_problems
 from formfill.transforms import Transform, parse_transform
 
 __all__ = [
@@ -38,7 +38,16 @@ SourceKind = Literal["profile", "value", "expr", "when", "skip"]
 SOURCES: tuple[SourceKind, ...] = ("profile", "value", "expr", "when", "skip")
 HEADER_KEYS = ("id", "agency", "title", "kind", "source", "fingerprint", "language", "fields")
 REQUIRED_HEADER = ("id", "agency", "title", "kind", "source", "language")
-FIELD_KEYS = (*SOURCES, "field", "transform", "options", "state", "required", "label")
+FIELD_KEYS = (
+    *SOURCES,
+    "field",
+    "transform",
+    "options",
+    "state",
+    "required",
+    "label",
+    "overwrite_read_only",
+)
 KINDS = ("pdf", "docx")
 _FORM_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
@@ -61,6 +70,7 @@ class FieldSpec:
     options: Mapping[str, str] | None = None
     state: str | None = None
     required: bool = False
+    overwrite_read_only: bool = False  # the map says: fill this read-only field anyway
     label: str = ""
     index: int = 0  # position in the file's [[fields]], 0-based
 
@@ -142,7 +152,8 @@ def _load_field(raw: Any, index: int, language: str | None, out: list[Problem]) 
     profile = _str_or_none(raw, "profile", f"{w}.profile", out)
     if profile is not None:
         try:
-            check_path(profile)
+            if profile not in FILL_PATHS:
+                check_path(profile)
         except UnknownPathError as e:
             out.append(Problem(f"{w}.profile", str(e)))
     value = raw.get("value")
@@ -208,6 +219,7 @@ def _load_field(raw: Any, index: int, language: str | None, out: list[Problem]) 
         options=cast("dict[str, str] | None", options),
         state=state,
         required=bool(required),
+        overwrite_read_only=raw.get("overwrite_read_only") is True,
         label=cast(str, label),
         index=index,
     )
@@ -379,8 +391,8 @@ def _check_field(spec: FieldSpec, view: FieldView) -> list[str]:
     if view.kind in ("push", "signature"):
         out.append(f"a {view.kind} field cannot take a value; use skip")
         return out
-    if view.read_only:
-        out.append("the field is read-only; use skip")
+    if view.read_only and not spec.overwrite_read_only:
+        out.append("the field is read-only; use skip, or overwrite_read_only = true")
     exports = _exports(view)
     if spec.source == "when" and view.kind not in ("checkbox", "radio"):
         out.append(f"when needs a checkbox or radio, this is a {view.kind} field")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,8 +197,9 @@ class _Doc:
             return
         sub = self.uni.subset()
         ff = StreamObject()
-        ff._data = sub.font_file
-        ff[NameObject("/Length1")] = NumberObject(len(sub.font_file))
+        ff._data = sub.font_file  # already Flate-compressed; set_data would re-encode it
+        ff[NameObject("/Filter")] = NameObject("/FlateDecode")
+        ff[NameObject("/Length1")] = NumberObject(len(zlib.decompress(sub.font_file)))
         ff_ref = add_indirect(self.writer, ff)
         tu = DecodedStreamObject()
         tu.set_data(sub.to_unicode)
@@ -682,9 +684,8 @@ def fill_pdf(
             continue
         f = found
         if f.flags & FF_READ_ONLY and name not in options.write_read_only:
-            report.add(
-                FieldOutcome(name, Status.SKIPPED, None, "read-only field: left as the agency set")
-            )
+            reason = "read-only field: left as the agency set"
+            report.add(FieldOutcome(name, Status.SKIPPED, None, reason, f.tooltip))
             continue
         if f.kind == "text":
             out = _fill_text(doc, f, value)

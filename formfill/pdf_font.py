@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -168,7 +169,7 @@ class SubsetFont:
     """What pdf_fill needs to write a Type0 font: all plain data."""
 
     base_name: str  # "ABCDEF+DejaVuSans"
-    font_file: bytes  # the TrueType subset (glyph ids retained)
+    font_file: bytes  # the TrueType subset (glyph ids retained), zlib-compressed
     widths: list[tuple[int, int]]  # (gid, width in 1/1000 em)
     to_unicode: bytes  # the CMap program
     ascent: int
@@ -212,28 +213,23 @@ class UnicodeFont:
         return self.font.ascent * size / self.font.units_per_em
 
     def subset(self) -> SubsetFont:
+        """The font program to embed, Flate-compressed: the process-wide European Latin subset
+        when it has every glyph used (the usual case: subsetting once per process, not once per
+        document, is what keeps a fill near pypdf's bare read-and-write), else a subset of
+        exactly the glyphs used."""
         f = self.font
         gids = sorted(set(self.used) | {0})
-        tt = TTFont(io.BytesIO(f.data), lazy=True)
-        opts = ft_subset.Options()
-        opts.retain_gids = True
-        opts.notdef_outline = True
-        opts.name_IDs = ["*"]
-        opts.name_languages = ["*"]
-        opts.layout_features = []
-        opts.hinting = False
-        opts.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "MATH"]
-        sub = ft_subset.Subsetter(opts)
-        sub.populate(gids=gids)
-        sub.subset(tt)
-        buf = io.BytesIO()
-        tt.save(buf)
-        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(gids).encode()).digest()[:6])
+        latin_gids, latin_file, latin_tag = _latin_subset(f.path)
+        if latin_gids.issuperset(gids):
+            tag, font_file = latin_tag, latin_file
+        else:
+            font_file = _subset_program(f.data, gids)
+            tag = _tag(gids)
         order = list(f.gid)
         widths = [(g, self._scale(f.advance[order[g]])) for g in gids if g < len(order)]
         return SubsetFont(
             base_name=f"{tag}+{f.ps_name}",
-            font_file=buf.getvalue(),
+            font_file=font_file,
             widths=widths,
             to_unicode=to_unicode_cmap({g: c for g, c in self.used.items() if g != 0}),
             ascent=self._scale(f.ascent),
@@ -246,6 +242,50 @@ class UnicodeFont:
                 self._scale(f.bbox[3]),
             ),
         )
+
+
+# Latin-1 Supplement, Latin Extended-A and -B (Nordic, Sámi, Dutch, Polish, Baltic, Czech,
+# Romanian... letters), punctuation a form needs, the euro sign
+LATIN_CODEPOINTS = (
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x2010, 0x2027),
+    0x20AC,
+    0x2116,
+)
+
+
+def _tag(gids: list[int]) -> str:
+    return "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(gids).encode()).digest()[:6])
+
+
+def _subset_program(data: bytes, gids: list[int]) -> bytes:
+    """A TrueType subset keeping glyph ids (so CIDToGIDMap stays Identity), zlib-compressed."""
+    tt = TTFont(io.BytesIO(data), lazy=True)
+    opts = ft_subset.Options()
+    opts.retain_gids = True
+    opts.notdef_outline = True
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.layout_features = []
+    opts.hinting = False
+    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "MATH"]
+    sub = ft_subset.Subsetter(opts)
+    sub.populate(gids=gids)
+    sub.subset(tt)
+    buf = io.BytesIO()
+    tt.save(buf)
+    return zlib.compress(buf.getvalue(), 6)
+
+
+@lru_cache(maxsize=4)
+def _latin_subset(path: str) -> tuple[frozenset[int], bytes, str]:
+    """(glyph ids, compressed program, tag) of the European Latin subset, built once."""
+    f = _load(path)
+    gids = sorted(
+        {0} | {f.gid[f.cmap[cp]] for cp in LATIN_CODEPOINTS if cp in f.cmap and f.cmap[cp] in f.gid}
+    )
+    return frozenset(gids), _subset_program(f.data, gids), _tag(gids)
 
 
 def to_unicode_cmap(mapping: dict[int, str]) -> bytes:

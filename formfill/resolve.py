@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 Value = str | bool
+# paths a map may name besides the profile's: facts of the fill itself
+FILL_PATHS = frozenset({"fill.date"})
 
 # What a sandboxed expression may raise besides Jinja's own errors (SecurityError,
 # UndefinedError, ...): Python errors of the operations it runs, e.g. 1/0 or "a" < 1.
@@ -342,7 +344,8 @@ def _resolve_field(
         return
     if spec.source == "profile":
         path = spec.profile or ""
-        ok, value = _transformed(spec, resolve_path(profile, path, on), locale, res)
+        raw = on if path in FILL_PATHS else resolve_path(profile, path, on)
+        ok, value = _transformed(spec, raw, locale, res)
         if not ok:
             return
         if is_empty(value):

@@ -214,3 +214,25 @@ def test_cli_set_rejects_malformed_fact(tmp_path: Path) -> None:
         "--set", "no-equals-sign",
     )  # fmt: skip
     assert r.returncode == 2 and "--set no-equals-sign" in r.stderr
+
+
+def test_read_only_field_filled_only_when_the_map_says_so(tmp_path: Path) -> None:
+    """A read-only field is left alone unless its map entry says overwrite_read_only = true;
+    mapping it without that is a map problem."""
+    home = tmp_path / "home"
+    shutil.copytree(REPO / "form_maps", home / "form_maps")
+    shutil.copytree(REPO / "sample_forms", home / "sample_forms")
+    path = home / "form_maps/nav/nav-barnetrygd.toml"
+    text = path.read_text()
+    start = text.index('field = "Saksnummer"')
+    end = text.index("[[fields]]", start)
+    entry = 'field = "Saksnummer"\nvalue = "SAK-2026-0042"\n'
+    path.write_text(text[:start] + entry + text[end:])
+    settings = Settings.from_env({"FORMFILL_HOME": str(home)})
+    assert any("read-only" in p.message for p in check_map(settings, path).problems)
+    path.write_text(text[:start] + entry + "overwrite_read_only = true\n\n" + text[end:])
+    assert check_map(settings, path).ok
+    profile = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
+    result = fill_form(Forms(settings), "nav-barnetrygd", profile, on=FILL_DATE)
+    assert result.report.ok
+    assert read_back(result.data)["Saksnummer"] == "SAK-2026-0042"

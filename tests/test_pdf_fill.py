@@ -409,6 +409,13 @@ def test_read_only_skipped(samples: dict[str, Path]) -> None:
     assert fields_of(data2)["Case Number"].obj["/V"] == "C-0001"
 
 
+def test_skipped_outcome_keeps_label(samples: dict[str, Path]) -> None:
+    """A read-only field that is skipped still carries its human label (tooltip) in the
+    report, since the CLI prints the label exactly for such non-filled outcomes."""
+    _, report = fill(samples, "housing-assistance", {"Case Number": "C-0001"})
+    assert outcome(report, "Case Number").label == "Case number (office use only)"
+
+
 def test_signature_field_refused(samples: dict[str, Path]) -> None:
     """A signature field cannot take a value: FAILED with a reason."""
     _, report = fill(samples, "housing-assistance", {"Applicant Signature": "Testa"})
@@ -647,3 +654,35 @@ def test_flatten_through_fill_and_verify(
     assert report.ok and any("flattened" in n for n in report.notes)
     assert "/AcroForm" not in PdfReader(io.BytesIO(data)).trailer["/Root"]
     assert "Testa" in flatten_text(data)
+
+
+def test_pinned_pypdf_private_stream_data_for_the_embedded_font(samples: dict[str, Path]) -> None:
+    """Pins pdf_fill's other private pypdf use: the Unicode font program is assigned to
+    StreamObject._data already Flate-compressed. If pypdf changes how it writes that, the
+    embedded font would come out double-encoded or empty: read it back and parse it."""
+    import io as _io
+    import zlib as _zlib
+
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    from formfill.pdf_fill import BlankForm, fill_pdf
+
+    blank = BlankForm.from_path(samples["nav-barnetrygd"])
+    data, report = fill_pdf(blank, {"Fornavn": "Máret Čiekčá Łódź"})
+    assert report.ok
+    reader = PdfReader(_io.BytesIO(data))
+    widget = next(
+        a.get_object()
+        for a in reader.pages[0]["/Annots"]
+        if a.get_object().get("/T") == "Fornavn"
+    )
+    fonts = widget["/AP"]["/N"].get_object()["/Resources"]["/Font"]
+    type0 = fonts["/FFUni"].get_object()
+    descriptor = type0["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    programs = [descriptor["/FontFile2"].get_object()]
+    program = programs[0].get_data()
+    assert int(programs[0]["/Length1"]) == len(program)
+    font = TTFont(_io.BytesIO(program))
+    assert "glyf" in font and font.getBestCmap()
+    assert _zlib.compress(program)  # decoded once, not still compressed

@@ -290,3 +290,24 @@ def test_no_html_escaping(profile: Profile) -> None:
     """Plain text for a PDF: & and < are not turned into HTML entities."""
     context = expression_context(profile, ON)
     assert render_template("{{ 'A & B <c>' }}", context) == "A & B <c>"
+
+
+def test_fill_date_is_a_profile_path_in_maps(tmp_path: Path) -> None:
+    """`profile = "fill.date"` loads and resolves to the fill date, transformed like any date."""
+    import datetime as _dt
+
+    path = tmp_path / "form_maps" / "demo" / "datemap.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'id = "datemap"\nagency = "demo"\ntitle = "t"\nkind = "pdf"\nsource = "x.pdf"\n'
+        'language = "nb"\n[[fields]]\nfield = "Dato"\nprofile = "fill.date"\n'
+        'transform = "date:%d.%m.%Y"\n'
+    )
+    from formfill.form_map import load_map
+    from formfill.profile import parse_profile
+    from formfill.resolve import resolve
+
+    fmap = load_map(path)
+    prof = parse_profile({"person": {"given_name": "Kari", "family_name": "Nordmann"}})
+    res = resolve(fmap, prof, _dt.date(2026, 3, 9))
+    assert res.values["Dato"] == "09.03.2026"

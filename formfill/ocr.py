@@ -1,0 +1,284 @@
+"""OCR: page images to words with boxes and confidences, with Tesseract through pytesseract.
+
+One single-threaded Tesseract per core (``OMP_THREAD_LIMIT=1``: Tesseract's own threading is
+several times slower on these machines), pages in parallel. Each page gets one ordinary pass;
+the expensive corrections run only where the page needs them:
+
+- low resolution (under ~200 dpi): a 2x upscale before the first pass (it measurably helps;
+  global Otsu thresholding hurt, so there is none);
+- a first pass with low confidence or few words: orientation detection (psm 0), applied only at
+  orientation confidence >= ``MIN_OSD_CONF`` (low-resolution upright pages come back as 180
+  degrees with confidence < 3.5);
+- lines that slope (estimated from the first pass's word boxes), or a low first pass: the psm 2
+  deskew angle, applied when it is at least ``MIN_SKEW_DEG``;
+
+and a corrected page is recognised again; the better of the passes (by mean word confidence)
+is kept.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+import pytesseract
+from PIL import Image
+
+from formfill.errors import EvidenceError
+from formfill.evidence import Evidence, Limits, Page, Word, page_images
+
+MIN_OSD_CONF = 14.0  # orientation confidence below this is noise (see the module docstring)
+MIN_SKEW_DEG = 0.4  # smaller skews do not hurt Tesseract
+LOW_QUALITY = 75.0  # mean word confidence below which a page is checked for orientation/skew
+LOW_RES_DPI = 200  # images below this (by their dpi, or their size) are upscaled 2x
+SLOPE_DEG = 0.5  # first-pass line slope that triggers the deskew check
+
+
+def is_available() -> bool:
+    """Whether the tesseract binary is installed (on PATH)."""
+    return shutil.which(pytesseract.pytesseract.tesseract_cmd) is not None
+
+
+def languages() -> list[str]:
+    """The languages Tesseract has data for."""
+    _single_thread()
+    return [str(x) for x in pytesseract.get_languages(config="")]
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One page's OCR with what the pipeline did to it and how long it took."""
+
+    page: Page
+    seconds: float
+    passes: int
+
+
+def ocr_evidence(
+    evidence: Evidence, lang: str, limits: Limits | None = None, workers: int | None = None
+) -> list[Page]:
+    """OCR every page of ``evidence`` that has no text layer (pages in parallel)."""
+    limits = limits or Limits()
+    return [
+        r.page
+        for r in ocr_images(page_images(evidence, limits), lang, evidence.source, limits, workers)
+    ]
+
+
+def ocr_images(
+    images: Iterable[tuple[int, Image.Image]],
+    lang: str,
+    source: str = "<image>",
+    limits: Limits | None = None,
+    workers: int | None = None,
+) -> list[PageResult]:
+    """OCR (page number, image) pairs with one single-threaded Tesseract per core; results in
+    page order. Images are consumed lazily, so rendering overlaps recognition."""
+    limits = limits or Limits()
+    workers = workers or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures: list[Future[PageResult]] = [
+            pool.submit(ocr_page, img, number, lang, source, limits) for number, img in images
+        ]
+        return [f.result() for f in futures]
+
+
+def ocr_page(
+    img: Image.Image, number: int, lang: str, source: str = "<image>", limits: Limits | None = None
+) -> PageResult:
+    """The per-page pipeline (see the module docstring)."""
+    limits = limits or Limits()
+    start = time.monotonic()
+    deadline = start + limits.seconds_per_page
+    gray = img if img.mode in ("L", "1") else img.convert("L")
+    scale = 2 if _low_resolution(img) and gray.width * gray.height * 4 <= limits.max_pixels else 1
+    if scale > 1:
+        gray = gray.convert("L").resize((gray.width * 2, gray.height * 2), Image.Resampling.LANCZOS)
+    notes = [f"upscaled {scale}x (low resolution)"] if scale > 1 else []
+    best = _recognise(gray, number, lang, source, deadline)
+    passes = 1
+    quality = _quality(best)
+    slope = _slope(best)
+    if quality < LOW_QUALITY or abs(slope) >= SLOPE_DEG:
+        fixed, rotation, skew = _corrected(gray, lang, source, deadline, check_osd=True)
+        if rotation or skew:
+            again = _recognise(fixed, number, lang, source, deadline)
+            passes += 1
+            if _quality(again) > quality:
+                best = replace(again, rotation=rotation, skew=skew)
+                notes.append(f"turned {rotation} deg, deskewed {skew:.2f} deg")
+    if scale > 1:
+        best = _scaled(best, 1 / scale)
+    page = replace(best, notes=tuple(notes))
+    return PageResult(page, time.monotonic() - start, passes)
+
+
+# -- Tesseract calls ------------------------------------------------------------------------------
+
+
+def _single_thread() -> None:
+    # pytesseract runs tesseract with this process's environment and takes no env argument,
+    # so the variable is (re)set before every call: Tesseract's OpenMP threads only slow it down
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _timeout(deadline: float, source: str) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise EvidenceError(source, "OCR of a page ran past its time limit", "seconds per page")
+    return left
+
+
+def _recognise(img: Image.Image, number: int, lang: str, source: str, deadline: float) -> Page:
+    _single_thread()
+    try:
+        data = pytesseract.image_to_data(
+            img,
+            lang=lang,
+            config="--psm 3",
+            output_type=pytesseract.Output.DICT,
+            timeout=_timeout(deadline, source),
+        )
+    except RuntimeError as e:  # pytesseract's "Tesseract process timeout"
+        raise EvidenceError(source, f"page {number}: {e}", "seconds per page") from e
+    except pytesseract.TesseractError as e:
+        raise EvidenceError(source, f"page {number}: tesseract failed: {e.message}") from e
+    words: list[Word] = []
+    line_ids: dict[tuple[int, int, int], int] = {}
+    for i, text in enumerate(data["text"]):
+        conf = float(data["conf"][i])
+        text = str(text).strip()
+        if conf < 0 or not text:
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        line = line_ids.setdefault(key, len(line_ids))
+        x, y, w, h = (float(data[k][i]) for k in ("left", "top", "width", "height"))
+        words.append(Word(text, (x, y, x + w, y + h), conf, line))
+    return Page(number, float(img.width), float(img.height), tuple(words), "ocr")
+
+
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_OSD_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+_DESKEW = re.compile(r"Deskew angle:\s*(-?[\d.]+)")
+
+
+def _orientation(img: Image.Image, source: str, deadline: float) -> tuple[int, float]:
+    """(clockwise degrees to turn the page upright, confidence) from Tesseract's OSD."""
+    _single_thread()
+    try:
+        osd = pytesseract.image_to_osd(
+            img, lang="osd", config="--psm 0", timeout=_timeout(deadline, source)
+        )
+    except RuntimeError as e:
+        raise EvidenceError(source, str(e), "seconds per page") from e
+    except pytesseract.TesseractError:
+        return 0, 0.0  # too few characters to tell: leave the page as it is
+    rotate, conf = _ROTATE.search(osd), _OSD_CONF.search(osd)
+    return (int(rotate.group(1)) if rotate else 0), (float(conf.group(1)) if conf else 0.0)
+
+
+def _deskew_angle(img: Image.Image, source: str, deadline: float) -> float:
+    """Tesseract's page layout deskew angle (psm 2), in degrees. pytesseract does not return
+    what Tesseract prints on stderr, so this one call runs the binary directly."""
+    cmd = pytesseract.pytesseract.tesseract_cmd
+    exe = shutil.which(cmd) or cmd
+    buf = _png(img)
+    try:
+        done = subprocess.run(  # noqa: S603 (fixed arguments, our own binary)
+            [exe, "stdin", "stdout", "--psm", "2"],
+            input=buf,
+            capture_output=True,
+            timeout=_timeout(deadline, source),
+            env={"OMP_THREAD_LIMIT": "1", "PATH": os.defpath},
+            check=False,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise EvidenceError(source, "deskew ran past the time limit", "seconds per page") from e
+    except OSError as e:
+        raise EvidenceError(source, f"cannot run tesseract: {e.strerror}") from e
+    match = _DESKEW.search(done.stderr.decode("utf-8", "replace"))
+    return math.degrees(float(match.group(1))) if match else 0.0
+
+
+def _png(img: Image.Image) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _corrected(
+    gray: Image.Image, lang: str, source: str, deadline: float, check_osd: bool
+) -> tuple[Image.Image, int, float]:
+    """The page turned upright and deskewed where Tesseract is sure enough; (image, degrees
+    turned counter-clockwise, degrees deskewed)."""
+    rotation = 0
+    if check_osd:
+        rotate, conf = _orientation(gray, source, deadline)
+        if rotate and conf >= MIN_OSD_CONF:
+            rotation = (360 - rotate) % 360
+            gray = gray.rotate(rotation, expand=True, fillcolor=255)
+    skew = _deskew_angle(gray, source, deadline)
+    if abs(skew) >= MIN_SKEW_DEG:
+        gray = gray.rotate(
+            -skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255
+        )
+    else:
+        skew = 0.0
+    return gray, rotation, skew
+
+
+# -- measures -------------------------------------------------------------------------------------
+
+
+def _quality(page: Page) -> float:
+    """Mean word confidence, weighted by word length; 0 for a page with (almost) no text."""
+    chars = sum(len(w.text) for w in page.words)
+    if chars < 20:
+        return 0.0
+    return sum(w.conf * len(w.text) for w in page.words) / chars
+
+
+def _slope(page: Page) -> float:
+    """The median slope of lines with several words, in degrees, from the word boxes."""
+    slopes = []
+    for words in page.lines():
+        if len(words) < 4:
+            continue
+        first, last = words[0].box, words[-1].box
+        dx = (last[0] + last[2]) / 2 - (first[0] + first[2]) / 2
+        if dx <= 0:
+            continue
+        dy = (last[3] - first[3])
+        slopes.append(math.degrees(math.atan2(dy, dx)))
+    return statistics.median(slopes) if len(slopes) >= 3 else 0.0
+
+
+def _low_resolution(img: Image.Image) -> bool:
+    dpi = img.info.get("dpi")
+    if dpi and float(dpi[0]) > 1:
+        return float(dpi[0]) < LOW_RES_DPI - 1
+    return max(img.size) < 1400  # no dpi recorded: a page this small is a low-resolution scan
+
+
+def _scaled(page: Page, factor: float) -> Page:
+    words = tuple(
+        replace(w, box=(w.box[0] * factor, w.box[1] * factor, w.box[2] * factor, w.box[3] * factor))
+        for w in page.words
+    )
+    return replace(page, words=words, width=page.width * factor, height=page.height * factor)
+
+
+def iter_text(pages: Iterable[Page]) -> Iterator[str]:
+    """Each page's text, for ``formfill ocr``."""
+    for page in pages:
+        yield page.text()

@@ -1,0 +1,83 @@
+"""Engine and sessions. One engine per process (per Settings); sessions are passed down.
+
+SQLite gets foreign keys on, WAL journaling (readers do not block the one writer) and a busy
+timeout so that several workers can share the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from formfill.config import Settings
+from formfill.errors import ConfigError, ConflictError, StoreError
+from formfill.store import guards
+
+__all__ = ["make_engine", "make_sessions", "session_scope"]
+
+SQLITE_BUSY_MS = 10_000
+
+
+def make_engine(settings: Settings, **kwargs: Any) -> sa.Engine:
+    """An engine for ``settings.database_url`` (creates the SQLite file's folder)."""
+    try:
+        url = sa.make_url(settings.database_url)
+    except exc.ArgumentError as e:
+        raise ConfigError("FORMFILL_DATABASE_URL", f"not a database URL: {e}") from None
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            from pathlib import Path
+
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
+        url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver we install
+    try:
+        return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    except (exc.ArgumentError, exc.NoSuchModuleError) as e:
+        raise ConfigError("FORMFILL_DATABASE_URL", str(e)) from None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.close()
+
+
+def make_sessions(engine: sa.Engine) -> sessionmaker[Session]:
+    """A session factory whose sessions refuse to change append-only rows."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    guards.install(factory)
+    return factory
+
+
+@contextmanager
+def session_scope(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session committed at the end of the block, rolled back on any error.
+
+    Database errors become StoreError (ConflictError for integrity violations) with the
+    driver's message; formfill's own errors pass through unchanged."""
+    session = sessions()
+    try:
+        yield session
+        session.commit()
+    except exc.IntegrityError as e:
+        session.rollback()
+        raise ConflictError(f"the database refused the change: {e.orig}") from e
+    except exc.DBAPIError as e:
+        session.rollback()
+        raise StoreError(f"database error: {e.orig}") from e
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
