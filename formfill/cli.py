@@ -8,33 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from formfill.errors import FormfillError, Problem, ValuesError
+from formfill import cli_map, cli_store
+from formfill.cli_common import EXIT_NOT_LANDED, _friendly
+from formfill.errors import Problem, ValuesError
 from formfill.report import FillReport, Status
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_NOT_LANDED = 1
-EXIT_BAD_INPUT = 2
-
-
-def _friendly(fn: F) -> F:
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except FormfillError as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _load_values(path: Path) -> dict[str, str | bool]:
@@ -176,6 +158,10 @@ def main() -> None:
     cli(prog_name="formfill")
 
 
+cli_map.register(cli)
+cli_store.register(cli)
+
+
 def _parse_extras(items: tuple[str, ...]) -> dict[str, object]:
     out: dict[str, object] = {}
     for item in items:
@@ -262,56 +248,6 @@ def fill(
     print_report(result.report, as_json)
     if not result.report.ok:
         sys.exit(EXIT_NOT_LANDED)
-
-
-@cli.group("map")
-def map_group() -> None:
-    """Form maps: check them against their blank forms, stamp fingerprints."""
-
-
-def _map_paths(settings_maps: Path, maps: tuple[Path, ...]) -> list[Path]:
-    return list(maps) if maps else sorted(settings_maps.glob("*/*.toml"))
-
-
-@map_group.command("check")
-@click.argument("maps", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@_friendly
-def map_check(maps: tuple[Path, ...]) -> None:
-    """Validate maps (all under form_maps/ when none given) against their sample forms."""
-    from formfill.config import Settings
-    from formfill.form_check import check_map
-
-    settings = Settings.from_env()
-    paths = _map_paths(settings.maps_dir, maps)
-    if not paths:
-        raise click.ClickException(f"no maps found under {settings.maps_dir}")
-    bad = 0
-    for path in paths:
-        result = check_map(settings, path)
-        status = "ok" if result.ok else "PROBLEMS"
-        click.echo(f"{status:8} {path}: {result.summary()}")
-        for p in result.problems:
-            click.echo(f"  - {p}")
-        for name in result.unmapped[:20]:
-            click.echo(f"  unmapped: {name}")
-        bad += not result.ok
-    click.echo(f"{len(paths) - bad}/{len(paths)} maps ok")
-    if bad:
-        sys.exit(EXIT_BAD_INPUT)
-
-
-@map_group.command("stamp")
-@click.argument("maps", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@_friendly
-def map_stamp(maps: tuple[Path, ...]) -> None:
-    """Record the fingerprint of each map's blank form in the map (after you checked it)."""
-    from formfill.config import Settings
-    from formfill.form_check import stamp_map
-
-    settings = Settings.from_env()
-    for path in _map_paths(settings.maps_dir, maps):
-        fp = stamp_map(settings, path)
-        click.echo(f"{path}: {fp}")
 
 
 @cli.command()

@@ -117,10 +117,13 @@ class ValuesError(FormfillError):
 class FormChangedError(FormfillError):
     """The blank form is not the one its map was made for (its field fingerprint differs)."""
 
-    def __init__(self, form_id: str, expected: str | None, actual: str) -> None:
+    def __init__(
+        self, form_id: str, expected: str | None, actual: str, details: list[str] | None = None
+    ) -> None:
         self.form_id = form_id
         self.expected = expected
         self.actual = actual
+        self.details = list(details or [])
         if expected is None:
             msg = (
                 f"{form_id}: the map records no fingerprint of its blank form; run "
@@ -132,6 +135,8 @@ class FormChangedError(FormfillError):
                 f"{actual[:19]}…, map says {expected[:19]}…); check the map against the new "
                 f"form, or fill with --force"
             )
+        if self.details:
+            msg += "\n" + "\n".join(f"  - {d}" for d in self.details)
         super().__init__(msg)
 
 
@@ -228,3 +233,7 @@ class ArtifactNotFoundError(ArtifactError):
 
 class ArtifactCorruptError(ArtifactError):
     """The stored bytes do not decrypt, or do not hash to their id: tampered with or damaged."""
+
+
+class ExtractorError(ProblemsError):
+    """An extractor file (extractors/*.toml) failed to load; ``problems`` lists every problem."""

@@ -68,11 +68,11 @@ class Page:
     notes: tuple[str, ...] = field(default=())
 
     def lines(self) -> list[list[Word]]:
-        """The words grouped by line, in reading order."""
+        """The words grouped by line, in reading order (words in the order they were read)."""
         out: dict[int, list[Word]] = {}
         for w in self.words:
             out.setdefault(w.line, []).append(w)
-        return [sorted(ws, key=lambda w: w.box[0]) for _, ws in sorted(out.items())]
+        return [ws for _, ws in sorted(out.items())]
 
     def text(self) -> str:
         """The page's text: one line of words per line."""
@@ -145,12 +145,15 @@ def evidence_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
     return Evidence(f"sha256:{digest}", source, kind, data, text_pages)
 
 
-def page_images(evidence: Evidence, limits: Limits | None = None) -> Iterator[tuple[int, Image.Image]]:
-    """(page number, image) of every page without a text layer: image frames turned upright by
-    their EXIF orientation, PDF pages rendered in grey at ``limits.pdf_dpi``."""
+def page_images(
+    evidence: Evidence, limits: Limits | None = None, text_pages: bool = False
+) -> Iterator[tuple[int, Image.Image]]:
+    """(page number, image) of every page without a text layer (of every page, with
+    ``text_pages``): image frames turned upright by their EXIF orientation, PDF pages rendered
+    in grey at ``limits.pdf_dpi``."""
     limits = limits or Limits()
     if evidence.kind == "pdf":
-        yield from _render_pdf(evidence, limits)
+        yield from _render_pdf(evidence, limits, text_pages)
         return
     with _open_image(evidence.data, evidence.source, limits) as img:
         for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
@@ -213,11 +216,15 @@ def _loaded(img: Image.Image, source: str, limits: Limits) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            dpi = img.info.get("dpi")
             if img.mode in ("RGBA", "LA", "P", "PA"):
                 img = img.convert("RGBA")
                 white = Image.new("RGBA", img.size, (255, 255, 255, 255))
                 img = Image.alpha_composite(white, img)
-            return img.convert("L")
+            out = img.copy() if img.mode in ("1", "L") else img.convert("L")
+            if dpi:
+                out.info["dpi"] = dpi
+            return out
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as e:
         raise EvidenceError(source, str(e), limit="pixels") from e
     except (OSError, ValueError, SyntaxError) as e:
@@ -253,15 +260,18 @@ def _pdf_text_pages(data: bytes, source: str, limits: Limits) -> tuple[bool, ...
         pdf.close()
 
 
-def _render_pdf(evidence: Evidence, limits: Limits) -> Iterator[tuple[int, Image.Image]]:
+def _render_pdf(
+    evidence: Evidence, limits: Limits, text_pages: bool
+) -> Iterator[tuple[int, Image.Image]]:
     pdf = _open_pdf(evidence.data, evidence.source)
     try:
         for i, has_text in enumerate(evidence.text_pages):
-            if has_text:
+            if has_text and not text_pages:
                 continue
             page = pdf[i]
             bitmap = page.render(scale=limits.pdf_dpi / 72, grayscale=True)
             img = bitmap.to_pil().convert("L")
+            img.info["dpi"] = (limits.pdf_dpi, limits.pdf_dpi)
             page.close()
             yield i + 1, img
     finally:

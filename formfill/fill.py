@@ -16,6 +16,7 @@ from pathlib import Path
 from formfill import docx_fill
 from formfill.config import Settings
 from formfill.errors import FormChangedError, ProfileIncompleteError
+from formfill.form_check import check_map
 from formfill.form_map import FormMap, find_map
 from formfill.pdf_fill import BlankForm, FillOptions, fill_pdf, flatten_pdf
 from formfill.pdf_inspect import inspect_reader
@@ -155,7 +156,10 @@ def fill_form(
     fmap = forms.map(form_id)
     actual = forms.fingerprint(fmap)
     if fmap.fingerprint != actual and not force:
-        raise FormChangedError(fmap.id, fmap.fingerprint, actual)
+        check = check_map(forms.settings, fmap.path)
+        details = [str(p) for p in check.problems if p.where != "fingerprint"]
+        details += [f"new field not in the map: {check.label(n)}" for n in check.unmapped]
+        raise FormChangedError(fmap.id, fmap.fingerprint, actual, details)
     res = resolve(fmap, profile, on)
     if res.missing_required and not allow_missing:
         raise ProfileIncompleteError(

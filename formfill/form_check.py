@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from formfill import docx_fill
@@ -15,6 +16,9 @@ from formfill.config import Settings
 from formfill.errors import FormfillError, FormMapError, Problem
 from formfill.form_map import FormMap, load_map, unmapped_fields, validate_against_form
 from formfill.pdf_inspect import FieldInfo, inspect_pdf
+from formfill.profile import Profile
+from formfill.report import Status
+from formfill.resolve import resolve
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,16 @@ class MapCheck:
     problems: list[Problem] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
 
+    labels: dict[str, str] = field(default_factory=dict)  # field name -> human label
+
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def label(self, name: str) -> str:
+        """'Fornavn (og eventuelle mellomnavn)' [Fornavn]: what a person reads, then the name."""
+        lab = self.labels.get(name, "")
+        return f"{lab} [{name}]" if lab and lab != name else name
 
     def summary(self) -> str:
         if self.fmap is None:
@@ -79,6 +90,13 @@ def check_map(settings: Settings, path: Path) -> MapCheck:
         result.problems.append(Problem("source", f"{fmap.source}: {e}"))
         return result
     result.fingerprint = fp
+    result.labels = {
+        name: (getattr(v, "tooltip", "") or getattr(v, "alias", "") or "")
+        for name, v in views.items()
+    }
+    for spec in fmap.fields:
+        if spec.label and not result.labels.get(spec.field):
+            result.labels[spec.field] = spec.label
     result.problems.extend(validate_against_form(fmap, views))  # type: ignore[arg-type]
     result.unmapped = unmapped_fields(fmap, views)  # type: ignore[arg-type]
     if fmap.fingerprint is None:
@@ -109,3 +127,29 @@ def stamp_map(settings: Settings, path: Path) -> str:
         )
     path.write_text(text, encoding="utf-8")
     return fp
+
+
+@dataclass
+class ProfileCoverage:
+    """For one client and one form: mapped fields that would come out empty, and values that
+    would not fit their box (measured by laying them out in the field's font and size)."""
+
+    empty: list[tuple[str, str]] = field(default_factory=list)  # (field, why)
+    overflow: list[tuple[str, str]] = field(default_factory=list)  # (field, why)
+
+
+def profile_coverage(
+    settings: Settings, fmap: FormMap, profile: Profile, on: date
+) -> ProfileCoverage:
+    from formfill.fill import Forms, fill_and_verify  # fill imports this module's neighbours
+
+    res = resolve(fmap, profile, on)
+    cov = ProfileCoverage()
+    cov.empty += [(m.field, f"no value at {m.path}") for m in res.missing]
+    cov.empty += [(b.field, b.reason) for b in res.blank]
+    if fmap.kind == "pdf":
+        _data, report = fill_and_verify(Forms(settings).blank(fmap), res.values)
+        for o in report.outcomes:
+            if o.status in (Status.OVERFLOW, Status.TRUNCATED):
+                cov.overflow.append((o.field, f"{o.value!r}: {o.reason}"))
+    return cov

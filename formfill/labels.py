@@ -24,7 +24,9 @@ _NOISE = re.compile(
     re.I,
 )
 _GENERIC = re.compile(
-    r"^(f|c|t|p\d*-t|text|check ?box|field|fill|txt|cb)[\s_-]*\d+([_-]\d+)*$", re.I
+    r"^(f|c|t|p\d*-t|text|check ?box|field|fill|txt|cb|tekstveld|selectievakje|tekstfelt|"
+    r"avkrysningsboks|textfeld|kontrollk\w*|campo|champ|casilla|text field)[\s_-]*\d+([_-]\d+)*$",
+    re.I,
 )
 
 
@@ -51,6 +53,8 @@ class FieldLabel:
     from_name: str = ""
     left: str = ""  # printed text on the widget's line, to its left
     above: str = ""  # printed text just above the widget
+    below: str = ""  # printed text just below it (court forms put captions under the line)
+    right: list[str] = field(default_factory=list)  # per widget: text just right (checkboxes)
     page: int | None = None
     alternatives: list[str] = field(default_factory=list)
 
@@ -101,9 +105,32 @@ def _join(words: list[_Word]) -> str:
     return " ".join(w.text for w in words).strip(" :.*")
 
 
+def _right(rect: tuple[float, float, float, float], height: float, words: list[_Word]) -> str:
+    """The words just right of a (checkbox) widget on its line: its caption."""
+    _x1, y1, x2, y2 = rect
+    top, bottom = height - y2, height - y1
+    mid = (top + bottom) / 2
+    line = sorted(
+        (
+            w for w in words
+            if w.x0 >= x2 - 1 and abs((w.top + w.bottom) / 2 - mid) <= max((bottom - top), 6)
+        ),
+        key=lambda w: w.x0,
+    )  # fmt: skip
+    out: list[_Word] = []
+    for w in line:
+        edge = out[-1].x1 if out else x2
+        if w.x0 - edge > (14 if out else 30):
+            break
+        out.append(w)
+        if len(out) >= 8:
+            break
+    return _join(out)
+
+
 def _nearby(
     rect: tuple[float, float, float, float], height: float, words: list[_Word]
-) -> tuple[str, str]:
+) -> tuple[str, str, str]:
     x1, y1, x2, y2 = rect
     top, bottom = height - y2, height - y1  # widget in pdfplumber's top-down space
     mid = (top + bottom) / 2
@@ -132,7 +159,15 @@ def _nearby(
         nearest = max(w.bottom for w in band)
         row = sorted((w for w in band if nearest - w.bottom < 3), key=lambda w: w.x0)
         above = _join(row)
-    return _join(left[-8:]), above
+    under = [
+        w for w in words
+        if w.top >= bottom - 2 and w.top - bottom < 12 and w.x1 > x1 - 4 and w.x0 < x2
+    ]  # fmt: skip
+    below = ""
+    if under:
+        nearest = min(w.top for w in under)
+        below = _join(sorted((w for w in under if w.top - nearest < 3), key=lambda w: w.x0))
+    return _join(left[-8:]), above, below
 
 
 def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabel]:
@@ -145,7 +180,9 @@ def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabe
             pno = f.pages[0] - 1
             if 0 <= pno < len(pages):
                 height, words = pages[pno]
-                lab.left, lab.above = _nearby(f.rects[0], height, words)
+                lab.left, lab.above, lab.below = _nearby(f.rects[0], height, words)
                 lab.page = f.pages[0]
+                if f.kind in ("checkbox", "radio"):
+                    lab.right = [_right(r, height, words) for r in f.rects]
         out[f.name] = lab
     return out

@@ -24,6 +24,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -107,7 +108,7 @@ def ocr_page(
     passes = 1
     quality = _quality(best)
     slope = _slope(best)
-    if quality < LOW_QUALITY or abs(slope) >= SLOPE_DEG:
+    if quality < LOW_QUALITY or abs(slope) >= SLOPE_DEG or _sideways(best):
         fixed, rotation, skew = _corrected(gray, lang, source, deadline, check_osd=True)
         if rotation or skew:
             again = _recognise(fixed, number, lang, source, deadline)
@@ -140,13 +141,17 @@ def _timeout(deadline: float, source: str) -> float:
 def _recognise(img: Image.Image, number: int, lang: str, source: str, deadline: float) -> Page:
     _single_thread()
     try:
-        data = pytesseract.image_to_data(
-            img,
-            lang=lang,
-            config="--psm 3",
-            output_type=pytesseract.Output.DICT,
-            timeout=_timeout(deadline, source),
-        )
+        with tempfile.TemporaryDirectory(prefix="formfill-ocr-") as tmp:
+            # an uncompressed PGM/PBM: writing it costs nothing, pytesseract's PNG costs 0.3 s
+            path = os.path.join(tmp, "page.pnm")
+            img.save(path, format="PPM")
+            data = pytesseract.image_to_data(
+                path,
+                lang=lang,
+                config="--psm 3",
+                output_type=pytesseract.Output.DICT,
+                timeout=_timeout(deadline, source),
+            )
     except RuntimeError as e:  # pytesseract's "Tesseract process timeout"
         raise EvidenceError(source, f"page {number}: {e}", "seconds per page") from e
     except pytesseract.TesseractError as e:
@@ -192,7 +197,7 @@ def _deskew_angle(img: Image.Image, source: str, deadline: float) -> float:
     exe = shutil.which(cmd) or cmd
     buf = _png(img)
     try:
-        done = subprocess.run(  # noqa: S603 (fixed arguments, our own binary)
+        done = subprocess.run(
             [exe, "stdin", "stdout", "--psm", "2"],
             input=buf,
             capture_output=True,
@@ -229,9 +234,7 @@ def _corrected(
             gray = gray.rotate(rotation, expand=True, fillcolor=255)
     skew = _deskew_angle(gray, source, deadline)
     if abs(skew) >= MIN_SKEW_DEG:
-        gray = gray.rotate(
-            -skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255
-        )
+        gray = gray.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     else:
         skew = 0.0
     return gray, rotation, skew
@@ -258,9 +261,16 @@ def _slope(page: Page) -> float:
         dx = (last[0] + last[2]) / 2 - (first[0] + first[2]) / 2
         if dx <= 0:
             continue
-        dy = (last[3] - first[3])
+        dy = last[3] - first[3]
         slopes.append(math.degrees(math.atan2(dy, dx)))
     return statistics.median(slopes) if len(slopes) >= 3 else 0.0
+
+
+def _sideways(page: Page) -> bool:
+    """Most longer words are taller than wide: the lines run down the page."""
+    long = [w for w in page.words if len(w.text) >= 4]
+    tall = sum(1 for w in long if (w.box[3] - w.box[1]) > (w.box[2] - w.box[0]))
+    return len(long) >= 5 and tall > len(long) / 2
 
 
 def _low_resolution(img: Image.Image) -> bool:

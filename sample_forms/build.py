@@ -820,7 +820,81 @@ def build_housing(root: Path) -> Path:
     return f.save()
 
 
-BUILDERS = (build_nav_barnetrygd, build_nav_yrkesskade, build_toeslag, build_housing)
+def build_nav_barnetrygd_v2(root: Path) -> Path:
+    """Version 2 of the child-benefit form, as an agency re-issues a form without notice:
+    'Telefon' renamed 'Mobilnummer' (same place, same tooltip), 'Epost' moved down 24 pt,
+    the third child row removed, a new 'Sprak' (preferred language) field, and the extended
+    benefit checkbox's on-state changed from /Ja to /Yes. Tests and `formfill map diff` use it."""
+    v1 = root / "nav" / "nav-barnetrygd.pdf"
+    if not v1.exists():
+        build_nav_barnetrygd(root)
+    writer = PdfWriter(clone_from=PdfReader(v1))
+    acro = writer.root_object["/AcroForm"]
+    fields = acro["/Fields"]
+    page0 = writer.pages[0]
+    keep = ArrayObject()
+    removed_widgets = []
+    for ref in fields:
+        fobj = ref.get_object()
+        name = str(fobj.get("/T", ""))
+        if name.startswith("Barn3_"):
+            removed_widgets.extend(w.indirect_reference for w in _widgets(fobj))
+            continue
+        if name == "Telefon":
+            fobj[NameObject("/T")] = TextStringObject("Mobilnummer")
+        if name == "Epost":
+            for w in _widgets(fobj):
+                r = [float(v) for v in w["/Rect"]]
+                w[NameObject("/Rect")] = ArrayObject(
+                    [FloatObject(r[0]), FloatObject(r[1] - 24), FloatObject(r[2]),
+                     FloatObject(r[3] - 24)]
+                )  # fmt: skip
+        if name == "Utvidet_barnetrygd":
+            _rename_states(fobj, {"Ja": "Yes"})
+            fobj[NameObject("/V")] = NameObject("/Off")
+        keep.append(ref)
+    removed = {(r.idnum, r.generation) for r in removed_widgets if r is not None}
+    for page in writer.pages:
+        annots = page.get("/Annots")
+        if annots is None:
+            continue
+        page[NameObject("/Annots")] = ArrayObject(
+            a for a in annots.get_object() if (a.idnum, a.generation) not in removed
+        )
+    # a new text field: preferred language, top right of page 1
+    new = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Tx"),
+            NameObject("/T"): TextStringObject("Sprak"),
+            NameObject("/TU"): TextStringObject("Foretrukket språk"),
+            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g"),
+            NameObject("/F"): NumberObject(4),
+            NameObject("/Rect"): ArrayObject(
+                [FloatObject(430), FloatObject(560), FloatObject(559), FloatObject(576)]
+            ),
+            NameObject("/P"): page0.indirect_reference,
+        }
+    )
+    ref = writer._add_object(new)
+    page0[NameObject("/Annots")].append(ref)
+    keep.append(ref)
+    acro[NameObject("/Fields")] = keep
+    out = root / "nav" / "nav-barnetrygd-v2.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as fh:
+        writer.write(fh)
+    return out
+
+
+BUILDERS = (
+    build_nav_barnetrygd,
+    build_nav_barnetrygd_v2,
+    build_nav_yrkesskade,
+    build_toeslag,
+    build_housing,
+)
 
 
 def build_all(root: Path = HERE) -> list[Path]:

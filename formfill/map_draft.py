@@ -1,0 +1,463 @@
+"""Draft a form map from a blank form: every field, a suggested profile path (or condition) with a
+confidence and the reason, its human label as a comment.
+
+Suggestions come from the multilingual lexicon (formfill/lexicon.toml) matched against each
+field's labels (tooltip, readable name, printed text left of / above / right of the widget).
+A suggestion below the threshold is not mapped: the draft lists it, commented out and flagged,
+for a person to decide. Signatures and office-use fields are recognised and marked skip.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from formfill.errors import UnknownPathError
+from formfill.labels import FieldLabel, label_fields
+from formfill.pdf_inspect import FieldInfo, FormInventory, inspect_pdf
+from formfill.profile import check_path, vocabulary
+from formfill.resolve import FILL_PATHS
+
+LEXICON = Path(__file__).with_name("lexicon.toml")
+LANGS = ("en", "nb", "nn", "nl", "de", "fr", "es")
+THRESHOLD = 0.80  # below: left unmapped and flagged
+SOURCE_WEIGHT = {
+    "tooltip": 1.0,
+    "name": 0.97,
+    "left": 0.95,
+    "above": 0.9,
+    "below": 0.9,
+    "right": 0.95,
+}
+
+
+def norm(text: str) -> str:
+    """Lower case, accents folded (é -> e; ø and æ kept), punctuation to spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", " ", text.replace("'s ", " "))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str  # normalised
+    target: str  # profile path, condition, or skip reason
+    lang: str
+
+
+@dataclass(frozen=True)
+class _Qualifier:
+    words: tuple[str, ...]
+    mapping: tuple[tuple[str, str], ...]
+    numbered: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[_Term, ...]
+    conditions: tuple[_Term, ...]
+    skips: tuple[_Term, ...]
+    qualifiers: tuple[_Qualifier, ...]
+
+
+def _terms(entries: list[dict[str, Any]], key: str) -> tuple[_Term, ...]:
+    out = []
+    for e in entries:
+        for lang in LANGS:
+            for t in e.get(lang, []):
+                out.append(_Term(norm(t), str(e[key]), lang))
+    return tuple(out)
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path = LEXICON) -> Lexicon:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    quals = []
+    for q in data.get("qualifiers", []):
+        words = tuple(norm(w) for lang in LANGS for w in q["words"].get(lang, []))
+        quals.append(_Qualifier(words, tuple(q["map"].items()), bool(q.get("numbered"))))
+    quals.sort(key=lambda q: not any(v == "-" for _k, v in q.mapping))  # "not the client's" first
+    return Lexicon(
+        terms=_terms(data.get("terms", []), "path"),
+        conditions=_terms(data.get("conditions", []), "condition"),
+        skips=_terms(data.get("skip", []), "reason"),
+        qualifiers=tuple(quals),
+    )
+
+
+def _phrase_in(term: str, text: str) -> bool:
+    return f" {term} " in f" {text} "
+
+
+# words of instructions that say nothing about which value goes in the box
+_FILLER = frozenset(
+    "enter your the a an of if any and or please in on for to section item print type here "
+    "box line part fill out write oppgi skriv inn uw de het een van in te vul vult vullen "
+    "als indien ihr ihre der die das bitte votre le la les du des de su el la los".split()
+)
+
+
+def _content(text: str) -> list[str]:
+    return [t for t in text.split() if t not in _FILLER and not t.isdigit()]
+
+
+def _score(term: str, text: str) -> float:
+    """1.0 exact; a whole-phrase match scores by how much of the label's meaningful words it
+    explains (a bonus when it ends the label: 'plaintiff1_address_city' is a city); a close
+    spelling (inflection, typo) a little less; else 0."""
+    if not term or not text:
+        return 0.0
+    if term == text:
+        return 1.0
+    if _phrase_in(term, text):
+        words = _content(text) or text.split()
+        cover = min(1.0, len(term.split()) / len(words))
+        if len(term.split()) == 1 and cover < 1.0:
+            return 0.0  # a one-word term (name, date, city) only when it is the whole label
+        tail = 0.08 if (text.endswith(" " + term) and len(words) > 1) else 0.0
+        return min(0.99, 0.70 + 0.27 * cover + tail)
+    if len(term) >= 5 and len(text) <= len(term) + 6:
+        r = fuzz.ratio(term, text) / 100
+        if r >= 0.88:
+            return 0.93 * r
+    return 0.0
+
+
+@dataclass
+class Suggestion:
+    field: FieldInfo
+    label: FieldLabel
+    kind: str  # profile | when | options | skip | none (no profile value fits) | unmapped
+    target: str = ""  # profile path or condition; skip reason
+    confidence: float = 0.0
+    why: str = ""  # what matched: 'left text "Fornavn" ~ fornavn (nb)'
+    options: dict[str, str] = dc_field(default_factory=dict)
+    state: str | None = None
+    transforms: list[str] = dc_field(default_factory=list)
+    lang: str = ""
+    numbered: bool = False  # a numbered household row (child 1, member 2)
+
+    @property
+    def mapped(self) -> bool:
+        return self.kind in ("profile", "when", "options")
+
+
+def _texts(lab: FieldLabel) -> list[tuple[str, str]]:
+    out = []
+    for src, text in (("tooltip", lab.tooltip), ("name", lab.from_name), ("left", lab.left),
+                      ("above", lab.above)):  # fmt: skip
+        if text:
+            out.append((src, text))
+    return out
+
+
+def _tiers(lab: FieldLabel, vertical: str = "above") -> list[list[tuple[str, str]]]:
+    """Label texts by trust: what the form's author wrote for the field (tooltip, name), then
+    the printed text beside it, then above it, or below it on forms that caption under the
+    line (``vertical``)."""
+    own = [(s, t) for s, t in (("tooltip", lab.tooltip), ("name", lab.from_name)) if t]
+    side = lab.above if vertical == "above" else lab.below
+    return [own, [("left", lab.left)] if lab.left else [], [(vertical, side)] if side else []]
+
+
+_CLAUSE = re.compile(r"(?:[.;:?]\s+|\s*\(|\)\s*|,\s+(?=enter|if|see|also)\b)", re.I)
+
+
+def _clauses(text: str) -> list[str]:
+    """The text and its clauses: 'Section 1., Enter First Name (Given Name).' is scored on
+    'Enter First Name' and 'Given Name' too, not only as one long instruction."""
+    parts = [p.strip(" ,") for p in _CLAUSE.split(text) if p and p.strip(" ,")]
+    return [text, *parts] if len(parts) > 1 else [text]
+
+
+def _best(terms: tuple[_Term, ...], texts: list[tuple[str, str]]) -> tuple[float, _Term, str, str]:
+    """The best (score, term, source, clause) over every clause of every text."""
+    best: tuple[float, _Term, str, str] = (0.0, _Term("", "", ""), "", "")
+    for src, full in texts:
+        w = SOURCE_WEIGHT[src]
+        for raw in _clauses(full):
+            text = norm(raw)
+            for t in terms:
+                s = _score(t.text, text) * w
+                if s > best[0]:
+                    best = (s, t, src, raw)
+    return best
+
+
+def _qualify(
+    path: str, texts: list[str], lex: Lexicon, term: str = ""
+) -> tuple[str | None, str, bool]:
+    """Apply the first qualifier whose word is in the label (spouse, child N, postal, ...) and
+    is not part of the matched term itself ('employer' names employment.employer)."""
+    joined = [norm(t) for t in texts]
+    for q in lex.qualifiers:
+        word = next(
+            (w for w in q.words for t in joined if _phrase_in(w, t) and not _phrase_in(w, term)),
+            None,
+        )
+        if word is None:
+            continue
+        for prefix, repl in q.mapping:
+            if path.startswith(prefix) or path == prefix:
+                if repl == "-":
+                    return None, word, False
+                if q.numbered:
+                    n = next((int(m) for t in joined for m in re.findall(r"\b([1-9])\b", t)), 1)
+                    repl = repl.replace("{n}", str(n - 1))
+                return repl + path[len(prefix) :], word, q.numbered
+    return path, "", False
+
+
+def _transforms(path: str, f: FieldInfo) -> list[str]:
+    info = vocabulary().get(re.sub(r"\[\d+\]", "[]", path))
+    kind = info.type if info is not None else ""
+    if path == "fill.date" or kind == "date":
+        return ["date_locale"]
+    if path.startswith(("identifiers.", "household.members")) and "identifiers" in path:
+        return ["digits"] if f.comb or (f.max_len or 99) <= 11 else []
+    if kind in ("Decimal", "decimal", "money") or (path.startswith("income.") and "amount" in path):
+        return ["money"]
+    if kind == "bool":
+        return ["yesno"]
+    if kind.startswith("list"):
+        return ["join:, "]
+    return []
+
+
+def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) -> Suggestion:
+    texts = _texts(lab)
+    s_skip, t_skip, src_skip, raw_skip = _best(lex.skips, texts)
+    score, term, src, raw = 0.0, _Term("", "", ""), "", ""
+    for tier in _tiers(lab, vertical):
+        score, term, src, raw = _best(lex.terms, tier)
+        if score >= THRESHOLD:
+            break
+    if s_skip >= max(score, 0.74):
+        return Suggestion(f, lab, "skip", t_skip.target, s_skip,
+                          f'{src_skip} "{raw_skip}" ~ {t_skip.text} ({t_skip.lang})')  # fmt: skip
+    if score == 0:
+        return Suggestion(f, lab, "unmapped", "", 0.0, "no label matches the lexicon")
+    why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
+    path, qual, numbered = _qualify(term.target, [raw, lab.from_name], lex, term.text)
+    if path is None:
+        return Suggestion(f, lab, "none", "", score, f"{why}; but of the {qual}: not the client's")
+    if qual:
+        why += f"; {qual} -> {path}"
+    if path not in FILL_PATHS:
+        try:
+            check_path(path)
+        except UnknownPathError:
+            return Suggestion(f, lab, "none", "", score, f"{why}; the profile has no {path}")
+    kind = "profile" if score >= THRESHOLD else "unmapped"
+    return Suggestion(f, lab, kind, path, score, why, transforms=_transforms(path, f),
+                      lang=term.lang, numbered=numbered)  # fmt: skip
+
+
+def _condition_path(cond: str) -> tuple[str, str | None]:
+    m = re.match(r"^([\w.\[\]]+)\s*==\s*'([^']*)'$", cond)
+    return (m.group(1), m.group(2)) if m else (cond, None)
+
+
+# a caption such as "Single" or "M" decides a profile value only under a heading that names it
+_CONTEXT = {
+    "person.marital_status": ("marital", "sivilstand", "sivilstatus", "burgerlijke staat",
+                              "civil", "familienstand", "estado civil", "situation familiale"),
+    "person.sex": ("sex", "gender", "kjønn", "kjonn", "geslacht", "geschlecht", "sexe", "sexo"),
+}  # fmt: skip
+
+
+def _in_context(path: str, lab: FieldLabel) -> bool:
+    words = _CONTEXT.get(path)
+    if words is None:
+        return True
+    texts = " ".join(norm(t) for t in (lab.tooltip, lab.from_name, lab.left, lab.above))
+    return any(_phrase_in(norm(w), texts) for w in words)
+
+
+def _suggest_button(f: FieldInfo, lab: FieldLabel, lex: Lexicon) -> Suggestion:
+    texts = _texts(lab)
+    if len(f.states) <= 1:
+        extra = [("right", r) for r in lab.right if r]
+        score, term, src, raw = _best(lex.conditions, extra + texts)
+        if score == 0:
+            return Suggestion(f, lab, "unmapped", "", 0.0, "no caption matches a condition")
+        why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
+        if not _in_context(_condition_path(term.target)[0], lab):
+            score *= 0.75
+            why += "; no heading names the value"
+        kind = "when" if score >= THRESHOLD else "unmapped"
+        return Suggestion(f, lab, kind, term.target, score, why, lang=term.lang)
+    # several states: each state (and its widget's caption) should name a value of one path
+    options: dict[str, str] = {}
+    paths: set[str] = set()
+    scores: list[float] = []
+    whys: list[str] = []
+    for i, state in enumerate(f.states):
+        caption = lab.right[i] if i < len(lab.right) else ""
+        cands = [("right", state)] + ([("right", caption)] if caption else [])
+        score, term, _src, raw = _best(lex.conditions, cands)
+        path, value = _condition_path(term.target) if score else ("", None)
+        if score == 0 or value is None:
+            continue
+        paths.add(path)
+        options.setdefault(value, state)
+        scores.append(score)
+        whys.append(f'"{raw}" ~ {term.text}')
+    if len(paths) == 1 and options:
+        conf = min(scores) * (len(options) / max(len(f.states), 1)) ** 0.25
+        if not _in_context(next(iter(paths)), lab):
+            conf *= 0.75
+        kind = "options" if conf >= THRESHOLD else "unmapped"
+        return Suggestion(f, lab, kind, paths.pop(), conf, "; ".join(whys), options=options)
+    return Suggestion(f, lab, "unmapped", "", 0.0, "states do not name one profile value")
+
+
+def suggest(
+    f: FieldInfo, lab: FieldLabel, lex: Lexicon | None = None, vertical: str = "above"
+) -> Suggestion:
+    lex = lex or load_lexicon()
+    if f.kind in ("signature", "push"):
+        why = "signature field" if f.kind == "signature" else "push button"
+        return Suggestion(f, lab, "skip", why, 1.0, why)
+    if f.read_only:
+        return Suggestion(f, lab, "skip", "read-only field", 1.0, "the form marks it read-only")
+    if f.kind in ("checkbox", "radio"):
+        return _suggest_button(f, lab, lex)
+    return _suggest_text(f, lab, lex, vertical)
+
+
+@dataclass
+class Draft:
+    form: Path
+    inventory: FormInventory
+    suggestions: list[Suggestion]
+    language: str
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for s in self.suggestions:
+            out[s.kind] = out.get(s.kind, 0) + 1
+        return out
+
+
+def _renumber_children(sugs: list[Suggestion]) -> None:
+    """Household convention: with spouse fields on the form, members[0] is the spouse and the
+    children follow from members[1]."""
+    has_spouse = any(
+        s.target.startswith("household.members[0].") and not s.numbered for s in sugs if s.mapped
+    )
+    if not has_spouse:
+        return
+    for s in sugs:
+        m = re.match(r"household\.members\[(\d+)\](.*)", s.target)
+        if s.mapped and m and s.numbered:
+            s.target = f"household.members[{int(m.group(1)) + 1}]{m.group(2)}"
+
+
+def _reading_order(s: Suggestion) -> tuple[int, float, float]:
+    f = s.field
+    page = f.pages[0] if f.pages else 0
+    x1, _y1, _x2, y2 = f.rects[0] if f.rects else (0.0, 0.0, 0.0, 0.0)
+    return (page, -round(y2 / 6), x1)
+
+
+def _one_owner(sugs: list[Suggestion]) -> None:
+    """The same label on several fields (Naam, Voornamen... once per person on the form) is
+    the client's only the first time in reading order; the others are flagged for a person."""
+    seen: dict[str, Suggestion] = {}
+    for s in sorted((s for s in sugs if s.kind == "profile"), key=_reading_order):
+        first = seen.setdefault(s.target, s)
+        if first is not s:
+            s.kind = "unmapped"
+            s.why += f"; {s.target} already fills {first.field.name!r}: whose value is this?"
+
+
+def _caption_side(labels: list[FieldLabel], lex: Lexicon) -> str:
+    """Whether this form captions its boxes above or below the line: the side whose text
+    names a profile value more often."""
+    votes = {"above": 0, "below": 0}
+    for lab in labels:
+        for side in votes:
+            text = lab.above if side == "above" else lab.below
+            if text and _best(lex.terms, [(side, text)])[0] >= THRESHOLD:
+                votes[side] += 1
+    return "below" if votes["below"] > votes["above"] else "above"
+
+
+def draft_map(form: Path) -> Draft:
+    inv = inspect_pdf(form)
+    labels = label_fields(form, inv.fields)
+    lex = load_lexicon()
+    vertical = _caption_side(list(labels.values()), lex)
+    sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]
+    _renumber_children(sugs)
+    _one_owner(sugs)
+    langs: dict[str, int] = {}
+    for s in sugs:
+        if s.lang and s.mapped:
+            langs[s.lang] = langs.get(s.lang, 0) + 1
+    language = max(langs, key=lambda k: langs[k]) if langs else "en"
+    return Draft(form, inv, sugs, language)
+
+
+def _q(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def render_toml(draft: Draft, *, form_id: str, agency: str, source: str) -> str:
+    """The draft as a map file: mapped fields active, unsure ones commented out and flagged."""
+    c = draft.counts()
+    lines = [
+        f"# Drafted by `formfill map new` from {draft.form.name}: "
+        f"{c.get('profile', 0) + c.get('when', 0) + c.get('options', 0)} mapped, "
+        f"{c.get('skip', 0)} skipped, {c.get('none', 0)} with no profile value, "
+        f"{c.get('unmapped', 0)} for a person to decide (marked TODO).",
+        "# Check every suggestion against the form before use; then `formfill map stamp`.",
+        f"id = {_q(form_id)}",
+        f"agency = {_q(agency)}",
+        f"title = {_q(draft.form.stem)}",
+        'kind = "pdf"',
+        f"source = {_q(source)}",
+        f"fingerprint = {_q(draft.inventory.fingerprint)}",
+        f"language = {_q(draft.language)}",
+    ]
+    for s in draft.suggestions:
+        f = s.field
+        where = f"p{','.join(map(str, f.pages)) or '-'} {f.kind}"
+        lines += ["", f"# {where}: {s.label.best[:90]}"]
+        if s.why:
+            lines.append(f"# confidence {s.confidence:.2f}: {s.why[:150]}")
+        body = [f"field = {_q(f.name)}"]
+        if s.kind == "profile":
+            body.append(f"profile = {_q(s.target)}")
+            if s.transforms:
+                body.append(f"transform = {_q(s.transforms[0])}")
+        elif s.kind == "when":
+            body.append(f"when = {_q(s.target)}")
+            if len(f.states) == 1:
+                pass
+        elif s.kind == "options":
+            body.append(f"profile = {_q(s.target)}")
+            opts = ", ".join(f"{_q(k)} = {_q(v)}" for k, v in s.options.items())
+            body.append(f"options = {{ {opts} }}")
+        elif s.kind == "skip":
+            body.append(f"skip = {_q(s.target)}")
+        elif s.kind == "none":
+            body.append(f"skip = {_q('no profile value: ' + s.why.split('; but of the ')[-1])}")
+        else:
+            guess = f" (best guess {s.target} at {s.confidence:.2f})" if s.target else ""
+            lines.append(f"# TODO unmapped{guess}: map it or skip it, then uncomment")
+            lines += ["# [[fields]]"] + [f"# {b}" for b in body]
+            continue
+        lines += ["[[fields]]", *body]
+    return "\n".join(lines) + "\n"

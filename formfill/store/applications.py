@@ -1,0 +1,193 @@
+"""Applications: create, advance through the lifecycle (tracking.py holds the rules), record
+submissions, and compute deadlines from rules when a status is reached."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from formfill.errors import NotFoundError
+from formfill.store.audit import Actor, record
+from formfill.store.clients import get_client
+from formfill.store.deadlines import add_computed
+from formfill.store.models import (
+    Application,
+    ApplicationEvent,
+    DeadlineRow,
+    Submission,
+    utcnow,
+)
+from formfill.tracking import AppStatus, DeadlineRule, check_transition, compute_deadlines
+
+__all__ = [
+    "SubmissionDetails",
+    "advance",
+    "create_application",
+    "get_application",
+    "list_applications",
+    "record_fill",
+]
+
+
+@dataclass(frozen=True)
+class SubmissionDetails:
+    """How and when an application was sent, as the agency will refer to it."""
+
+    channel: str  # portal | post | email | in_person
+    submitted_on: date
+    reference: str | None = None  # the agency's reference or case number
+    receipt_artifact: str | None = None  # artifacts.save(..., kind="receipt")
+
+
+def create_application(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    form_id: str,
+    form_fingerprint: str | None = None,
+    program: str | None = None,
+    note: str | None = None,
+) -> Application:
+    """A new application in ``draft``; its first event has from_status NULL."""
+    get_client(session, client_id)
+    app = Application(
+        client_id=client_id,
+        form_id=form_id,
+        form_fingerprint=form_fingerprint,
+        program=program,
+        status=AppStatus.DRAFT.value,
+        created_by=actor.user_id,
+    )
+    session.add(app)
+    session.flush()
+    _event(session, actor, app, None, AppStatus.DRAFT.value, note)
+    record(session, actor, "create", "application", app.id)
+    return app
+
+
+def get_application(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFoundError("application", application_id)
+    return app
+
+
+def _event(
+    session: Session,
+    actor: Actor,
+    app: Application,
+    from_status: str | None,
+    to_status: str,
+    note: str | None,
+) -> None:
+    session.add(
+        ApplicationEvent(
+            application_id=app.id,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            actor_id=actor.user_id,
+            actor_label=actor.label,
+        )
+    )
+
+
+def advance(
+    session: Session,
+    actor: Actor,
+    application_id: int,
+    to: str,
+    on: date,
+    *,
+    note: str | None = None,
+    decision: str | None = None,
+    submission: SubmissionDetails | None = None,
+    rules: Sequence[DeadlineRule] = (),
+) -> Application:
+    """Move an application to status ``to`` on date ``on``, as one event.
+
+    InvalidTransitionError when the lifecycle forbids the move (nothing is written);
+    TransitionDetailsError when ``submitted`` lacks ``submission`` or ``decided`` a decision.
+    Deadlines whose rules are anchored on ``to`` are added (computed from ``on``, or from the
+    submission date); open deadlines of an application that is withdrawn or closed are done."""
+    app = get_application(session, application_id)
+    channel = submission.channel if submission else None
+    target = check_transition(app.status, to, decision=decision, channel=channel)
+    before = app.status
+    anchor = on
+    if target is AppStatus.SUBMITTED and submission is not None:
+        anchor = submission.submitted_on
+        session.add(
+            Submission(
+                application_id=app.id,
+                channel=submission.channel,
+                submitted_on=submission.submitted_on,
+                reference=submission.reference,
+                receipt_artifact=submission.receipt_artifact,
+                recorded_by=actor.user_id,
+            )
+        )
+    app.status = target.value
+    app.decision = decision if target is AppStatus.DECIDED else app.decision
+    if target is AppStatus.WITHDRAWN:
+        app.decision = None
+    _event(session, actor, app, before, target.value, note)
+    for d in compute_deadlines(rules, target.value, anchor, decision=decision):
+        add_computed(session, actor, app.client_id, app.id, d)
+    if target in (AppStatus.WITHDRAWN, AppStatus.CLOSED):
+        _close_open_deadlines(session, actor, app.id)
+    session.flush()
+    fields = ["status"] + (["decision"] if decision else []) + (["submission"] if channel else [])
+    record(session, actor, "update", "application", app.id, fields)
+    return app
+
+
+def _close_open_deadlines(session: Session, actor: Actor, application_id: int) -> None:
+    rows = session.scalars(
+        sa.select(DeadlineRow).where(
+            DeadlineRow.application_id == application_id, DeadlineRow.done.is_(False)
+        )
+    )
+    for row in rows:
+        row.done, row.done_at, row.done_by = True, utcnow(), actor.user_id
+
+
+def record_fill(
+    session: Session,
+    actor: Actor,
+    application_id: int,
+    output_artifact: str,
+    report: dict[str, Any] | None,
+    form_fingerprint: str | None = None,
+) -> Application:
+    """Keep the latest filled document (artifact id) and its fill report on the application."""
+    app = get_application(session, application_id)
+    app.output_artifact = output_artifact
+    app.fill_report = report
+    if form_fingerprint:
+        app.form_fingerprint = form_fingerprint
+    record(session, actor, "update", "application", app.id, ["output_artifact", "fill_report"])
+    return app
+
+
+def list_applications(
+    session: Session,
+    statuses: Sequence[str] | None = None,
+    client_ids: Sequence[int] | None = None,
+) -> list[Application]:
+    """Applications with their submission and deadlines loaded, newest first."""
+    q = (
+        sa.select(Application)
+        .options(selectinload(Application.submission), selectinload(Application.deadlines))
+        .order_by(Application.id.desc())
+    )
+    if statuses:
+        q = q.where(Application.status.in_(list(statuses)))
+    if client_ids is not None:
+        q = q.where(Application.client_id.in_(list(client_ids)))
+    return list(session.scalars(q))

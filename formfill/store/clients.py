@@ -1,0 +1,130 @@
+"""Clients and their profile history: append-only versions, each value with its provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from formfill.errors import NotFoundError
+from formfill.profile import Profile, parse_profile
+from formfill.provenance import Provenance, carry_forward, flatten
+from formfill.store.audit import Actor, record
+from formfill.store.models import Client, ProfileVersion, utcnow
+
+__all__ = [
+    "client_label",
+    "create_client",
+    "get_client",
+    "latest_version",
+    "load_profile",
+    "profile_history",
+    "save_profile",
+]
+
+
+def create_client(session: Session, actor: Actor, reference: str | None = None) -> Client:
+    client = Client(reference=reference, created_by=actor.user_id)
+    session.add(client)
+    session.flush()
+    record(session, actor, "create", "client", client.id)
+    return client
+
+
+def get_client(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError("client", client_id)
+    return client
+
+
+def latest_version(session: Session, client_id: int) -> ProfileVersion | None:
+    q = (
+        sa.select(ProfileVersion)
+        .where(ProfileVersion.client_id == client_id)
+        .order_by(ProfileVersion.version.desc())
+        .limit(1)
+    )
+    return session.scalar(q)
+
+
+def profile_json(profile: Profile) -> dict[str, Any]:
+    return profile.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+
+
+def save_profile(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    profile: Profile,
+    source: Provenance,
+    per_path: Mapping[str, Provenance] | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> ProfileVersion:
+    """Append a new version. Changed and new values get ``per_path[path]`` or ``source``;
+    unchanged values keep the provenance they had. Returns the new version (numbered from 1)."""
+    get_client(session, client_id)
+    now = at or utcnow()
+    stamp = now.isoformat()
+    previous = latest_version(session, client_id)
+    data = profile_json(profile)
+    provenance = carry_forward(
+        previous.data if previous else {},
+        previous.provenance if previous else {},
+        data,
+        source.with_time(stamp),
+        {k: v.with_time(stamp) for k, v in (per_path or {}).items()},
+    )
+    version = ProfileVersion(
+        client_id=client_id,
+        version=(previous.version + 1) if previous else 1,
+        data=data,
+        provenance=provenance,
+        note=note,
+        created_by=actor.user_id,
+        created_at=now,
+    )
+    session.add(version)
+    session.flush()
+    changed = _changed_paths(previous.data if previous else {}, data)
+    record(
+        session, actor, "create" if previous is None else "update", "profile", client_id, changed
+    )
+    return version
+
+
+def _changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    a, b = flatten(before), flatten(after)
+    return sorted(p for p in set(a) | set(b) if a.get(p) != b.get(p))
+
+
+def load_profile(session: Session, actor: Actor, client_id: int) -> tuple[Profile, ProfileVersion]:
+    """The client's current profile (validated) and its version row; audited as a read."""
+    version = latest_version(session, client_id)
+    if version is None:
+        raise NotFoundError("profile of client", client_id)
+    record(session, actor, "read", "profile", client_id)
+    return parse_profile(version.data, source=f"client {client_id} v{version.version}"), version
+
+
+def profile_history(session: Session, actor: Actor, client_id: int) -> list[ProfileVersion]:
+    """Every version, oldest first; audited as a read."""
+    get_client(session, client_id)
+    record(session, actor, "read", "profile_history", client_id)
+    q = (
+        sa.select(ProfileVersion)
+        .where(ProfileVersion.client_id == client_id)
+        .order_by(ProfileVersion.version)
+    )
+    return list(session.scalars(q))
+
+
+def client_label(version: ProfileVersion | None, client_id: int) -> str:
+    """A short display name ("Kari Nordmann") from a version's JSON, else "client N"."""
+    person = (version.data.get("person") or {}) if version else {}
+    name = " ".join(str(person[k]) for k in ("given_name", "family_name") if person.get(k))
+    return name or f"client {client_id}"

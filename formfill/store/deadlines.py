@@ -1,0 +1,97 @@
+"""Deadlines: computed from rules (tracking.py) or set by hand; done when met; listed when due."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from formfill.errors import NotFoundError
+from formfill.store.audit import Actor, record
+from formfill.store.models import DeadlineRow, utcnow
+from formfill.tracking import (
+    Deadline,
+    DeadlineKind,
+    DeadlineRule,
+    DueItem,
+    list_due,
+    next_occurrence,
+)
+
+__all__ = ["add_computed", "add_manual", "due", "mark_done"]
+
+
+def add_computed(
+    session: Session, actor: Actor, client_id: int, application_id: int | None, d: Deadline
+) -> DeadlineRow:
+    row = DeadlineRow(
+        client_id=client_id,
+        application_id=application_id,
+        kind=d.kind.value,
+        due=d.due,
+        source="rule",
+        rule=d.rule,
+        label=d.label or None,
+    )
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", "deadline", row.id)
+    return row
+
+
+def add_manual(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    kind: str,
+    due_on: date,
+    application_id: int | None = None,
+    label: str | None = None,
+) -> DeadlineRow:
+    """A deadline set by hand (ValueError for an unknown kind)."""
+    DeadlineKind(kind)
+    row = DeadlineRow(
+        client_id=client_id,
+        application_id=application_id,
+        kind=kind,
+        due=due_on,
+        source="manual",
+        label=label,
+    )
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", "deadline", row.id)
+    return row
+
+
+def mark_done(
+    session: Session, actor: Actor, deadline_id: int, rules: Sequence[DeadlineRule] = ()
+) -> DeadlineRow | None:
+    """Mark a deadline met; for a recurring rule (matched by its description) add the next
+    one and return it."""
+    row = session.get(DeadlineRow, deadline_id)
+    if row is None:
+        raise NotFoundError("deadline", deadline_id)
+    row.done, row.done_at, row.done_by = True, utcnow(), actor.user_id
+    record(session, actor, "update", "deadline", row.id, ["done"])
+    for rule in rules:
+        if row.rule == rule.describe() and (nxt := next_occurrence(rule, row.due)):
+            return add_computed(session, actor, row.client_id, row.application_id, nxt)
+    return None
+
+
+def due(
+    session: Session,
+    as_of: date,
+    within: timedelta,
+    client_ids: Sequence[int] | None = None,
+) -> list[tuple[DeadlineRow, str]]:
+    """Open deadlines overdue on ``as_of`` or due within ``within``: (row, "overdue"|"due")."""
+    q = sa.select(DeadlineRow).where(DeadlineRow.done.is_(False), DeadlineRow.due <= as_of + within)
+    if client_ids is not None:
+        q = q.where(DeadlineRow.client_id.in_(list(client_ids)))
+    rows = {r.id: r for r in session.scalars(q)}
+    items = [DueItem(r.id, r.due, r.done) for r in rows.values()]
+    return [(rows[item.key], state) for item, state in list_due(items, as_of, within)]

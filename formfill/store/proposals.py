@@ -1,0 +1,136 @@
+"""Evidence files and the values proposed from them; accepting one writes a profile version
+whose value carries the evidence as its provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from formfill.errors import ConflictError, NotFoundError
+from formfill.profile import check_path, parse_profile
+from formfill.provenance import Provenance, set_path
+from formfill.store.audit import Actor, record
+from formfill.store.clients import get_client, latest_version, save_profile
+from formfill.store.models import EvidenceFile, EvidenceProposal, ProfileVersion, utcnow
+
+__all__ = ["add_evidence", "add_proposal", "decide", "pending_proposals"]
+
+
+def add_evidence(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    artifact_id: str,
+    filename: str,
+    media_type: str,
+    doc_type: str | None = None,
+    pages: int | None = None,
+) -> EvidenceFile:
+    """Record an uploaded file (already saved with artifacts.save) for a client."""
+    get_client(session, client_id)
+    row = EvidenceFile(
+        client_id=client_id,
+        artifact_id=artifact_id,
+        filename=filename,
+        media_type=media_type,
+        doc_type=doc_type,
+        pages=pages,
+        uploaded_by=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", "evidence", row.id)
+    return row
+
+
+def add_proposal(
+    session: Session,
+    actor: Actor,
+    evidence_id: int,
+    path: str,
+    value: Any,
+    page: int | None = None,
+    box: Sequence[float] | None = None,
+    confidence: float | None = None,
+) -> EvidenceProposal:
+    """A value read from evidence, proposed for profile ``path`` (checked against the
+    vocabulary: UnknownPathError with suggestions)."""
+    if session.get(EvidenceFile, evidence_id) is None:
+        raise NotFoundError("evidence", evidence_id)
+    check_path(path)
+    row = EvidenceProposal(
+        evidence_id=evidence_id,
+        path=path,
+        value=value,
+        page=page,
+        box=list(box) if box is not None else None,
+        confidence=confidence,
+    )
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", "proposal", row.id, [path])
+    return row
+
+
+def pending_proposals(session: Session, client_id: int) -> list[EvidenceProposal]:
+    q = (
+        sa.select(EvidenceProposal)
+        .join(EvidenceFile)
+        .where(EvidenceFile.client_id == client_id, EvidenceProposal.status == "proposed")
+        .order_by(EvidenceProposal.id)
+    )
+    return list(session.scalars(q))
+
+
+def decide(
+    session: Session,
+    actor: Actor,
+    proposal_id: int,
+    status: str,
+    corrected_value: Any = None,
+) -> ProfileVersion | None:
+    """Accept, correct (accept ``corrected_value`` instead) or reject a proposal.
+
+    Accepting or correcting writes a new profile version (ProfileError if the value does not
+    fit the profile) and returns it; rejecting returns None. A decided proposal stays decided."""
+    proposal = session.get(EvidenceProposal, proposal_id)
+    if proposal is None:
+        raise NotFoundError("proposal", proposal_id)
+    if proposal.status != "proposed":
+        raise ConflictError(f"proposal {proposal_id} is already {proposal.status}")
+    if status not in ("accepted", "corrected", "rejected"):
+        raise ValueError(f"decision {status!r}: accepted, corrected or rejected")
+    proposal.status = status
+    proposal.decided_by = actor.user_id
+    proposal.decided_at = utcnow()
+    record(session, actor, "update", "proposal", proposal.id, ["status"])
+    if status == "rejected":
+        return None
+    value = corrected_value if status == "corrected" else proposal.value
+    proposal.final_value = value
+    evidence = proposal.evidence
+    current = latest_version(session, evidence.client_id)
+    data = set_path(current.data if current else {}, proposal.path, value)
+    profile = parse_profile(data, source=f"proposal {proposal.id} ({proposal.path})")
+    box = proposal.box
+    origin = Provenance(
+        "evidence",
+        user_id=actor.user_id,
+        evidence_id=evidence.id,
+        proposal_id=proposal.id,
+        page=proposal.page,
+        box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])) if box else None,
+        corrected=status == "corrected",
+    )
+    return save_profile(
+        session,
+        actor,
+        evidence.client_id,
+        profile,
+        source=origin,
+        per_path={proposal.path: origin},
+        note=f"{status} from evidence {evidence.id}",
+    )

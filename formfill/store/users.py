@@ -1,0 +1,99 @@
+"""Users (argon2id password hashes) and caseloads (which specialist works with which client)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from formfill.errors import ConflictError, NotFoundError
+from formfill.store.audit import Actor, record
+from formfill.store.models import ROLES, Caseload, Client, User
+
+__all__ = [
+    "assign",
+    "authenticate",
+    "caseload",
+    "create_user",
+    "get_user",
+    "hash_password",
+    "user_by_email",
+]
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    team: str | None = None,
+) -> User:
+    """A new user; ConflictError if the email is taken, ValueError for an unknown role."""
+    if role not in ROLES:
+        raise ValueError(f"role {role!r}: one of {', '.join(ROLES)}")
+    email = email.strip().lower()
+    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise ConflictError(f"a user with email {email} exists")
+    user = User(email=email, name=name, role=role, team=team, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    record(session, actor, "create", "user", user.id)
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("user", user_id)
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFoundError("user", email)
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (rehashes outdated hashes)."""
+    user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        _hasher.hash(password)  # spend the same time whether or not the user exists
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def assign(session: Session, actor: Actor, user_id: int, client_id: int) -> None:
+    """Put a client on a user's caseload (nothing happens if already there)."""
+    get_user(session, user_id)
+    if session.get(Client, client_id) is None:
+        raise NotFoundError("client", client_id)
+    if session.get(Caseload, (user_id, client_id)) is None:
+        session.add(Caseload(user_id=user_id, client_id=client_id))
+        record(session, actor, "create", "caseload", f"{user_id}:{client_id}")
+
+
+def caseload(session: Session, user_id: int) -> list[Client]:
+    q = (
+        sa.select(Client)
+        .join(Caseload, Caseload.client_id == Client.id)
+        .where(Caseload.user_id == user_id, Client.archived.is_(False))
+        .order_by(Client.id)
+    )
+    return list(session.scalars(q))

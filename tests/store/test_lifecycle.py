@@ -1,0 +1,146 @@
+"""Applications through the lifecycle: events, submissions, deadlines from rules, refusals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from formfill.errors import InvalidTransitionError, TransitionDetailsError
+from formfill.store import applications as apps
+from formfill.store import clients, deadlines, session_scope
+from formfill.store.models import ApplicationEvent, DeadlineRow
+from formfill.tracking import parse_rules
+from tests.store.conftest import SYSTEM, Store
+
+RULES = parse_rules(
+    [
+        {"kind": "expected_decision", "after": "submitted", "weeks": 6},
+        {
+            "kind": "appeal",
+            "after": "decided",
+            "weeks": 6,
+            "only_if": ["denied", "partly_approved"],
+        },
+        {
+            "kind": "renewal",
+            "after": "decided",
+            "months": 12,
+            "every_months": 12,
+            "only_if": ["approved"],
+        },
+    ]
+)
+SUBMIT = apps.SubmissionDetails("portal", date(2026, 1, 31), "NAV-123", None)
+
+
+def _new_app(store: Store) -> int:
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        return apps.create_application(s, SYSTEM, c.id, "nav-barnetrygd", program="barnetrygd").id
+
+
+def _walk(store: Store, app_id: int, *steps: str) -> None:
+    with session_scope(store.sessions) as s:
+        for to in steps:
+            sub = SUBMIT if to == "submitted" else None
+            apps.advance(s, SYSTEM, app_id, to, date(2026, 1, 31), submission=sub, rules=RULES)
+
+
+def test_full_life_records_every_event(store: Store) -> None:
+    """draft -> ... -> closed: one event per step with from/to, who and a note."""
+    app_id = _new_app(store)
+    _walk(store, app_id, "ready", "filled", "reviewed", "submitted", "acknowledged")
+    with session_scope(store.sessions) as s:
+        apps.advance(
+            s,
+            SYSTEM,
+            app_id,
+            "decided",
+            date(2026, 3, 1),
+            decision="approved",
+            note="letter of 1 March",
+            rules=RULES,
+        )
+        apps.advance(s, SYSTEM, app_id, "closed", date(2026, 3, 2))
+    with session_scope(store.sessions) as s:
+        app = apps.get_application(s, app_id)
+        assert (app.status, app.decision) == ("closed", "approved")
+        events = list(s.scalars(sa.select(ApplicationEvent).order_by(ApplicationEvent.id)))
+        assert [(e.from_status, e.to_status) for e in events] == [
+            (None, "draft"),
+            ("draft", "ready"),
+            ("ready", "filled"),
+            ("filled", "reviewed"),
+            ("reviewed", "submitted"),
+            ("submitted", "acknowledged"),
+            ("acknowledged", "decided"),
+            ("decided", "closed"),
+        ]
+        assert events[6].note == "letter of 1 March" and events[6].actor_label == "test"
+        assert app.submission is not None
+        assert (app.submission.channel, app.submission.reference) == ("portal", "NAV-123")
+
+
+def test_refused_transition_writes_nothing(store: Store) -> None:
+    """A move the lifecycle forbids raises InvalidTransitionError with what is allowed."""
+    app_id = _new_app(store)
+    with pytest.raises(InvalidTransitionError) as err, session_scope(store.sessions) as s:
+        apps.advance(s, SYSTEM, app_id, "decided", date(2026, 1, 1), decision="approved")
+    assert (err.value.from_status, err.value.to_status) == ("draft", "decided")
+    assert err.value.allowed == ("ready", "withdrawn")
+    with session_scope(store.sessions) as s:
+        assert apps.get_application(s, app_id).status == "draft"
+        assert s.scalar(sa.select(sa.func.count()).select_from(ApplicationEvent)) == 1
+
+
+def test_final_states_and_withdrawal(store: Store) -> None:
+    """Withdrawn is reachable from an open state, and nothing leaves it; open deadlines close."""
+    app_id = _new_app(store)
+    _walk(store, app_id, "ready", "filled", "reviewed", "submitted")
+    _walk(store, app_id, "withdrawn")
+    with session_scope(store.sessions) as s:
+        assert all(d.done for d in apps.get_application(s, app_id).deadlines)
+    with pytest.raises(InvalidTransitionError, match="it is final"):
+        _walk(store, app_id, "draft")
+
+
+def test_submission_needs_a_channel_and_decision_an_outcome(store: Store) -> None:
+    """submitted without submission details, decided without a decision: refused."""
+    app_id = _new_app(store)
+    _walk(store, app_id, "ready", "filled", "reviewed")
+    with pytest.raises(TransitionDetailsError, match="channel"), session_scope(store.sessions) as s:
+        apps.advance(s, SYSTEM, app_id, "submitted", date(2026, 1, 1))
+    _walk(store, app_id, "submitted")
+    with (
+        pytest.raises(TransitionDetailsError, match="decision"),
+        session_scope(store.sessions) as s,
+    ):
+        apps.advance(s, SYSTEM, app_id, "decided", date(2026, 1, 1))
+
+
+def test_deadlines_from_rules_and_due_listing(store: Store) -> None:
+    """Submission on 31 Jan starts a 6-week decision deadline; a denial opens an appeal window,
+    an approval a yearly renewal whose next occurrence follows when it is met."""
+    app_id = _new_app(store)
+    _walk(store, app_id, "ready", "filled", "reviewed", "submitted")
+    with session_scope(store.sessions) as s:
+        (row,) = apps.get_application(s, app_id).deadlines
+        assert (row.kind, row.due, row.source) == ("expected_decision", date(2026, 3, 14), "rule")
+        due = deadlines.due(s, date(2026, 3, 1), timedelta(days=14))
+        assert [(r.id, state) for r, state in due] == [(row.id, "due")]
+        assert deadlines.due(s, date(2026, 3, 20), timedelta(0))[0][1] == "overdue"
+        assert deadlines.due(s, date(2026, 2, 1), timedelta(days=14)) == []
+        apps.advance(
+            s, SYSTEM, app_id, "decided", date(2026, 1, 31), decision="approved", rules=RULES
+        )
+        renewal = s.scalars(sa.select(DeadlineRow).where(DeadlineRow.kind == "renewal")).one()
+        assert renewal.due == date(2027, 1, 31)
+        nxt = deadlines.mark_done(s, SYSTEM, renewal.id, RULES)
+        assert nxt is not None and nxt.due == date(2028, 1, 31)
+        assert not s.scalars(sa.select(DeadlineRow).where(DeadlineRow.kind == "appeal")).all()
+        manual = deadlines.add_manual(
+            s, SYSTEM, row.client_id, "custom", date(2026, 2, 2), app_id, "call the caseworker"
+        )
+        assert manual.source == "manual"

@@ -1,0 +1,147 @@
+"""`formfill map new`: labels, lexicon suggestions, drafts that load as maps."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from formfill.form_map import load_map
+from formfill.labels import label_fields, readable_name
+from formfill.map_draft import draft_map, load_lexicon, norm, render_toml
+from formfill.pdf_inspect import inspect_pdf
+from formfill.profile import check_path
+from formfill.resolve import FILL_PATHS
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "sample_forms"
+CORPUS_FORMS = REPO.parent / "shared" / "corpus" / "forms"
+
+
+@pytest.mark.parametrize(
+    ("name", "want"),
+    [
+        ("topmostSubform[0].Page1[0].FirstName[0]", "First Name"),
+        ("form1[0].Page1[0].BeforeYouBegin[0].BusinessInfo[0].BusinessNumber_RT2[0]",
+         "Business Number RT 2"),
+        ("plaintiff1_address_city", "plaintiff 1 address city"),
+        ("topmostSubform[0].Page1[0].f1_01[0]", ""),
+        ("Tekstveld 12", ""),
+    ],
+)  # fmt: skip
+def test_readable_name(name: str, want: str) -> None:
+    """XFA-style paths reduce to their last meaningful part, split into words; generic
+    names (f1_01, Tekstveld 12) give nothing rather than noise."""
+    assert readable_name(name) == want
+
+
+def test_labels_come_from_printed_text_beside_the_widget() -> None:
+    """A field without tooltip still gets the printed caption next to it (pdfplumber)."""
+    form = SAMPLES / "nav" / "nav-barnetrygd.pdf"
+    inv = inspect_pdf(form)
+    labels = label_fields(form, inv.fields)
+    assert "Fornavn" in labels["Fornavn"].above
+    assert labels["Sivilstand"].right[0] == "Ugift"
+
+
+def test_lexicon_targets_are_real_profile_paths() -> None:
+    """Every path and condition in the lexicon names the profile's vocabulary (or fill.date)."""
+    lex = load_lexicon()
+    for t in lex.terms:
+        if t.target not in FILL_PATHS:
+            check_path(t.target)
+    for c in lex.conditions:
+        check_path(c.target.split(" ")[0].split("==")[0])
+    assert norm("Fødselsnummer (11 siffer)") == "fødselsnummer 11 siffer"
+
+
+def _draft(form: Path) -> dict[str, object]:
+    return {s.field.name: s for s in draft_map(form).suggestions}
+
+
+def test_draft_of_our_norwegian_form() -> None:
+    """The Norwegian sample: names, identifiers, address, the sivilstand radio as options of
+    person.marital_status, child rows as household members; signature and read-only skipped."""
+    d = _draft(SAMPLES / "nav" / "nav-barnetrygd.pdf")
+    expect = {
+        "Fornavn": "person.given_name",
+        "Etternavn": "person.family_name",
+        "Fodselsnummer": "identifiers.no_fnr",
+        "Postnummer": "address.current.postal_code",
+        "Poststed": "address.current.city",
+        "Kontonummer": "bank.no_account",
+        "Barn1_fornavn": "household.members[0].given_name",
+        "Barn2_fodselsnummer": "household.members[1].identifiers.no_fnr",
+        "Dato": "fill.date",
+    }
+    for name, path in expect.items():
+        s = d[name]
+        assert s.kind == "profile" and s.target == path, (name, s.kind, s.target, s.why)  # type: ignore[attr-defined]
+    sivil = d["Sivilstand"]
+    assert sivil.kind == "options" and sivil.target == "person.marital_status"  # type: ignore[attr-defined]
+    assert sivil.options["married"] == "Gift"  # type: ignore[attr-defined]
+    assert d["Underskrift"].kind == "skip" and d["Saksnummer"].kind == "skip"  # type: ignore[attr-defined]
+
+
+def test_draft_of_our_english_form_numbers_household_rows() -> None:
+    """'Member2 First Name' is the second household member, not a second client name;
+    'Employer' is the client's employer."""
+    d = _draft(SAMPLES / "county" / "housing-assistance.pdf")
+    assert d["Member2 First Name"].target == "household.members[1].given_name"  # type: ignore[attr-defined]
+    assert d["Employer"].target == "employment.employer"  # type: ignore[attr-defined]
+    assert d["Interpreter"].kind == "when"  # type: ignore[attr-defined]
+    assert d["SSN"].target == "identifiers.us_ssn"  # type: ignore[attr-defined]
+
+
+def test_low_confidence_is_left_unmapped_and_flagged(tmp_path: Path) -> None:
+    """A repeated label (the same path twice) is never silently guessed: the second field is
+    a TODO for a person, and the rendered draft keeps it commented out."""
+    draft = draft_map(SAMPLES / "toeslagen" / "toeslag-aanvraag.pdf")
+    text = render_toml(draft, form_id="toeslag-aanvraag", agency="toeslagen",
+                       source="sample_forms/toeslagen/toeslag-aanvraag.pdf")  # fmt: skip
+    unmapped = [s for s in draft.suggestions if s.kind == "unmapped"]
+    assert unmapped
+    for s in unmapped:
+        assert f'# field = "{s.field.name}"' in text
+    path = tmp_path / "form_maps" / "toeslagen" / "toeslag-aanvraag.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    fmap = load_map(path)
+    assert fmap.language == "nl"
+    assert len(fmap.fields) + len(unmapped) == len(draft.suggestions)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_every_corpus_draft_loads_as_a_map(tmp_path: Path) -> None:
+    """For every real form with fields, the draft is a valid map: every active suggestion
+    names a real profile path, transform and expression."""
+    if not CORPUS_FORMS.is_dir():
+        pytest.skip("../shared/corpus is absent")
+    for form in sorted(CORPUS_FORMS.glob("*.pdf")):
+        if "xfa_only" in form.stem:
+            continue
+        draft = draft_map(form)
+        text = render_toml(draft, form_id="x", agency="a", source=str(form))
+        if "\n[[fields]]\n" not in text:
+            assert all(s.kind == "unmapped" for s in draft.suggestions), form.name
+            continue  # nothing the lexicon is sure of: every field is a TODO
+        path = tmp_path / "form_maps" / "a" / "x.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        load_map(path)
+
+
+def test_cli_map_new_writes_a_draft(tmp_path: Path) -> None:
+    """`formfill map new FORM -o MAP` writes the draft and says what it found."""
+    out = tmp_path / "draft.toml"
+    r = subprocess.run(
+        [sys.executable, "-m", "formfill", "map", "new", str(SAMPLES / "nav" / "nav-yrkesskade.pdf"),
+         "--agency", "nav", "--id", "nav-yrkesskade", "-o", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "fields:" in r.stderr
+    assert 'id = "nav-yrkesskade"' in out.read_text()
