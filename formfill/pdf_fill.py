@@ -87,7 +87,11 @@ class BlankForm:
         self.data = data
         self.reader: PdfReader = open_pdf(name, data)
         root, pages = document_parts(self.reader)
-        check_fillable(name, root, list(iter_fields(root, pages)))
+        acro = as_dict(root.get("/AcroForm"))
+        if "/XFA" in acro or not acro.get("/Fields"):
+            # only a form that may be XFA-only or fieldless pays for a walk here; every fill
+            # walks its own copy anyway and checks again (a 700-field walk is ~15% of a fill)
+            check_fillable(name, root, list(iter_fields(root, pages)))
 
     @classmethod
     def from_path(cls, path: Path) -> BlankForm:
@@ -139,6 +143,17 @@ class _Doc:
     helv_ref: IndirectObject | None = None
     zadb_ref: IndirectObject | None = None
     metrics_cache: dict[str, SimpleFontMetrics] = field(default_factory=dict)
+    resources_cache: dict[tuple[tuple[str, int], ...], IndirectObject] = field(default_factory=dict)
+
+    def resources(self, fonts: dict[str, PdfObject]) -> IndirectObject:
+        """One shared /Resources dictionary per font set: 700 appearances, one object."""
+        key = tuple(sorted((k, id(v)) for k, v in fonts.items()))
+        if key not in self.resources_cache:
+            font_dict = DictionaryObject({NameObject("/" + k): v for k, v in fonts.items()})
+            self.resources_cache[key] = add_indirect(
+                self.writer, DictionaryObject({NameObject("/Font"): font_dict})
+            )
+        return self.resources_cache[key]
 
     def helvetica(self) -> IndirectObject:
         if self.helv_ref is None:
@@ -383,8 +398,7 @@ def _set_appearance(
     )
     if matrix is not None:
         stream[NameObject("/Matrix")] = matrix
-    font_dict = DictionaryObject({NameObject("/" + k): v for k, v in fonts.items()})
-    stream[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): font_dict})
+    stream[NameObject("/Resources")] = doc.resources(fonts)
     w.obj[NameObject("/AP")] = DictionaryObject(
         {NameObject("/N"): add_indirect(doc.writer, stream)}
     )
@@ -646,6 +660,7 @@ def fill_pdf(
     acro = as_dict(root["/AcroForm"])
     report = FillReport(document=blank.name)
     fields = list(iter_fields(root, pages))
+    check_fillable(blank.name, root, fields)
     if "/XFA" in acro:
         del acro["/XFA"]
         report.notes.append("hybrid AcroForm+XFA form: filled through the AcroForm, XFA removed")
