@@ -248,7 +248,8 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
     if score == 0:
         return Suggestion(f, lab, "unmapped", "", 0.0, "no label matches the lexicon")
     why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
-    path, qual, numbered = _qualify(term.target, [raw, lab.from_name], lex, term.text)
+    context = [raw, lab.from_name, *lab.alternatives]
+    path, qual, numbered = _qualify(term.target, context, lex, term.text)
     if path is None:
         return Suggestion(f, lab, "none", "", score, f"{why}; but of the {qual}: not the client's")
     if qual:
@@ -394,9 +395,32 @@ def _caption_side(labels: list[FieldLabel], lex: Lexicon) -> str:
     return "below" if votes["below"] > votes["above"] else "above"
 
 
+_GROUP = re.compile(r"^(.*?\D)[\s_.-]*\d+$")
+
+
+def _group_context(fields: list[FieldInfo], labels: dict[str, FieldLabel]) -> None:
+    """Fields named as one block ('Verzoeker 2-1', 'Verzoeker 2-2' ...; 'persoon tbv 1..9')
+    share whose values they hold: the block's name and the caption above its first field
+    become context of every field in it, so 'Voornamen' in the block 'Verzoeker 2' is not
+    the client's."""
+    groups: dict[str, list[FieldInfo]] = {}
+    for f in fields:
+        m = _GROUP.match(labels[f.name].from_name or "")
+        if m and len(m.group(1).strip()) >= 3:
+            groups.setdefault(m.group(1).strip(), []).append(f)
+    for key, members in groups.items():
+        if len(members) < 2:
+            continue
+        first = min(members, key=lambda f: (f.pages[:1], -(f.rects[0][3] if f.rects else 0)))
+        header = labels[first.name].above
+        for f in members:
+            labels[f.name].alternatives = [key, header]
+
+
 def draft_map(form: Path) -> Draft:
     inv = inspect_pdf(form)
     labels = label_fields(form, inv.fields)
+    _group_context(inv.fields, labels)
     lex = load_lexicon()
     vertical = _caption_side(list(labels.values()), lex)
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]
