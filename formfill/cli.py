@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from formfill import cli_map, cli_store
+from formfill import cli_batch, cli_evidence, cli_map, cli_programs, cli_store
 from formfill.cli_common import EXIT_NOT_LANDED, _friendly
 from formfill.errors import Problem, ValuesError
 from formfill.report import FillReport, Status
@@ -160,6 +160,9 @@ def main() -> None:
 
 cli_map.register(cli)
 cli_store.register(cli)
+cli_batch.register(cli)
+cli_programs.register(cli)
+cli_evidence.register(cli)
 
 
 def _parse_extras(items: tuple[str, ...]) -> dict[str, object]:

@@ -27,6 +27,8 @@ class Settings:
     artifact_key: str | None = None
     environment: Environment = "development"
     ocr_languages: str = "nor+nld+eng"  # Tesseract languages for scanned evidence
+    # redis:// or unix:// URL of the queue; None: the embedded server under <data_dir>/redis
+    redis_url: str | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -50,6 +52,11 @@ class Settings:
         return self.data_dir / "artifacts"
 
     @property
+    def redis_dir(self) -> Path:
+        """Where the embedded Redis keeps its data and socket (when redis_url is None)."""
+        return self.data_dir / "redis"
+
+    @property
     def artifact_key_file(self) -> Path:
         """Where development keeps its generated artifact key (never used in production)."""
         return self.data_dir / "artifact.key"
@@ -70,4 +77,5 @@ class Settings:
             artifact_key=env.get("FORMFILL_ARTIFACT_KEY") or None,
             environment=environment,
             ocr_languages=env.get("FORMFILL_OCR_LANG") or "nor+nld+eng",
+            redis_url=env.get("FORMFILL_REDIS_URL") or None,
         )

@@ -237,3 +237,8 @@ class ArtifactCorruptError(ArtifactError):
 
 class ExtractorError(ProblemsError):
     """An extractor file (extractors/*.toml) failed to load; ``problems`` lists every problem."""
+
+
+class ProgramError(ProblemsError):
+    """The program catalog (programs/<country>/<id>.toml) failed to load or check; ``problems``
+    lists every problem in every file."""

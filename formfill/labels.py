@@ -57,6 +57,7 @@ class FieldLabel:
     right: list[str] = field(default_factory=list)  # per widget: text just right (checkboxes)
     page: int | None = None
     alternatives: list[str] = field(default_factory=list)
+    block: str = ""  # the name of the block of fields this one is numbered in ('Verzoeker 2')
 
     @property
     def best(self) -> str:

@@ -238,8 +238,14 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
     texts = _texts(lab)
     s_skip, t_skip, src_skip, raw_skip = _best(lex.skips, texts)
     score, term, src, raw = 0.0, _Term("", "", ""), "", ""
-    for tier in _tiers(lab, vertical):
+    # a numbered block name ('Kind 1 van betrokkene 3') says whose, not what: no own name then
+    own_name = "" if lab.block else norm(lab.from_name).replace(" ", "")
+    for i, tier in enumerate(_tiers(lab, vertical)):
         score, term, src, raw = _best(lex.terms, tier)
+        if i > 0 and own_name and not any(len(w) >= 3 and w in own_name for w in term.text.split()):
+            # the field's own name says something else than the printed text near it: on
+            # forms that caption under the line, or name fields misleadingly, trust neither
+            score = min(score, THRESHOLD - 0.01)
         if score >= THRESHOLD:
             break
     if s_skip >= max(score, 0.74):
@@ -372,11 +378,23 @@ def _reading_order(s: Suggestion) -> tuple[int, float, float]:
     return (page, -round(y2 / 6), x1)
 
 
+# a label that says it repeats the client's own value ("Last name from Section 1")
+_REPEAT = tuple(
+    norm(w)
+    for w in ("from section 1", "from section one", "same as above", "as in section 1",
+              "uit deel 1", "zie boven", "som ovenfor", "fra del 1", "wie oben")
+)  # fmt: skip
+
+
 def _one_owner(sugs: list[Suggestion]) -> None:
     """The same label on several fields (Naam, Voornamen... once per person on the form) is
     the client's only the first time in reading order; the others are flagged for a person."""
     seen: dict[str, Suggestion] = {}
     for s in sorted((s for s in sugs if s.kind == "profile"), key=_reading_order):
+        said = norm(" ".join(s.label.texts()))
+        if s.target in seen and any(_phrase_in(c, said) for c in _REPEAT):
+            s.why += "; the form repeats the client's value here"
+            continue
         first = seen.setdefault(s.target, s)
         if first is not s:
             s.kind = "unmapped"
@@ -415,12 +433,27 @@ def _group_context(fields: list[FieldInfo], labels: dict[str, FieldLabel]) -> No
         header = labels[first.name].above
         for f in members:
             labels[f.name].alternatives = [key, header]
+            labels[f.name].block = key
+
+
+_ORG_WORDS = ("organization", "organisation", "organizational", "uei", "duns", "grantee",
+              "organisasjon", "organisatie", "rechtspersoon")  # fmt: skip
+
+
+def _organisation_form(labels: dict[str, FieldLabel]) -> bool:
+    """A form filled in by an organisation (a grant application): its 'applicant' is not a
+    person, so nothing on it is the client's unless the form says so."""
+    text = " " + " ".join(norm(" ".join(lab.texts())) for lab in labels.values()) + " "
+    return sum(text.count(f" {w} ") for w in _ORG_WORDS) >= 5
 
 
 def draft_map(form: Path) -> Draft:
     inv = inspect_pdf(form)
     labels = label_fields(form, inv.fields)
     _group_context(inv.fields, labels)
+    if _organisation_form(labels):
+        for lab in labels.values():
+            lab.alternatives.append("organization")
     lex = load_lexicon()
     vertical = _caption_side(list(labels.values()), lex)
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]

@@ -6,10 +6,14 @@ the expensive corrections run only where the page needs them:
 
 - low resolution (under ~200 dpi): a 2x upscale before the first pass (it measurably helps;
   global Otsu thresholding hurt, so there is none);
-- a first pass with low confidence or few words: orientation detection (psm 0), applied only at
-  orientation confidence >= ``MIN_OSD_CONF`` (low-resolution upright pages come back as 180
-  degrees with confidence < 3.5);
-- lines that slope (estimated from the first pass's word boxes), or a low first pass: the psm 2
+- a grainy background (median-filter residue > ``NOISE_LEVEL``): a 3x3 median filter (without
+  it Tesseract takes such a page for a picture and reads nothing);
+- a first pass with low confidence, few words or tall words: orientation detection (psm 0),
+  applied at orientation confidence >= ``MIN_OSD_CONF`` (low-resolution upright pages come back
+  as 180 degrees with confidence < 3.5); between ``TRY_OSD_CONF`` and that (sparse one-column
+  pages score 9-13 even when upside down) the turn is tried and kept only if it reads clearly
+  better;
+- lines that slope (estimated from the first pass's word boxes), or a turned page: the psm 2
   deskew angle, applied when it is at least ``MIN_SKEW_DEG``;
 
 and a corrected page is recognised again; the better of the passes (by mean word confidence)
@@ -31,16 +35,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import pytesseract
-from PIL import Image
+from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 from formfill.errors import EvidenceError
 from formfill.evidence import Evidence, Limits, Page, Word, page_images
 
-MIN_OSD_CONF = 14.0  # orientation confidence below this is noise (see the module docstring)
+MIN_OSD_CONF = 14.0  # orientation confidence from which a turn is applied outright
+TRY_OSD_CONF = 5.0  # from here to MIN_OSD_CONF a turn is tried and kept if it reads clearly better
 MIN_SKEW_DEG = 0.4  # smaller skews do not hurt Tesseract
 LOW_QUALITY = 75.0  # mean word confidence below which a page is checked for orientation/skew
 LOW_RES_DPI = 200  # images below this (by their dpi, or their size) are upscaled 2x
-SLOPE_DEG = 0.5  # first-pass line slope that triggers the deskew check
+SLOPE_DEG = 1.0  # first-pass line slope that triggers the deskew check
+NOISE_LEVEL = 8.0  # see _noisy
 
 
 def is_available() -> bool:
@@ -104,16 +110,23 @@ def ocr_page(
     if scale > 1:
         gray = gray.convert("L").resize((gray.width * 2, gray.height * 2), Image.Resampling.LANCZOS)
     notes = [f"upscaled {scale}x (low resolution)"] if scale > 1 else []
+    if _noisy(gray):
+        gray = gray.filter(ImageFilter.MedianFilter(3))
+        notes.append("median filter (grainy background)")
     best = _recognise(gray, number, lang, source, deadline)
     passes = 1
     quality = _quality(best)
     slope = _slope(best)
-    if quality < LOW_QUALITY or abs(slope) >= SLOPE_DEG or _sideways(best):
-        fixed, rotation, skew = _corrected(gray, lang, source, deadline, check_osd=True)
+    turned = quality < LOW_QUALITY or _sideways(best)
+    if turned or abs(slope) >= SLOPE_DEG:
+        fixed, rotation, skew, sure = _corrected(gray, source, deadline, turned, slope)
         if rotation or skew:
             again = _recognise(fixed, number, lang, source, deadline)
             passes += 1
-            if _quality(again) > quality:
+            # a sure correction is kept unless it reads clearly worse; a tentative turn (OSD
+            # confidence under MIN_OSD_CONF) only if it reads clearly better
+            margin = -5.0 if sure else 10.0
+            if _quality(again) >= quality + margin:
                 best = replace(again, rotation=rotation, skew=skew)
                 notes.append(f"turned {rotation} deg, deskewed {skew:.2f} deg")
     if scale > 1:
@@ -195,16 +208,17 @@ def _deskew_angle(img: Image.Image, source: str, deadline: float) -> float:
     what Tesseract prints on stderr, so this one call runs the binary directly."""
     cmd = pytesseract.pytesseract.tesseract_cmd
     exe = shutil.which(cmd) or cmd
-    buf = _png(img)
     try:
-        done = subprocess.run(
-            [exe, "stdin", "stdout", "--psm", "2"],
-            input=buf,
-            capture_output=True,
-            timeout=_timeout(deadline, source),
-            env={"OMP_THREAD_LIMIT": "1", "PATH": os.defpath},
-            check=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="formfill-ocr-") as tmp:
+            path = os.path.join(tmp, "page.pnm")
+            img.save(path, format="PPM")
+            done = subprocess.run(
+                [exe, path, "stdout", "--psm", "2"],
+                capture_output=True,
+                timeout=_timeout(deadline, source),
+                env={"OMP_THREAD_LIMIT": "1", "PATH": os.defpath},
+                check=False,
+            )
     except subprocess.TimeoutExpired as e:
         raise EvidenceError(source, "deskew ran past the time limit", "seconds per page") from e
     except OSError as e:
@@ -213,31 +227,31 @@ def _deskew_angle(img: Image.Image, source: str, deadline: float) -> float:
     return math.degrees(float(match.group(1))) if match else 0.0
 
 
-def _png(img: Image.Image) -> bytes:
-    import io
-
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    return out.getvalue()
-
-
 def _corrected(
-    gray: Image.Image, lang: str, source: str, deadline: float, check_osd: bool
-) -> tuple[Image.Image, int, float]:
+    gray: Image.Image, source: str, deadline: float, check_osd: bool, slope: float
+) -> tuple[Image.Image, int, float, bool]:
     """The page turned upright and deskewed where Tesseract is sure enough; (image, degrees
-    turned counter-clockwise, degrees deskewed)."""
+    turned counter-clockwise, degrees deskewed, sure). ``slope`` is the first pass's estimate,
+    used when Tesseract's layout analysis finds no angle. Not sure: a turn with orientation
+    confidence between TRY_OSD_CONF and MIN_OSD_CONF (sparse pages score there)."""
     rotation = 0
+    sure = True
     if check_osd:
         rotate, conf = _orientation(gray, source, deadline)
-        if rotate and conf >= MIN_OSD_CONF:
+        if rotate and conf >= TRY_OSD_CONF:
             rotation = (360 - rotate) % 360
+            sure = conf >= MIN_OSD_CONF
             gray = gray.rotate(rotation, expand=True, fillcolor=255)
     skew = _deskew_angle(gray, source, deadline)
+    if abs(skew) < MIN_SKEW_DEG and not rotation and abs(slope) >= 1.5 * SLOPE_DEG:
+        skew = slope
     if abs(skew) >= MIN_SKEW_DEG:
-        gray = gray.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+        # Tesseract's angle (like the word-box slope) is negative for a page turned
+        # counter-clockwise; PIL turns counter-clockwise for positive angles
+        gray = gray.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     else:
         skew = 0.0
-    return gray, rotation, skew
+    return gray, rotation, skew, sure
 
 
 # -- measures -------------------------------------------------------------------------------------
@@ -255,15 +269,27 @@ def _slope(page: Page) -> float:
     """The median slope of lines with several words, in degrees, from the word boxes."""
     slopes = []
     for words in page.lines():
-        if len(words) < 4:
+        if len(words) < 2:
             continue
         first, last = words[0].box, words[-1].box
         dx = (last[0] + last[2]) / 2 - (first[0] + first[2]) / 2
-        if dx <= 0:
-            continue
-        dy = last[3] - first[3]
+        if dx < 6 * (first[3] - first[1]):
+            continue  # too short to measure a slope
+        # box centres: ascenders and descenders move a top or a bottom, rarely both
+        dy = (last[1] + last[3]) / 2 - (first[1] + first[3]) / 2
         slopes.append(math.degrees(math.atan2(dy, dx)))
-    return statistics.median(slopes) if len(slopes) >= 3 else 0.0
+    return statistics.median(slopes) if len(slopes) >= 2 else 0.0
+
+
+def _noisy(img: Image.Image) -> bool:
+    """Grain all over the page (what a 3x3 median filter removes, on average over every
+    pixel, is more than NOISE_LEVEL grey levels): Tesseract then takes the page for a picture
+    and reads nothing. Clean scans measure under 1, FUNSD's noisy faxes about 5."""
+    if img.mode != "L":
+        return False
+    small = img.reduce(2) if img.width * img.height > 4_000_000 else img
+    diff = ImageChops.difference(small, small.filter(ImageFilter.MedianFilter(3)))
+    return float(ImageStat.Stat(diff).mean[0]) > NOISE_LEVEL
 
 
 def _sideways(page: Page) -> bool:

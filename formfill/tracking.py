@@ -183,7 +183,8 @@ class DeadlineRule:
     """``kind`` is due ``days``/``weeks``/``months`` after the application reaches ``after``.
 
     ``every_months``: the deadline recurs (a renewal every 12 months); the next one is due that
-    many months after the previous due date. ``only_if``: decisions that trigger the rule
+    many months after the previous due date. ``every_days``: the same in days (a meldekort
+    every 14 days); a rule has at most one of the two. ``only_if``: decisions that trigger the rule
     (an appeal window only after ``denied`` or ``partly_approved``); empty means any."""
 
     kind: DeadlineKind
@@ -195,6 +196,7 @@ class DeadlineRule:
     only_if: tuple[Decision, ...] = ()
     label: str = ""
     eom: Eom = "clamp"
+    every_days: int | None = None
 
     def due_from(self, anchor: date) -> date:
         return add_months(anchor, self.months, eom=self.eom) + timedelta(
@@ -212,10 +214,23 @@ class DeadlineRule:
             text += f" ({'/'.join(d.value for d in self.only_if)})"
         if self.every_months:
             text += f", then every {self.every_months} months"
+        if self.every_days:
+            text += f", then every {self.every_days} days"
         return text
 
 
-RULE_KEYS = ("kind", "after", "days", "weeks", "months", "every_months", "only_if", "label", "eom")
+RULE_KEYS = (
+    "kind",
+    "after",
+    "days",
+    "weeks",
+    "months",
+    "every_months",
+    "every_days",
+    "only_if",
+    "label",
+    "eom",
+)
 
 
 def parse_rules(data: Iterable[Mapping[str, Any]], source: str = "<rules>") -> list[DeadlineRule]:
@@ -242,6 +257,13 @@ def parse_rules(data: Iterable[Mapping[str, Any]], source: str = "<rules>") -> l
             not isinstance(every, int) or isinstance(every, bool) or every < 1
         ):
             problems.append(Problem(f"{where}.every_months", "must be a whole number >= 1"))
+        every_days = raw.get("every_days")
+        if every_days is not None and (
+            not isinstance(every_days, int) or isinstance(every_days, bool) or every_days < 1
+        ):
+            problems.append(Problem(f"{where}.every_days", "must be a whole number >= 1"))
+        if every is not None and every_days is not None:
+            problems.append(Problem(where, "give every_months or every_days, not both"))
         only = raw.get("only_if", [])
         only_if = tuple(
             d
@@ -257,6 +279,7 @@ def parse_rules(data: Iterable[Mapping[str, Any]], source: str = "<rules>") -> l
                     kind=kind,
                     after=after,
                     every_months=every,
+                    every_days=every_days,
                     only_if=only_if,
                     label=str(raw.get("label", "")),
                     eom=eom,
@@ -307,6 +330,10 @@ def compute_deadlines(
 
 def next_occurrence(rule: DeadlineRule, previous_due: date) -> Deadline | None:
     """The next deadline of a recurring rule after one due on ``previous_due``, else None."""
+    if rule.every_days:
+        return Deadline(
+            rule.kind, previous_due + timedelta(days=rule.every_days), rule.describe(), rule.label
+        )
     if not rule.every_months:
         return None
     due = add_months(previous_due, rule.every_months, eom=rule.eom)

@@ -137,8 +137,9 @@ def test_every_corpus_draft_loads_as_a_map(tmp_path: Path) -> None:
 def test_cli_map_new_writes_a_draft(tmp_path: Path) -> None:
     """`formfill map new FORM -o MAP` writes the draft and says what it found."""
     out = tmp_path / "draft.toml"
+    form = SAMPLES / "nav" / "nav-yrkesskade.pdf"
     r = subprocess.run(
-        [sys.executable, "-m", "formfill", "map", "new", str(SAMPLES / "nav" / "nav-yrkesskade.pdf"),
+        [sys.executable, "-m", "formfill", "map", "new", str(form),
          "--agency", "nav", "--id", "nav-yrkesskade", "-o", str(out)],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip

@@ -673,9 +673,7 @@ def test_pinned_pypdf_private_stream_data_for_the_embedded_font(samples: dict[st
     assert report.ok
     reader = PdfReader(_io.BytesIO(data))
     widget = next(
-        a.get_object()
-        for a in reader.pages[0]["/Annots"]
-        if a.get_object().get("/T") == "Fornavn"
+        a.get_object() for a in reader.pages[0]["/Annots"] if a.get_object().get("/T") == "Fornavn"
     )
     fonts = widget["/AP"]["/N"].get_object()["/Resources"]["/Font"]
     type0 = fonts["/FFUni"].get_object()

@@ -26,6 +26,7 @@ __all__ = [
     "get_item",
     "refresh_state",
     "requeue_item",
+    "set_job_ids",
     "start_item",
 ]
 
@@ -122,6 +123,16 @@ def requeue_item(session: Session, item_id: int) -> BatchItem:
         if batch is not None and batch.state == "done":
             batch.state, batch.finished_at = "running", None
     return item
+
+
+def set_job_ids(session: Session, job_ids: dict[int, str]) -> None:
+    """Remember which queue job carries each queued item (reconciliation looks for it)."""
+    for item_id, job_id in job_ids.items():
+        session.execute(
+            sa.update(BatchItem)
+            .where(BatchItem.id == item_id, BatchItem.status == "queued")
+            .values(job_id=job_id)
+        )
 
 
 def refresh_state(session: Session, batch_id: int) -> str:

@@ -1,0 +1,82 @@
+"""OCR: words with boxes and confidences, orientation and skew corrected only where needed, the
+time limit per page, and every real scan of ../shared/corpus run with its CER reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from formfill import ocr
+from formfill.errors import EvidenceError
+from formfill.evidence import Limits, page_images, read_evidence
+from tests.data.evidence.build import SAMPLES, render_image, render_pdf
+from tests.data.evidence.corpus import CORPUS, cer, geometric_text, truths
+
+pytestmark = [
+    pytest.mark.ocr,
+    pytest.mark.skipif(not ocr.is_available(), reason="needs tesseract"),
+]
+LANG = "nor+nld+eng"
+
+
+def test_words_have_boxes_and_confidences():
+    """A clean page yields words with boxes inside the page and confidences 0-100, in one pass
+    (no orientation or deskew work on an upright page)."""
+    img = render_image(render_pdf(SAMPLES[0]), "clean")
+    result = ocr.ocr_page(img, 1, LANG)
+    page = result.page
+    assert result.passes == 1 and page.rotation == 0 and page.skew == 0
+    assert "Bruttolønn" in page.text()
+    for w in page.words:
+        assert 0 <= w.box[0] < w.box[2] <= page.width and 0 <= w.conf <= 100
+
+
+def test_upside_down_page_is_turned():
+    """An upside-down page is detected (psm 0) and read upright."""
+    img = render_image(render_pdf(SAMPLES[6]), "upside_down")
+    page = ocr.ocr_page(img, 1, LANG).page
+    assert page.rotation == 180 and "Kontoutskrift" in page.text()
+
+
+@pytest.mark.slow
+def test_skewed_page_is_deskewed():
+    """A page turned 2 degrees is deskewed by about that angle before the final pass."""
+    img = render_image(render_pdf(SAMPLES[6]), "skewed")
+    page = ocr.ocr_page(img, 1, LANG).page
+    assert 1.5 <= abs(page.skew) <= 2.5 and "Kontoinnehaver" in page.text()
+
+
+def test_time_limit_per_page_is_a_clear_error():
+    """A page that cannot be read within its time limit fails naming the limit."""
+    img = render_image(render_pdf(SAMPLES[0]), "clean")
+    with pytest.raises(EvidenceError) as e:
+        ocr.ocr_page(img, 1, LANG, limits=Limits(seconds_per_page=0))
+    assert e.value.limit == "seconds per page"
+
+
+def test_pages_run_in_parallel_and_come_back_in_order():
+    """Several pages through the pool come back in page order."""
+    small = [(n, render_image(render_pdf(SAMPLES[n]), "clean", dpi=150)) for n in (1, 2)]
+    results = ocr.ocr_images(small, LANG, workers=2)
+    assert [r.page.number for r in results] == [1, 2]
+
+
+CORPUS_FILES = [t for t in truths()] if CORPUS.exists() else []
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+@pytest.mark.parametrize("truth", CORPUS_FILES, ids=[t.path.name for t in CORPUS_FILES])
+def test_corpus_scan_runs_and_reports_cer(truth, record_property):
+    """Each real scan runs through the pipeline without error; its CER against the ground truth
+    is reported (bench/ocr.py compares it with bare Tesseract)."""
+    ev = read_evidence(truth.path)
+    images = list(page_images(ev, text_pages=True))
+    results = ocr.ocr_images(images, LANG)
+    words = [(w.text, w.box) for r in results for w in r.page.words]
+    text = geometric_text(words) if truth.geometric else "\n".join(r.page.text() for r in results)
+    assert words
+    if truth.text is not None:
+        rate = cer(text, truth.text)
+        record_property("cer", rate)
+        print(f"{truth.path.name}: CER {rate:.3f}")

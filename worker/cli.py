@@ -1,0 +1,145 @@
+"""The queue's CLI commands: ``formfill batch run`` and ``formfill worker``.
+
+Registered into the ``formfill`` group by formfill/cli_batch.py when this package is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+
+import click
+
+from formfill.cli_common import EXIT_BAD_INPUT, _friendly
+from formfill.config import Settings
+
+
+@click.command("run")
+@click.option("--clients", "clients_spec", required=True, help="all | ID,ID")
+@click.option("--forms", "forms_spec", required=True, help="FORM_ID,FORM_ID")
+@click.option("--label", default=None, help="A name for the batch.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--only-ready", is_flag=True, help="Leave out the items the plan says are not ready.")
+@click.option("--wait", is_flag=True, help="Follow the batch until every item is done or failed.")
+@click.option("--json", "as_json", is_flag=True)
+@_friendly
+def run_cmd(
+    clients_spec: str,
+    forms_spec: str,
+    label: str | None,
+    on: object,
+    only_ready: bool,
+    wait: bool,
+    as_json: bool,
+) -> None:
+    """Plan a batch, store it and queue its items (workers fill them: ``formfill worker``)."""
+    from formfill import batch as fbatch
+    from formfill.cli_batch import client_ids, parse_ids, print_status, status_json
+    from formfill.fill import Forms
+    from formfill.store import Actor, open_store, session_scope
+    from worker.queue import connect, get_queue, submit
+
+    settings = Settings.from_env()
+    day = on.date() if hasattr(on, "date") else date.today()  # type: ignore[union-attr]
+    engine, sessions = open_store(settings)
+    form_ids = parse_ids(forms_spec)
+    with session_scope(sessions) as session:
+        clients = client_ids(session, clients_spec)
+        readiness = fbatch.plan(Forms(settings), session, clients, form_ids, day)
+    not_ready = [r for r in readiness if not r.ready]
+    if not as_json:
+        for r in not_ready:
+            why = r.problem or f"missing {', '.join(r.missing)}"
+            click.echo(f"not ready: client {r.client} {r.form}: {why}", err=True)
+    pairs = [(r.client, r.form) for r in readiness if r.ready or not only_ready]
+    if not pairs:
+        click.echo("error: nothing to run", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    with session_scope(sessions) as session:
+        batch = fbatch.create(session, Actor.system("cli"), pairs, day, label)
+        batch_id = batch.id
+        item_ids = [i.id for i in batch.items]
+    conn = connect(settings)
+    submit(sessions, get_queue(conn), item_ids)
+    if wait:
+        _follow(sessions, batch_id, len(item_ids), quiet=as_json)
+    with session_scope(sessions) as session:
+        data = status_json(settings, session, batch_id)
+    engine.dispose()
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print_status(data)
+        if not wait:
+            click.echo(f"follow it with: formfill batch status {batch_id}")
+    if wait and data["counts"].get("failed"):
+        sys.exit(1)
+
+
+def _follow(sessions: object, batch_id: int, total: int, quiet: bool) -> None:
+    """Poll the store (never the queue) until the batch is done; a rich progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from formfill.store import session_scope
+    from formfill.store.batches import get_batch
+
+    def counts() -> tuple[str, int, int]:
+        with session_scope(sessions) as session:  # type: ignore[arg-type]
+            b = get_batch(session, batch_id)
+            done = sum(1 for i in b.items if i.status == "done")
+            failed = sum(1 for i in b.items if i.status == "failed")
+            return b.state, done, failed
+
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), disable=quiet, transient=False,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(f"batch {batch_id}", total=total)
+        while True:
+            state, done, failed = counts()
+            bar.update(
+                task, completed=done + failed, description=f"batch {batch_id} ({failed} failed)"
+            )
+            if state == "done":
+                return
+            time.sleep(0.25)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("-n", "processes", type=click.IntRange(1, 64), default=1, help="Worker processes.")
+@click.option(
+    "--class", "kind", type=click.Choice(["fork", "simple"]), default="fork",
+    help="fork: each job in a forked work horse (default); simple: in the worker process.",
+)  # fmt: skip
+@click.option("--verbose", is_flag=True)
+@_friendly
+def worker_cmd(burst: bool, processes: int, kind: str, verbose: bool) -> None:
+    """Run queue workers (Redis from FORMFILL_REDIS_URL, else the embedded one)."""
+    from worker.main import run
+
+    code = run(
+        Settings.from_env(), burst=burst, processes=processes, kind=kind,  # type: ignore[arg-type]
+        log_level="INFO" if verbose else "WARNING",
+    )  # fmt: skip
+    sys.exit(code)
+
+
+@click.command("reconcile")
+@click.argument("batch_id", type=int, required=False)
+@_friendly
+def reconcile_cmd(batch_id: int | None) -> None:
+    """Queue again the items a killed worker or a lost Redis left behind."""
+    from worker.queue import connect, reconcile
+
+    settings = Settings.from_env()
+    for bid, n in reconcile(settings, connect(settings), batch_id).items():
+        click.echo(f"batch {bid}: {n} item(s) queued again")
+
+
+def register(cli: click.Group, batch_group: click.Group) -> None:
+    batch_group.add_command(run_cmd)
+    batch_group.add_command(reconcile_cmd)
+    cli.add_command(worker_cmd)

