@@ -23,11 +23,13 @@ from formfill.config import Settings
 from formfill.errors import FormfillError, NotFoundError, VerificationError
 from formfill.fill import Forms, fill_form
 from formfill.resolve import resolve
+from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
 from formfill.store import session_scope
 from formfill.store.audit import Actor
 from formfill.store.clients import client_label, latest_version, load_profile
-from formfill.store.models import Batch, BatchItem, Client
+from formfill.store.models import Application, Batch, BatchItem, Client
+from formfill.tracking import AppStatus
 
 __all__ = [
     "ItemResult",
@@ -35,6 +37,7 @@ __all__ = [
     "all_client_ids",
     "create",
     "fail",
+    "link_application",
     "plan",
     "reconcile",
     "run_item",
@@ -164,9 +167,64 @@ def run_item(
         bad = [o.field for o in result.report.outcomes if o.status.value in ("failed", "truncated")]
         raise VerificationError(f"{form_id}: values did not land: {', '.join(bad)}")
     output = artifacts.save(settings, result.data, "output")
-    with session_scope(sessions) as session:
-        store_batches.finish_item(session, item_id, output, result.report.to_dict())
+    report = result.report.to_dict()
+    fingerprint = forms.map(form_id).fingerprint if form_id in forms.map_ids() else None
+    with session_scope(sessions) as session:  # the item and its application: one transaction
+        already = store_batches.get_item(session, item_id, lock=True).status == "done"
+        item = store_batches.finish_item(session, item_id, output, report)
+        if not already:
+            link_application(session, WORKER, item, output, report, fingerprint)
     return ItemResult(item_id, "done", output)
+
+
+# an application a batch may (re)fill: not yet sent. A submitted one keeps the document that was
+# sent; a new fill of that client x form then starts a new application.
+FILLABLE = (AppStatus.DRAFT, AppStatus.READY, AppStatus.FILLED, AppStatus.REVIEWED)
+
+
+def link_application(
+    session: Session,
+    actor: Actor,
+    item: BatchItem,
+    output: str,
+    report: dict[str, Any] | None,
+    fingerprint: str | None = None,
+) -> Application:
+    """Record a done item's fill on its client x form application, so that tracking shows what
+    was filled: the item's own application if it names one and it is not yet submitted, else the
+    client's newest application of that form not yet submitted, else a new one. It moves
+    to ``filled`` (draft and ready step forward; a reviewed one goes back to filled: the new
+    document needs a new review), one event per step, noted with the batch and item."""
+    fillable = {s.value for s in FILLABLE}
+    q = (
+        sa.select(Application)
+        .where(
+            Application.client_id == item.client_id,
+            Application.form_id == item.form_id,
+            Application.status.in_(sorted(fillable)),
+        )
+        .order_by(Application.id.desc())
+        .limit(1)
+    )
+    app = session.get(Application, item.application_id) if item.application_id else None
+    if app is None or app.status not in fillable:
+        app = session.scalar(q)
+    note = f"filled by batch {item.batch_id} (item {item.id})"
+    if app is None:
+        app = store_apps.create_application(
+            session, actor, item.client_id, item.form_id, fingerprint, note=note
+        )
+    today = date.today()
+    steps = {
+        AppStatus.DRAFT: (AppStatus.READY, AppStatus.FILLED),
+        AppStatus.READY: (AppStatus.FILLED,),
+        AppStatus.REVIEWED: (AppStatus.FILLED,),
+    }
+    for to in steps.get(AppStatus(app.status), ()):
+        store_apps.advance(session, actor, app.id, to.value, today, note=note)
+    store_apps.record_fill(session, actor, app.id, output, report, fingerprint)
+    item.application_id = app.id
+    return app
 
 
 def fail(sessions: sessionmaker[Session], item_id: int, message: str, job_id: str | None) -> bool:

@@ -6,6 +6,7 @@ did not fully land); never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from datetime import date, datetime
@@ -15,6 +16,7 @@ import click
 
 from formfill import cli_batch, cli_evidence, cli_map, cli_programs, cli_store
 from formfill.cli_common import EXIT_NOT_LANDED, _friendly
+from formfill.config import Settings
 from formfill.errors import Problem, ValuesError
 from formfill.report import FillReport, Status
 
@@ -164,6 +166,13 @@ cli_batch.register(cli)
 cli_programs.register(cli)
 cli_evidence.register(cli)
 
+WEB_SHELL = "web.cli"  # `formfill up`; absent when formfill is installed without the web shell
+try:
+    importlib.import_module(WEB_SHELL).register(cli)
+except ModuleNotFoundError as _e:
+    if _e.name not in ("web", WEB_SHELL):
+        raise
+
 
 def _parse_extras(items: tuple[str, ...]) -> dict[str, object]:
     out: dict[str, object] = {}
@@ -262,13 +271,32 @@ def fill(
     help="Where to write (default instance/out).",
 )
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option(
+    "--store",
+    "seed_store",
+    is_flag=True,
+    help="Also seed the database: demo users, 12 synthetic clients and their applications.",
+)
+@click.option(
+    "--clients",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Seed the database with N synthetic clients (implies --store).",
+)
 @_friendly
-def demo(out_dir: Path | None, on: datetime | None) -> None:
-    """Fill every sample form and template for every demo client into instance/out/."""
+def demo(out_dir: Path | None, on: datetime | None, seed_store: bool, clients: int | None) -> None:
+    """Fill every sample form and template for every demo client into instance/out/.
+
+    With --store or --clients N, first seed the database (migrated to head) with the demo users
+    and synthetic clients and print the logins; a database that has users is left as it is.
+    FORMFILL_DEMO_PASSWORD sets the users' password."""
     from formfill.config import Settings
     from formfill.demo import run_demo
 
     settings = Settings.from_env()
+    if seed_store or clients is not None:
+        _seed_demo_store(settings, 12 if clients is None else clients)
     rows = run_demo(settings, out_dir or settings.out_dir, on.date() if on else _today())
     width = max((len(r.client) for r in rows), default=6)
     failed = 0
@@ -280,3 +308,19 @@ def demo(out_dir: Path | None, on: datetime | None) -> None:
     )
     if failed:
         sys.exit(EXIT_NOT_LANDED)
+
+
+def _seed_demo_store(settings: Settings, clients: int) -> None:
+    from formfill.demo_store import seed
+
+    result = seed(settings, clients=clients)
+    if result.created:
+        click.echo(f"demo store seeded: {result.clients} synthetic clients")
+    else:
+        click.echo(
+            f"demo store: the database has users already, nothing added ({result.clients} clients)"
+        )
+    for email, role in result.users:
+        click.echo(f"  login {email:26} {role}")
+    note = "" if result.created else " (if it was the same when they were seeded)"
+    click.echo(f"  password {result.password}{note}\n")

@@ -71,6 +71,27 @@ def rules_for_form(maps_dir: Path, form_id: str) -> list[DeadlineRule]:
     return parse_rules(raw, source=str(paths[0]))
 
 
+def rules_for_application(
+    root: Path, form_id: str, program: str | None
+) -> tuple[list[DeadlineRule], str]:
+    """The deadline rules of an application and where they come from: its program's rules in
+    the catalog (``programs/``) when it has a program the catalog knows, else the form map's
+    ``[[deadlines]]``. A catalog that does not load is an error (ProgramError)."""
+    maps_dir = root / "form_maps"
+    if program:
+        from formfill.programs import load_catalog
+
+        catalog_dir = root / "programs"
+        if catalog_dir.is_dir():
+            catalog = load_catalog(catalog_dir)
+            if any(p.id == program for p in catalog.programs):
+                return catalog.get(program).rules, f"program {program}"
+        return rules_for_form(maps_dir, form_id), (
+            f"form map {form_id} (program {program} is not in the catalog)"
+        )
+    return rules_for_form(maps_dir, form_id), f"form map {form_id}"
+
+
 def register(cli: click.Group) -> None:
     """Add ``db``, ``applications`` and ``application`` to the formfill command group."""
     cli.add_command(db_group)
@@ -314,7 +335,7 @@ def advance_cmd(
                 if receipt is not None:
                     receipt_id = artifacts.save(settings, receipt.read_bytes(), "receipt")
                 submission = applications.SubmissionDetails(channel, day, reference, receipt_id)
-            rules = rules_for_form(settings.maps_dir, app.form_id)
+            rules, rules_from = rules_for_application(settings.root, app.form_id, app.program)
             app = applications.advance(
                 s,
                 actor,
@@ -334,8 +355,11 @@ def advance_cmd(
             )
     finally:
         engine.dispose()
+    if "not in the catalog" in rules_from:
+        click.echo(f"note: deadline rules from {rules_from}", err=True)
     if as_json:
-        click.echo(json.dumps(result | {"from": before}, ensure_ascii=False, indent=1))
+        extra = {"from": before, "rules_from": rules_from}
+        click.echo(json.dumps(result | extra, ensure_ascii=False, indent=1))
         return
     click.echo(f"application {application_id}: {before} -> {to}")
     if result["submission"]:

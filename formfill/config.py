@@ -29,6 +29,12 @@ class Settings:
     ocr_languages: str = "nor+nld+eng"  # Tesseract languages for scanned evidence
     # redis:// or unix:// URL of the queue; None: the embedded server under <data_dir>/redis
     redis_url: str | None = None
+    # the web's session-signing key (FORMFILL_SECRET_KEY); None: see web/security.py
+    secret_key: str | None = None
+    # send the session cookie over HTTPS only (FORMFILL_COOKIE_SECURE; default: production)
+    cookie_secure: bool = False
+    # password of the demo users `formfill demo --clients N` seeds (FORMFILL_DEMO_PASSWORD)
+    demo_password: str | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -57,6 +63,11 @@ class Settings:
         return self.data_dir / "redis"
 
     @property
+    def secret_key_file(self) -> Path:
+        """Where development keeps its generated session-signing key (never in production)."""
+        return self.data_dir / "secret.key"
+
+    @property
     def artifact_key_file(self) -> Path:
         """Where development keeps its generated artifact key (never used in production)."""
         return self.data_dir / "artifact.key"
@@ -69,6 +80,9 @@ class Settings:
         environment = env.get("FORMFILL_ENV", "development") or "development"
         if environment not in ENVIRONMENTS:
             raise ConfigError("FORMFILL_ENV", f"must be one of {', '.join(ENVIRONMENTS)}")
+        secure = env.get("FORMFILL_COOKIE_SECURE", "")
+        if secure.lower() not in ("", "0", "1", "true", "false", "yes", "no"):
+            raise ConfigError("FORMFILL_COOKIE_SECURE", "must be 1 or 0")
         return cls(
             root=root,
             data_dir=data,
@@ -78,4 +92,5 @@ class Settings:
             environment=environment,
             ocr_languages=env.get("FORMFILL_OCR_LANG") or "nor+nld+eng",
             redis_url=env.get("FORMFILL_REDIS_URL") or None,
+            demo_password=env.get("FORMFILL_DEMO_PASSWORD") or None,
         )

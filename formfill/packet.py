@@ -7,6 +7,7 @@ a PDF: the cover lists them and the ZIP holds them.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from formfill import artifacts
 from formfill.config import Settings
+from formfill.pdf_font import find_font_file, winansi_fits
 from formfill.store.batches import batch_dict, get_batch
 from formfill.store.clients import client_label, latest_version
 
@@ -34,15 +36,38 @@ class PacketEntry:
     error: str | None
 
 
-def _cover(label: str, batch_id: int, on: date, entries: list[PacketEntry]) -> bytes:
+def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
+    """(regular, bold): Helvetica when every text fits WinAnsi, else the Unicode fallback font
+    (DejaVu Sans; names like "Zdeněk Čapek" lose their letters in Helvetica)."""
+    if all(winansi_fits(t) for t in texts):
+        return "Helvetica", "Helvetica-Bold"
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = find_font_file(font_path)
+    name = "FormfillUnicode-" + hashlib.sha256(path.encode()).hexdigest()[:8]
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, path))
+    return name, name
+
+
+def _cover(
+    label: str,
+    batch_id: int,
+    on: date,
+    entries: list[PacketEntry],
+    font_path: str | None = None,
+) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=True)  # invariant: same input, same bytes
+    texts = [label] + [f"{e.form} {e.error or ''}" for e in entries]
+    regular, bold = _fonts(texts, font_path)
     _width, height = A4
     y = height - 72
-    c.setFont("Helvetica-Bold", 16)
+    c.setFont(bold, 16)
     c.drawString(72, y, f"Packet for {label}")
     y -= 22
-    c.setFont("Helvetica", 10)
+    c.setFont(regular, 10)
     c.drawString(72, y, f"Batch {batch_id}, {on.isoformat()}")
     sections = [
         ("Inside this packet", [e for e in entries if e.status == "done" and e.artifact]),
@@ -50,9 +75,9 @@ def _cover(label: str, batch_id: int, on: date, entries: list[PacketEntry]) -> b
     ]
     for title, rows in sections:
         y -= 30
-        c.setFont("Helvetica-Bold", 12)
+        c.setFont(bold, 12)
         c.drawString(72, y, title)
-        c.setFont("Helvetica", 10)
+        c.setFont(regular, 10)
         if not rows:
             y -= 16
             c.drawString(84, y, "(none)")
@@ -60,7 +85,7 @@ def _cover(label: str, batch_id: int, on: date, entries: list[PacketEntry]) -> b
             y -= 16
             if y < 72:
                 c.showPage()
-                c.setFont("Helvetica", 10)
+                c.setFont(regular, 10)
                 y = height - 72
             why = "" if e.status == "done" else f" - {e.status}: {e.error or 'not filled yet'}"
             c.drawString(84, y, f"{e.form}{why}"[:110])
@@ -85,7 +110,8 @@ def client_packet(
     entries = _entries(session, batch_id, client_id)
     label = client_label(latest_version(session, client_id), client_id)
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(_cover(label, batch_id, on, entries))))
+    cover = _cover(label, batch_id, on, entries, settings.font_path)
+    writer.append(PdfReader(io.BytesIO(cover)))
     for e in entries:
         if e.status != "done" or e.artifact is None:
             continue

@@ -109,9 +109,13 @@ def add_indirect(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
 class _SimpleFont:
     def __init__(self, metrics: SimpleFontMetrics) -> None:
         self.metrics = metrics
+        self._em: dict[str, float] = {}  # width at 1 pt: layout asks for the same text often
 
     def width(self, text: str, size: float) -> float:
-        return self.metrics.width(text, size)
+        em = self._em.get(text)
+        if em is None:
+            em = self._em[text] = self.metrics.width(text, 1.0)
+        return em * size
 
     def operand(self, text: str) -> bytes:
         return literal(text.encode("cp1252"))
@@ -120,9 +124,13 @@ class _SimpleFont:
 class _UniFont:
     def __init__(self, font: UnicodeFont) -> None:
         self.font = font
+        self._em: dict[str, float] = {}
 
     def width(self, text: str, size: float) -> float:
-        return self.font.width(text, size)
+        em = self._em.get(text)
+        if em is None:
+            em = self._em[text] = self.font.width(text, 1.0)
+        return em * size
 
     def operand(self, text: str) -> bytes:
         return hexstring(self.font.encode(text))
@@ -143,6 +151,8 @@ class _Doc:
     helv_ref: IndirectObject | None = None
     zadb_ref: IndirectObject | None = None
     metrics_cache: dict[str, SimpleFontMetrics] = field(default_factory=dict)
+    # (resource name, font object, measuring font) per font choice: one object per document
+    picked: dict[str, tuple[str, PdfObject, _SimpleFont | _UniFont]] = field(default_factory=dict)
     resources_cache: dict[tuple[tuple[str, int], ...], IndirectObject] = field(default_factory=dict)
 
     def resources(self, fonts: dict[str, PdfObject]) -> IndirectObject:
@@ -178,20 +188,33 @@ class _Doc:
         form_font = self.dr_fonts.get("/" + da.font) if self.dr_fonts is not None else None
         if winansi_fits(text):
             if form_font is not None and _simple_usable(form_font.get_object(), text):
-                fobj = form_font.get_object()
-                return da.font, form_font, _SimpleFont(self._metrics(da.font, fobj))
+                key = "form:" + da.font
+                if key not in self.picked:
+                    wrapper = _SimpleFont(self._metrics(da.font, form_font.get_object()))
+                    self.picked[key] = (da.font, form_font, wrapper)
+                return self.picked[key]
             std = standard_name(da.font)
             if std == "Helvetica" or std not in STANDARD_14 or std in ("Symbol", "ZapfDingbats"):
-                return HELV_RES, self.helvetica(), _SimpleFont(SimpleFontMetrics("Helvetica"))
-            ref = add_indirect(self.writer, _standard_font(std, "WinAnsiEncoding"))
-            return "FF" + std.replace("-", ""), ref, _SimpleFont(SimpleFontMetrics(std))
+                std = "Helvetica"
+            key = "std:" + std
+            if key not in self.picked:
+                ref = (
+                    self.helvetica()
+                    if std == "Helvetica"
+                    else add_indirect(self.writer, _standard_font(std, "WinAnsiEncoding"))
+                )
+                res = HELV_RES if std == "Helvetica" else "FF" + std.replace("-", "")
+                self.picked[key] = (res, ref, _SimpleFont(SimpleFontMetrics(std)))
+            return self.picked[key]
         uni, ref = self.unicode()
         if not uni.covers(text):
             missing = sorted({c for c in text if not uni.covers(c)})
             self.report.notes.append(
                 f"the fallback font has no glyph for {''.join(missing)!r}; drawn as blank boxes"
             )
-        return UNI_RES, ref, _UniFont(uni)
+        if "uni" not in self.picked:
+            self.picked["uni"] = (UNI_RES, ref, _UniFont(uni))
+        return self.picked["uni"]
 
     def _metrics(self, name: str, fobj: DictionaryObject) -> SimpleFontMetrics:
         if name not in self.metrics_cache:

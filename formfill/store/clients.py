@@ -13,21 +13,28 @@ from formfill.errors import NotFoundError
 from formfill.profile import Profile, parse_profile
 from formfill.provenance import Provenance, carry_forward, flatten
 from formfill.store.audit import Actor, record
-from formfill.store.models import Client, ProfileVersion, utcnow
+from formfill.store.models import Caseload, Client, ProfileVersion, User, utcnow
 
 __all__ = [
     "client_label",
+    "count_clients",
     "create_client",
     "get_client",
     "latest_version",
+    "list_clients",
     "load_profile",
     "profile_history",
     "save_profile",
+    "visible_client_ids",
 ]
 
 
 def create_client(session: Session, actor: Actor, reference: str | None = None) -> Client:
-    client = Client(reference=reference, created_by=actor.user_id)
+    client = Client(
+        reference=reference,
+        created_by=actor.user_id,
+        search=reference.lower() if reference else None,
+    )
     session.add(client)
     session.flush()
     record(session, actor, "create", "client", client.id)
@@ -89,6 +96,9 @@ def save_profile(
         created_at=now,
     )
     session.add(version)
+    client = get_client(session, client_id)
+    client.name = display_name(data) or None
+    client.search = " ".join(p for p in (client.name, client.reference) if p).lower() or None
     session.flush()
     changed = _changed_paths(previous.data if previous else {}, data)
     record(
@@ -123,8 +133,52 @@ def profile_history(session: Session, actor: Actor, client_id: int) -> list[Prof
     return list(session.scalars(q))
 
 
+def display_name(data: Mapping[str, Any]) -> str:
+    """ "Kari Nordmann" from a profile's JSON ("" without a name)."""
+    person = data.get("person") or {}
+    return " ".join(str(person[k]) for k in ("given_name", "family_name") if person.get(k))
+
+
 def client_label(version: ProfileVersion | None, client_id: int) -> str:
     """A short display name ("Kari Nordmann") from a version's JSON, else "client N"."""
-    person = (version.data.get("person") or {}) if version else {}
-    name = " ".join(str(person[k]) for k in ("given_name", "family_name") if person.get(k))
+    name = display_name(version.data) if version else ""
     return name or f"client {client_id}"
+
+
+def visible_client_ids(user: User) -> sa.Select[int]:
+    """The ids of the clients ``user`` may see: a specialist their caseload, a supervisor the
+    caseloads of their team (and their own), an admin none (admins manage users and forms)."""
+    if user.role == "specialist" or (user.role == "supervisor" and not user.team):
+        return sa.select(Caseload.client_id).where(Caseload.user_id == user.id)
+    if user.role == "supervisor":
+        team = sa.select(User.id).where(User.team == user.team)
+        return sa.select(Caseload.client_id).where(
+            sa.or_(Caseload.user_id.in_(team), Caseload.user_id == user.id)
+        )
+    return sa.select(Caseload.client_id).where(sa.false())
+
+
+def _listing(user: User, query: str | None) -> sa.Select[Client]:
+    q = sa.select(Client).where(Client.archived.is_(False), Client.id.in_(visible_client_ids(user)))
+    for word in (query or "").lower().split()[:5]:
+        if word.isdigit():
+            q = q.where(
+                sa.or_(Client.id == int(word), Client.search.contains(word, autoescape=True))
+            )
+        else:
+            q = q.where(Client.search.contains(word, autoescape=True))
+    return q
+
+
+def list_clients(
+    session: Session, user: User, query: str | None = None, offset: int = 0, limit: int = 50
+) -> list[Client]:
+    """A page of the clients ``user`` may see, by name, matching every word of ``query`` (in
+    the name or our reference; a number also matches the client id). Not audited: names only."""
+    q = _listing(user, query).order_by(Client.name, Client.id).offset(offset).limit(limit)
+    return list(session.scalars(q))
+
+
+def count_clients(session: Session, user: User, query: str | None = None) -> int:
+    sub = _listing(user, query).with_only_columns(Client.id).subquery()
+    return int(session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0)

@@ -86,12 +86,13 @@ def due(
     session: Session,
     as_of: date,
     within: timedelta,
-    client_ids: Sequence[int] | None = None,
+    client_ids: Sequence[int] | sa.Select[int] | None = None,
 ) -> list[tuple[DeadlineRow, str]]:
     """Open deadlines overdue on ``as_of`` or due within ``within``: (row, "overdue"|"due")."""
     q = sa.select(DeadlineRow).where(DeadlineRow.done.is_(False), DeadlineRow.due <= as_of + within)
     if client_ids is not None:
-        q = q.where(DeadlineRow.client_id.in_(list(client_ids)))
+        ids = client_ids if isinstance(client_ids, sa.Select) else list(client_ids)
+        q = q.where(DeadlineRow.client_id.in_(ids))
     rows = {r.id: r for r in session.scalars(q)}
     items = [DueItem(r.id, r.due, r.done) for r in rows.values()]
     return [(rows[item.key], state) for item, state in list_due(items, as_of, within)]

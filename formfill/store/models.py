@@ -31,6 +31,7 @@ DEADLINE_SOURCES = ("rule", "manual")
 REFERRAL_STATUSES = ("sent", "accepted", "declined", "closed")
 BATCH_STATES = ("queued", "running", "done")
 ITEM_STATUSES = ("queued", "running", "done", "failed")
+EVIDENCE_STATUSES = ("queued", "running", "done", "failed")  # reading (OCR, extraction)
 AUDIT_ACTIONS = ("read", "create", "update", "delete", "export")
 APP_STATUSES = tuple(s.value for s in AppStatus)
 DECISIONS = tuple(d.value for d in Decision)
@@ -94,6 +95,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(200))  # argon2id, PHC string
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = _created()
+    # bumped on sign-out and password change: every session issued before is void
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    locale: Mapped[str | None] = mapped_column(sa.String(10))  # interface language: en, nb, nl
 
 
 class Client(Base):
@@ -104,6 +108,10 @@ class Client(Base):
     created_at: Mapped[datetime] = _created()
     created_by: Mapped[int | None] = _fk("users.id")
     archived: Mapped[bool] = mapped_column(default=False)
+    # the latest profile's display name and its lower-cased search text (name and reference),
+    # kept by clients.save_profile so that lists and search never read profile JSON
+    name: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    search: Mapped[str | None] = mapped_column(sa.String(300))
 
 
 class Caseload(Base):
@@ -137,6 +145,7 @@ class ProfileVersion(Base):
 
 class EvidenceFile(Base):
     __tablename__ = "evidence_files"
+    __table_args__ = (one_of("status", EVIDENCE_STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = _fk("clients.id")
@@ -147,6 +156,9 @@ class EvidenceFile(Base):
     pages: Mapped[int | None]
     uploaded_at: Mapped[datetime] = _created()
     uploaded_by: Mapped[int | None] = _fk("users.id")
+    # reading it into proposals (a queue job): queued -> running -> done | failed
+    status: Mapped[str] = mapped_column(sa.String(20), default="done", server_default="done")
+    error: Mapped[str | None] = mapped_column(sa.Text)  # the user-facing message of a failure
 
     proposals: Mapped[list[EvidenceProposal]] = relationship(
         back_populates="evidence", order_by="EvidenceProposal.id"

@@ -16,10 +16,17 @@ __all__ = [
     "authenticate",
     "caseload",
     "create_user",
+    "end_sessions",
     "get_user",
     "hash_password",
+    "list_users",
+    "set_active",
+    "set_locale",
+    "set_password",
     "user_by_email",
 ]
+
+LOCALES = ("en", "nb", "nl")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -97,3 +104,39 @@ def caseload(session: Session, user_id: int) -> list[Client]:
         .order_by(Client.id)
     )
     return list(session.scalars(q))
+
+
+def set_password(session: Session, actor: Actor, user_id: int, password: str) -> User:
+    """A new password; every session of the user ends (sessions carry the session version)."""
+    user = get_user(session, user_id)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    record(session, actor, "update", "user", user.id, ["password_hash", "session_version"])
+    return user
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Void every session issued to the user so far (sign-out, everywhere)."""
+    user = get_user(session, user_id)
+    user.session_version += 1
+
+
+def set_locale(session: Session, actor: Actor, user_id: int, locale: str) -> User:
+    if locale not in LOCALES:
+        raise ValueError(f"locale {locale!r}: one of {', '.join(LOCALES)}")
+    user = get_user(session, user_id)
+    user.locale = locale
+    record(session, actor, "update", "user", user.id, ["locale"])
+    return user
+
+
+def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
+    user = get_user(session, user_id)
+    user.active = active
+    user.session_version += 1
+    record(session, actor, "update", "user", user.id, ["active"])
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(sa.select(User).order_by(User.email)))
