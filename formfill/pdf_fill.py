@@ -676,7 +676,12 @@ def fill_pdf(
     """Fill ``values`` (full field name -> text, true/false, or export value) into a copy of
     the blank; returns the PDF bytes and the report of each value."""
     options = options or FillOptions()
-    writer = PdfWriter(clone_from=blank.reader)
+    incremental = not blank.reader.is_encrypted
+    writer = (
+        PdfWriter(blank.reader, incremental=True)
+        if incremental
+        else PdfWriter(clone_from=blank.reader)
+    )
     root, pages = document_parts(writer)
     if "/AcroForm" not in root:
         raise FillError(blank.name, "the PDF has no AcroForm")
