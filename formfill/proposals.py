@@ -8,13 +8,14 @@ accepted it and when, and whether they corrected it. The store persists the reco
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from formfill.errors import Problem, ProfileError
 from formfill.profile import Profile, check_path, parse_profile
+from formfill.provenance import set_path
 
 Box = tuple[float, float, float, float]
 
@@ -94,52 +95,26 @@ def accept_proposals(
     """Accept several (proposal, corrected value or None) at once: the profile is validated
     once, after all of them, so an income source can be built from its amount, period and kind."""
     data = profile.model_dump(mode="json", exclude_none=True)
-    records = []
-    for proposal, corrected in accepted:
+    # lower list indices first, so members[0] exists before members[1] is set
+    for proposal, corrected in sorted(accepted, key=lambda pc: pc[0].path):
         check_path(proposal.path)
         value = proposal.value if corrected is None else corrected
-        _set(data, proposal.path, value)
-        records.append(
-            EvidenceRecord(
-                proposal.path,
-                value,
-                proposal.value,
-                proposal.evidence_id,
-                proposal.page,
-                proposal.box,
-                accepted_by,
-                when,
-                corrected is not None and corrected != proposal.value,
-            )
+        try:
+            data = set_path(data, proposal.path, value)
+        except ValueError as e:
+            raise ProfileError("accepted proposals", [Problem(proposal.path, str(e))]) from e
+    records = [
+        EvidenceRecord(
+            proposal.path,
+            proposal.value if corrected is None else corrected,
+            proposal.value,
+            proposal.evidence_id,
+            proposal.page,
+            proposal.box,
+            accepted_by,
+            when,
+            corrected is not None and corrected != proposal.value,
         )
+        for proposal, corrected in accepted
+    ]
     return parse_profile(data, source="accepted proposals"), records
-
-
-_STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
-
-
-def _set(data: dict[str, Any], path: str, value: str) -> None:
-    """Set ``value`` at a dotted path in plain data, creating objects, and list items at the end
-    of a list (index == length)."""
-    node: Any = data
-    steps = [_STEP.fullmatch(s) for s in path.split(".")]
-    for i, m in enumerate(steps):
-        assert m is not None  # check_path accepted the path
-        key, index = m[1], m[2]
-        last = i == len(steps) - 1
-        if index is None:
-            if last:
-                node[key] = value
-            else:
-                node = node.setdefault(key, {})
-                if node is None:
-                    node = {}
-            continue
-        items = node.setdefault(key, [])
-        n = int(index)
-        while len(items) <= n:
-            items.append({})
-        if last:
-            items[n] = value
-        else:
-            node = items[n]
