@@ -7,17 +7,16 @@ call, print a table or JSON. Every FormfillError becomes ``error: message`` and 
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from formfill.errors import DeadlineRuleError, FormfillError, Problem
+from formfill.cli_common import _friendly
+from formfill.errors import DeadlineRuleError, Problem
 from formfill.tracking import (
     CHANNELS,
     AppStatus,
@@ -26,21 +25,6 @@ from formfill.tracking import (
     parse_rules,
     parse_within,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-EXIT_BAD_INPUT = 2
-
-
-def _friendly(fn: F) -> F:
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except FormfillError as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _within(_ctx: click.Context, _param: click.Parameter, value: str | None) -> timedelta | None:
