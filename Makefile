@@ -1,14 +1,19 @@
-# make run: install what is missing, then fill every sample form for every demo client.
+# make run: install what is missing, then start the whole service on http://127.0.0.1:8000
+#           (embedded Redis, database migrated and seeded with demo data, workers, web).
 # make test: install what is missing, then lint, type-check and run the whole test suite.
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test lint typecheck pytest bench samples docs clean
+
+.PHONY: setup run demo test lint typecheck pytest bench samples docs clean
 
 setup:
 	@bash scripts/bootstrap.sh
 
 run: setup
+	$(PY) -m formfill up
+
+demo: setup
 	$(PY) -m formfill demo
 
 test: setup lint typecheck pytest

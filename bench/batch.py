@@ -4,6 +4,11 @@ writes). Also the enqueue-to-start latency with idle workers.
 
     PYTHONPATH=. .venv/bin/python bench/batch.py [--items 1000] [--classes fork,simple]
 
+An RQ line's time runs from starting ``formfill worker --burst`` to its exit (process start,
+preload and reconciliation included); "steady" is the items over the span from the first item's
+start to the last one's end (from the store), without the start-up. The load average is printed:
+the machine may be shared.
+
 Each run gets its own artifacts folder (outputs are content-addressed: a second run would find
 them stored and skip the writes) and its own batch in one shared SQLite store.
 """
@@ -18,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -80,15 +85,46 @@ def through_rq(settings: Settings, env: dict[str, str], clients: list[int], n: i
     elapsed = time.perf_counter() - t
     assert r.returncode == 0, r.stderr[-2000:]
     with session_scope(sessions) as session:
-        done = sum(1 for i in get_batch(session, batch_id).items if i.status == "done")
+        its = get_batch(session, batch_id).items
+        done = sum(1 for i in its if i.status == "done")
+        first = min(i.started_at for i in its if i.started_at)
+        last = max(i.finished_at for i in its if i.finished_at)
     assert done == len(items), f"{done}/{len(items)} done"
     stop_embedded(settings)
-    return elapsed
+    return elapsed, (last - first).total_seconds()
+
+
+def _idle_workers(conn, want: int, timeout: float = 60.0) -> None:
+    """Wait until ``want`` RQ workers are registered on our queue and idle: their start-up
+    (preload, reconciliation of open batches) is over."""
+    from rq.serializers import JSONSerializer
+    from rq.worker import Worker
+
+    from worker.queue import get_queue
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ws = Worker.all(queue=get_queue(conn), serializer=JSONSerializer)
+        if len(ws) >= want and all(w.get_state() == "idle" for w in ws):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{want} idle workers did not show up within {timeout:.0f} s")
 
 
 def latency(settings: Settings, env: dict[str, str], clients: list[int], kind: str) -> list[float]:
-    """Enqueue one item at a time to 2 idle workers; ms from enqueue to the item's start."""
-    from worker.queue import connect, get_queue, stop_embedded, submit
+    """Enqueue one item at a time to 2 idle workers; ms from enqueue to the item's start.
+
+    The batch is created only once both workers are registered and idle: a batch created
+    earlier has queued items without a job, which the workers' start-up reconciliation enqueues
+    itself, before this loop does (that made the earlier figures negative). Enqueue time: RQ's
+    own ``job.enqueued_at``, read back right after the enqueue (the moment just before the
+    enqueue if the job is already done and gone); start: the item's started_at, written by the
+    work horse when it begins (same host, same clock)."""
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from formfill.store import batches as store_batches
+    from worker.queue import connect, enqueue_items, get_queue, stop_embedded
 
     conn = connect(settings)
     sessions = make_sessions(make_engine(settings))
@@ -96,30 +132,49 @@ def latency(settings: Settings, env: dict[str, str], clients: list[int], kind: s
         [sys.executable, "-m", "formfill", "worker", "-n", "2", "--class", kind],
         env=env, cwd=REPO, start_new_session=True,
     )  # fmt: skip
-    time.sleep(4)  # workers up and idle (their start-up reconciliation done)
-    batch_id, items = new_batch(settings, clients)
-    enqueued: dict[int, float] = {}
-    for item_id in items:
-        enqueued[item_id] = time.time()
-        submit(sessions, get_queue(conn), [item_id])
-        time.sleep(0.15)  # idle workers: each item finds one waiting
-    deadline = time.time() + 60
-    out: list[float] = []
-    while time.time() < deadline:
-        with session_scope(sessions) as session:
-            b = get_batch(session, batch_id)
-            if all(i.status == "done" for i in b.items):
-                out = [
-                    (i.started_at.timestamp() - enqueued[i.id]) * 1000
-                    for i in b.items
-                    if i.started_at
-                ]
-                break
-        time.sleep(0.2)
-    os.killpg(w.pid, signal.SIGTERM)
-    w.wait(timeout=30)
-    stop_embedded(settings)
-    return out
+    try:
+        _idle_workers(conn, 2)
+        batch_id, items = new_batch(settings, clients)
+        queue = get_queue(conn)
+        enqueued: dict[int, float] = {}
+        rq_enqueued: dict[int, float] = {}
+        for item_id in items:
+            job_id = f"bench-{item_id}-{time.time_ns()}"
+            with session_scope(sessions) as session:
+                store_batches.set_job_ids(session, {item_id: job_id})
+            enqueued[item_id] = time.time()
+            enqueue_items(queue, {item_id: job_id})
+            try:  # RQ's own enqueue stamp, while the job still exists (result_ttl=0)
+                job = Job.fetch(job_id, connection=conn, serializer=JSONSerializer)
+                if job.enqueued_at is not None:
+                    rq_enqueued[item_id] = job.enqueued_at.replace(tzinfo=UTC).timestamp()
+            except Exception:  # noqa: BLE001 - already done and gone: keep our stamp
+                pass
+            time.sleep(0.15)  # idle workers: each item finds one waiting
+        deadline = time.time() + 120
+        out: list[float] = []
+        while time.time() < deadline:
+            with session_scope(sessions) as session:
+                b = get_batch(session, batch_id)
+                if all(i.status == "done" for i in b.items):
+                    out = [
+                        (i.started_at.timestamp() - rq_enqueued.get(i.id, enqueued[i.id])) * 1000
+                        for i in b.items
+                        if i.started_at
+                    ]
+                    break
+            time.sleep(0.2)
+        assert out, "the latency batch did not finish"
+        assert min(out) > 0, f"negative enqueue-to-start: {min(out):.1f} ms"
+        return out
+    finally:
+        os.killpg(w.pid, signal.SIGTERM)
+        w.wait(timeout=30)
+        stop_embedded(settings)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -141,7 +196,7 @@ def main() -> None:
         t = time.perf_counter()
         clients = seed(base, args.items)
         print(f"seeded {len(clients)} clients in {time.perf_counter() - t:.1f} s; form {FORM}")
-        print(f"cpus: {os.cpu_count()}")
+        print(f"cpus: {os.cpu_count()}; load average {_load()} (others work on this machine)")
         s, _ = settings_for("inproc")
         t0 = in_process(s, clients)
         n = len(clients)
@@ -149,10 +204,11 @@ def main() -> None:
         for kind in args.classes.split(","):
             for workers in (1, 2):
                 s, env = settings_for(f"rq-{kind}-{workers}")
-                t1 = through_rq(s, env, clients, workers, kind)
+                t1, span = through_rq(s, env, clients, workers, kind)
                 print(
                     f"RQ {kind:6} {workers} worker(s)  {n / t1:7.1f} items/s  ({t1:.1f} s)"
-                    f"  {t0 / t1:.2f}x"
+                    f"  {t0 / t1:.2f}x   steady {n / span:5.1f} items/s {t0 / span:.2f}x"
+                    f"   load {_load()}"
                 )
             s, env = settings_for(f"lat-{kind}")
             lat = latency(s, env, clients[: args.latency_items], kind)

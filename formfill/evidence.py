@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from formfill.errors import EvidenceError
 
 KINDS = ("pdf", "jpeg", "png", "tiff")
+# PDFium is not thread-safe: every use in a threaded server (the web) holds this lock
+PDFIUM_LOCK = threading.RLock()
 # a page "has a text layer" when pdfium finds at least this many characters on it
 TEXT_LAYER_MIN_CHARS = 20
 
@@ -242,6 +245,11 @@ def _open_pdf(data: bytes, source: str) -> pdfium.PdfDocument:
 
 
 def _pdf_text_pages(data: bytes, source: str, limits: Limits) -> tuple[bool, ...]:
+    with PDFIUM_LOCK:
+        return _pdf_text_pages_locked(data, source, limits)
+
+
+def _pdf_text_pages_locked(data: bytes, source: str, limits: Limits) -> tuple[bool, ...]:
     pdf = _open_pdf(data, source)
     try:
         _check_pages(source, len(pdf), limits)

@@ -27,6 +27,7 @@ from formfill.extractors import IDENTIFIER_TYPES, DocType, FieldSpec, fold
 from formfill.proposals import Proposal
 from formfill.values import (
     Parsed,
+    parse_address,
     parse_bic,
     parse_date,
     parse_iban,
@@ -175,6 +176,8 @@ def _parser(spec: FieldSpec) -> Callable[[str], Parsed | None]:
         return parse_money
     if kind == "period":
         return parse_period
+    if kind == "address":
+        return parse_address
     if kind == "iban":
         return parse_iban
     if kind == "bic":
@@ -329,6 +332,8 @@ def _proposals(
         if split is None:
             return []
         values = list(zip(spec.paths(), split, strict=True))
+    elif spec.type == "address":
+        values = [(f"{spec.path}.{part}", value) for part, value in parsed.parts]
     review = conf < REVIEW_BELOW or not parsed.valid
     return [
         Proposal(

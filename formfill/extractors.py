@@ -15,10 +15,11 @@ from typing import Any
 
 from formfill.errors import ExtractorError, Problem, UnknownPathError
 from formfill.profile import check_path
+from formfill.values import ADDRESS_PARTS
 
 TYPES = (
-    "text", "name", "date", "money", "period", "no_fnr", "nl_bsn", "no_account", "no_orgnr",
-    "us_ssn", "iban", "bic",
+    "text", "name", "address", "date", "money", "period", "no_fnr", "nl_bsn", "no_account",
+    "no_orgnr", "us_ssn", "iban", "bic",
 )  # fmt: skip
 IDENTIFIER_TYPES = ("no_fnr", "nl_bsn", "no_account", "no_orgnr", "us_ssn", "iban", "bic")
 WHERE = ("right", "below", "right_or_below")
@@ -33,7 +34,8 @@ class FieldSpec:
     is found, the first value of the type anywhere in the document (identifiers)."""
 
     name: str
-    path: str  # for type "name": the object whose given_name and family_name are proposed
+    path: str  # type "name": the object whose given_name and family_name are proposed;
+    # type "address": the address whose parts (street, house_number, ...) are proposed
     type: str
     labels: tuple[str, ...]
     where: str = "right_or_below"
@@ -43,6 +45,8 @@ class FieldSpec:
     def paths(self) -> tuple[str, ...]:
         if self.type == "name":
             return (f"{self.path}.given_name", f"{self.path}.family_name")
+        if self.type == "address":
+            return tuple(f"{self.path}.{part}" for part in ADDRESS_PARTS)
         return (self.path,)
 
 

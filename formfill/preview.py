@@ -10,7 +10,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from PIL import Image, ImageOps
 
 from formfill.errors import EvidenceError
-from formfill.evidence import Limits, evidence_from_bytes, sniff
+from formfill.evidence import PDFIUM_LOCK, Limits, evidence_from_bytes, sniff
 
 __all__ = ["page_count", "page_png"]
 
@@ -27,19 +27,8 @@ def page_png(data: bytes, page: int, width: int = 900, source: str = "document")
     width = max(100, min(width, MAX_WIDTH))
     kind = sniff(data)
     if kind == "pdf":
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as e:
-            raise EvidenceError(source, f"not a readable PDF ({e})") from e
-        try:
-            if not 1 <= page <= len(pdf):
-                raise EvidenceError(source, f"no page {page} (it has {len(pdf)})")
-            p = pdf[page - 1]
-            w, _h = p.get_size()
-            img = p.render(scale=width / w).to_pil()
-            p.close()
-        finally:
-            pdf.close()
+        with PDFIUM_LOCK:
+            img = _render_pdf_page(data, page, width, source)
     else:
         evidence = evidence_from_bytes(data, source)
         if not 1 <= page <= evidence.page_count:
@@ -52,3 +41,20 @@ def page_png(data: bytes, page: int, width: int = 900, source: str = "document")
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=False)
     return out.getvalue()
+
+
+def _render_pdf_page(data: bytes, page: int, width: int, source: str) -> Image.Image:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise EvidenceError(source, f"not a readable PDF ({e})") from e
+    try:
+        if not 1 <= page <= len(pdf):
+            raise EvidenceError(source, f"no page {page} (it has {len(pdf)})")
+        p = pdf[page - 1]
+        w, _h = p.get_size()
+        img: Image.Image = p.render(scale=width / w).to_pil()
+        p.close()
+        return img
+    finally:
+        pdf.close()

@@ -28,6 +28,7 @@ class Parsed:
     matched: str  # the text the value was read from
     valid: bool = True  # False: an identifier whose check digits fail
     note: str = ""
+    parts: tuple[tuple[str, str], ...] = ()  # addresses: (part, value), e.g. ("city", "Oslo")
 
 
 MONTHS = {
@@ -220,3 +221,48 @@ def split_name(full: str) -> tuple[str, str] | None:
     while start > 1 and parts[start - 1].lower() in PARTICLES:
         start -= 1
     return " ".join(parts[:start]), " ".join(parts[start:])
+
+
+ADDRESS_PARTS = (
+    "street", "house_number", "house_letter", "addition", "postal_code", "city", "state", "country",
+)  # fmt: skip
+_STREET = r"(?P<street>[^\W\d][^\d,]*?)"
+_HOUSE = (
+    r"(?P<number>\d{1,5})(?:\s?(?P<letter>[A-Za-z])(?![\w]))?(?:\s?-\s?(?P<addition>[\w]{1,6}))?"
+)
+_CITY = r"(?P<city>[^\W\d][^\d,]*?)"
+# Storgata 5 B, 0150 Oslo / Kerkstraat 12-A, 1012 AB Amsterdam (the comma may be missing)
+_EU_ADDRESS = re.compile(
+    rf"{_STREET}\s+{_HOUSE}(?:\s*,\s*|\s+)(?P<postal>\d{{4}}(?:\s?[A-Z]{{2}}(?![\w]))?)\s+{_CITY}\s*$"
+)
+# 123 Main St Apt 4, Springfield, IL 62701
+_US_ADDRESS = re.compile(
+    r"(?P<number>\d{1,6})(?P<letter>[A-Z])?\s+(?P<street>[^,\d][^,]*?)"
+    r"(?:\s+(?P<addition>(?:Apt|Unit|Suite|Ste|#)\.?\s*[\w-]+))?\s*,\s*"
+    r"(?P<city>[^,\d]+?)\s*,?\s+(?P<state>[A-Z]{2})\s+(?P<postal>\d{5}(?:-\d{4})?)\s*$"
+)
+
+
+def parse_address(text: str) -> Parsed | None:
+    """A one-line address, split into profile parts: "Storgata 5 B, 0150 Oslo" (street,
+    house_number, house_letter, postal_code, city), "Kerkstraat 12-A, 1012 AB Amsterdam" (the
+    part after the hyphen is the Dutch toevoeging: addition; postcode stored "1012 AB", country
+    NL), "123 Main St Apt 4, Springfield, IL 62701" (addition "Apt 4", state, country US).
+    The country is proposed only where the format tells it (NL postcode, US state and ZIP)."""
+    line = re.sub(r"\s+", " ", text).strip(" ,;:")
+    parts: dict[str, str | None]
+    if m := _US_ADDRESS.match(line):
+        parts = {**m.groupdict(), "country": "US"}
+    elif m := _EU_ADDRESS.match(line):
+        parts = m.groupdict()
+        postal = parts["postal"] or ""
+        if len(postal.replace(" ", "")) == 6:  # Dutch postcode: 4 digits and 2 letters
+            parts["postal"] = f"{postal[:4]} {postal[-2:]}"
+            parts["country"] = "NL"
+    else:
+        return None
+    parts["postal_code"] = parts.pop("postal")
+    parts["house_number"] = parts.pop("number")
+    parts["house_letter"] = parts.pop("letter")
+    found = tuple((k, v.strip()) for k in ADDRESS_PARTS if (v := parts.get(k)) and v.strip())
+    return Parsed(line, m[0], True, "", found)

@@ -10,6 +10,7 @@ SYSTEM_PACKAGES=(
   qpdf poppler-utils pdftk-java                                        # verification and bench
   fonts-dejavu-core                                                    # Unicode font subsets
   redis-server                                                         # tests against a real server
+  chromium                                                             # browser tests (never playwright install)
   python3-venv
 )
 

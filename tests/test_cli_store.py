@@ -15,7 +15,7 @@ from formfill.cli_store import register
 from formfill.config import Settings
 from formfill.profile import parse_profile
 from formfill.provenance import Provenance
-from formfill.store import Actor, clients, open_store, session_scope
+from formfill.store import Actor, clients, migrate, open_store, session_scope
 from formfill.store import applications as apps
 
 MAP = """
@@ -78,7 +78,7 @@ def test_not_upgraded_is_a_clear_message(env: dict[str, str]) -> None:
 def test_upgrade_list_advance(env: dict[str, str], tmp_path: Path) -> None:
     """Upgrade, then submit with a receipt; the deadline from the map's rule shows as due."""
     r = run(env, "db", "upgrade")
-    assert r.exit_code == 0 and "revision 0001" in r.output
+    assert r.exit_code == 0 and f"revision {migrate.head()}" in r.output
     assert run(env, "db", "upgrade").exit_code == 0  # twice is fine
     app_id = _seed(env)
     receipt = tmp_path / "receipt.pdf"
@@ -139,3 +139,60 @@ def test_unreachable_database_is_a_message(env: dict[str, str]) -> None:
         r = run(env, *args)
         assert r.exit_code == 2 and "127.0.0.1:1" in r.output
         assert "hunter2" not in r.output and "Traceback" not in r.output
+
+
+def _seed_program_app(env: dict[str, str], program: str) -> int:
+    settings = Settings.from_env(env)
+    engine, sessions = open_store(settings)
+    actor = Actor.system("test")
+    with session_scope(sessions) as s:
+        c = clients.create_client(s, actor)
+        app = apps.create_application(s, actor, c.id, "test-form", program=program)
+        for to in ("ready", "filled", "reviewed"):
+            apps.advance(s, actor, app.id, to, date(2026, 1, 5))
+        app_id = app.id
+    engine.dispose()
+    return app_id
+
+
+def _submit(env: dict[str, str], app_id: int) -> Result:
+    args = ["--channel", "portal", "--date", "2026-01-31", "--json"]
+    return run(env, "application", "advance", str(app_id), "--to", "submitted", *args)
+
+
+def test_advance_takes_the_rules_of_the_program_from_the_catalog(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """An application with a program the catalog knows gets the program's deadline rules
+    (zorgtoeslag: a decision 5 weeks after submission), not the form map's (6 weeks); an
+    unknown program falls back to the map's rules, with a note."""
+    import shutil
+
+    from formfill.config import REPO_ROOT
+    from formfill.programs import load_catalog
+
+    shutil.copytree(REPO_ROOT / "programs", tmp_path / "programs")
+    rules = load_catalog(tmp_path / "programs").get("zorgtoeslag").rules
+    assert [r.describe() for r in rules if r.kind.value == "expected_decision"] == [
+        "expected_decision: 5 weeks after submitted"
+    ]
+    run(env, "db", "upgrade")
+    r = _submit(env, _seed_program_app(env, "zorgtoeslag"))
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["rules_from"] == "program zorgtoeslag"
+    assert [(d["kind"], d["due"]) for d in out["deadlines"]] == [
+        ("expected_decision", "2026-03-07")
+    ]
+    unknown = _seed_program_app(env, "no-such-program")
+    args = ["--to", "submitted", "--channel", "post", "--date", "2026-01-31", "--json"]
+    r = CliRunner().invoke(
+        cli, ["application", "advance", str(unknown), *args], env=env, catch_exceptions=False
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["rules_from"].startswith("form map test-form")
+    assert [(d["kind"], d["due"]) for d in out["deadlines"]] == [
+        ("expected_decision", "2026-03-14")
+    ]
+    assert "not in the catalog" in r.stderr

@@ -4,6 +4,7 @@ time limit per page, and every real scan of ../shared/corpus run with its CER re
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from formfill import ocr
 from formfill.errors import EvidenceError
@@ -28,6 +29,32 @@ def test_words_have_boxes_and_confidences():
     assert "Bruttolønn" in page.text()
     for w in page.words:
         assert 0 <= w.box[0] < w.box[2] <= page.width and 0 <= w.conf <= 100
+
+
+@pytest.mark.parametrize(
+    ("up", "plain", "kept"),
+    [
+        ((90.0, 10), (80.0, 5), True),  # better by both measures: the upscale is kept
+        ((90.0, 5), (80.0, 10), False),  # more confident but fewer words (funsd_82092117)
+        ((80.0, 10), (90.0, 5), False),  # more words but less confident (sroie_375)
+    ],
+)
+def test_upscale_is_kept_only_if_it_reads_better_by_both_measures(monkeypatch, up, plain, kept):
+    """A low-resolution page is read upscaled and as it came; the upscale wins only with both a
+    higher mean confidence and more confident characters."""
+    from formfill.evidence import Page, Word
+
+    def fake(img, number, lang, source, deadline):
+        conf, n = up if img.width > 100 else plain
+        words = tuple(Word("word", (i * 10.0, 0.0, i * 10.0 + 8, 4.0), conf, 0) for i in range(n))
+        return Page(number, float(img.width), float(img.height), words, "ocr")
+
+    monkeypatch.setattr(ocr, "_recognise", fake)
+    img = Image.new("L", (80, 60), 255)
+    result = ocr.ocr_page(img, 1, LANG)
+    assert result.passes == 2
+    assert ("upscaled 2x (low resolution)" in result.page.notes) is kept
+    assert result.page.width == 80  # boxes in the page as it came either way
 
 
 def test_upside_down_page_is_turned():

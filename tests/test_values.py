@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from formfill.values import (
+    parse_address,
     parse_date,
     parse_iban,
     parse_identifier,
@@ -90,3 +91,45 @@ def test_periods_and_names():
     assert split_name("Kari Ånes Nordmann") == ("Kari Ånes", "Nordmann")
     assert split_name("Whitfield, Margaret") == ("Margaret", "Whitfield")
     assert split_name("Cher") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "Storgata 5 B, 0150 Oslo",
+            {"street": "Storgata", "house_number": "5", "house_letter": "B",
+             "postal_code": "0150", "city": "Oslo"},
+        ),
+        (
+            "Kerkstraat 12-A, 1012 AB Amsterdam",
+            {"street": "Kerkstraat", "house_number": "12", "addition": "A",
+             "postal_code": "1012 AB", "city": "Amsterdam", "country": "NL"},
+        ),
+        (
+            "Kerkstraat 12A 1012AB Amsterdam",  # no comma (OCR), letter attached, postcode joined
+            {"street": "Kerkstraat", "house_number": "12", "house_letter": "A",
+             "postal_code": "1012 AB", "city": "Amsterdam", "country": "NL"},
+        ),
+        (
+            "Dr. Holms vei 14,3050 MJØNDALEN",
+            {"street": "Dr. Holms vei", "house_number": "14", "postal_code": "3050",
+             "city": "MJØNDALEN"},
+        ),
+        (
+            "123 Main St Apt 4, Springfield, IL 62701",
+            {"street": "Main St", "house_number": "123", "addition": "Apt 4",
+             "postal_code": "62701", "city": "Springfield", "state": "IL", "country": "US"},
+        ),
+    ],
+)  # fmt: skip
+def test_address_line_is_split_into_parts(text, parts):
+    """A one-line address becomes street, house number (letter, addition), postal code and
+    city; the country only where the format tells it (Dutch postcode, US state and ZIP)."""
+    parsed = parse_address(text)
+    assert parsed is not None and dict(parsed.parts) == parts
+
+
+@pytest.mark.parametrize("text", ["Storgata, Oslo", "0150 Oslo", "Hello world", ""])
+def test_text_that_is_no_address_is_not_parsed(text):
+    assert parse_address(text) is None

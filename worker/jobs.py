@@ -8,7 +8,9 @@ with backoff; out of retries: failed).
 
 from __future__ import annotations
 
+import gc
 import os
+from datetime import date
 from types import TracebackType
 from typing import Any
 
@@ -21,9 +23,12 @@ from rq.job import Job
 from sqlalchemy.orm import Session, sessionmaker
 
 from formfill import batch as fbatch
+from formfill import evidence_intake
 from formfill.config import Settings
 from formfill.errors import ConflictError, FormfillError, NotFoundError, StoreError
-from formfill.fill import Forms
+from formfill.extractors import DocType, load_extractors
+from formfill.fill import Forms, fill_form
+from formfill.profile import Profile
 from formfill.store import make_engine, make_sessions
 
 _state: dict[Any, Any] = {}
@@ -36,12 +41,19 @@ def settings() -> Settings:
 
 
 def store_sessions(s: Settings | None = None) -> sessionmaker[Session]:
-    """This process's session factory (a forked work horse makes its own engine: database
-    connections are never shared across a fork)."""
-    key = ("sessions", os.getpid())
-    if key not in _state:
-        _state[key] = make_sessions(make_engine(s or settings()))
-    return _state[key]  # type: ignore[no-any-return]
+    """This process's session factory. Database connections are never shared across a fork:
+    a forked work horse keeps the engine it inherited (its dialect set up, its compiled-statement
+    cache warm) but drops the inherited pool without closing the parent's connections
+    (``dispose(close=False)``, SQLAlchemy's recipe for forking) and opens its own."""
+    engine = _state.get("engine")
+    if engine is None:
+        engine = make_engine(s or settings())
+        _state["engine"], _state["engine_pid"] = engine, os.getpid()
+        _state["sessions"] = make_sessions(engine)
+    elif _state.get("engine_pid") != os.getpid():
+        engine.dispose(close=False)
+        _state["engine_pid"] = os.getpid()
+    return _state["sessions"]  # type: ignore[no-any-return]
 
 
 def forms() -> Forms:
@@ -51,16 +63,34 @@ def forms() -> Forms:
     return _state["forms"]  # type: ignore[no-any-return]
 
 
+def doc_types() -> list[DocType]:
+    """The evidence extractors, loaded once per process."""
+    if "doc_types" not in _state:
+        _state["doc_types"] = load_extractors(settings().root / "extractors")
+    return _state["doc_types"]  # type: ignore[no-any-return]
+
+
 def preload(s: Settings) -> None:
-    """Parse every blank and open nothing: called in the worker process before it forks, so each
-    work horse inherits the parsed forms (copy-on-write) instead of parsing them per job."""
+    """Parse every blank, fill each once (throw-away) and make the engine without connecting:
+    called in the worker process before it forks, so each work horse inherits the parsed forms,
+    the fill path's imports and the engine (copy-on-write) instead of loading them per job.
+    The heap is then frozen (gc.freeze) so that the horses' collectors leave its pages alone."""
     _state["settings"] = s
+    doc_types()
     f = forms()
+    # a name outside WinAnsi loads the Unicode fallback font too
+    empty = Profile.model_validate({"person": {"given_name": "Čárka", "family_name": "Øst"}})
     for form_id in f.map_ids():
         try:
             f.blank(f.map(form_id))
+            # one throw-away fill: the fill path's imports, fonts and caches are loaded here
+            # once, not in every work horse
+            fill_form(f, form_id, empty, on=date.today(), allow_missing=True)
         except FormfillError:
             continue  # a broken map fails its items with the message, at fill time
+    store_sessions(s)  # the engine, inherited by the horses
+    gc.collect()
+    gc.freeze()  # the preloaded heap: never scanned by a horse's collector, so never copied
 
 
 def fill_item(item_id: str) -> str:
@@ -115,3 +145,26 @@ def on_failure(
         fbatch.requeue(sessions, item_id, job.id)  # an unexpected error: RQ retries it
         return
     fbatch.fail(sessions, item_id, message(exc), job.id)
+
+
+def read_evidence(evidence_id: str) -> int:
+    """Read one uploaded file into proposals (OCR or its text layer); idempotent."""
+    return evidence_intake.read(settings(), store_sessions(), doc_types(), int(evidence_id))
+
+
+def on_evidence_failure(
+    job: Job,
+    connection: Any,
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    tb: TracebackType | None,
+) -> None:
+    """A file that cannot be read fails at once with its message; a transient error is
+    retried by RQ (the file stays queued meanwhile)."""
+    if is_transient(exc) and (job.retries_left or 0) > 0:
+        return
+    if isinstance(exc, FormfillError):
+        job.retries_left = 0
+    elif (job.retries_left or 0) > 0:
+        return
+    evidence_intake.fail(store_sessions(), int(job.args[0]), message(exc))

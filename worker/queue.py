@@ -22,7 +22,7 @@ from pathlib import Path
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from rq import Queue, Retry
+from rq import Callback, Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
@@ -137,10 +137,27 @@ def enqueue_items(queue: Queue, job_ids: dict[int, str]) -> None:
                 job_timeout=JOB_TIMEOUT,
                 result_ttl=0,  # our store is the record, not RQ's results
                 failure_ttl=7 * 24 * 3600,
-                on_failure=jobs.on_failure,
+                on_failure=Callback(jobs.on_failure),
                 pipeline=pipe,
             )
         pipe.execute()
+
+
+def enqueue_evidence(queue: Queue, evidence_id: int) -> str:
+    """One job reading an uploaded file into proposals; returns the job id."""
+    from worker import jobs
+
+    job = queue.enqueue(
+        jobs.read_evidence,
+        str(evidence_id),
+        job_id=f"ff-evidence-{evidence_id}-{uuid.uuid4().hex[:12]}",
+        retry=RETRY,
+        job_timeout=JOB_TIMEOUT,
+        result_ttl=0,
+        failure_ttl=7 * 24 * 3600,
+        on_failure=Callback(jobs.on_evidence_failure),
+    )
+    return str(job.id)
 
 
 def submit(

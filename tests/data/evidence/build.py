@@ -1,11 +1,13 @@
-"""Our own evidence test set: synthetic pay slips, benefit decisions and bank statements in
-Norwegian, Dutch and English, rendered to PDF (with a text layer) and to scanner-like images
+"""Our own evidence test set: synthetic pay slips, benefit decisions, bank statements, identity
+documents (residence cards) and housing costs (rent contracts, a utility bill) in Norwegian,
+Dutch and English, rendered to PDF (with a text layer) and to scanner-like images
 (noise, blur, skew, rotation, low contrast, a phone photo with an EXIF orientation), each with
 its truth (profile path -> value).
 
-Synthetic people only; every identifier passes its check digits and is a documented test or
-example number. Run ``python tests/data/evidence/build.py OUT_DIR`` to write the set to a
-directory (PDFs, images and ``*.truth.json``); tests and bench/ocr.py call the functions.
+Synthetic people only; every identifier passes its check digits (BSNs from the 9999 test range;
+the residence card's fødselsnummer 02119040011 is made up for an invented person). Run
+``python tests/data/evidence/build.py OUT_DIR`` to write the set to a directory (PDFs, images and
+``*.truth.json``); tests and bench/ocr.py call the functions.
 """
 
 from __future__ import annotations
@@ -236,6 +238,118 @@ SAMPLES: tuple[Sample, ...] = (
         {
             "bank.bank_name": "Test Bank plc", "bank.account_holder": "Margaret Whitfield",
             "bank.iban": "GB81TEST20304012345678", "bank.bic": "TESTGB2L",
+        },
+    ),
+    # identity documents: residence cards of synthetic non-citizens (the extractor proposes the
+    # card number and expiry as person.residence_permit.*)
+    Sample(
+        "nb_id_document", "nb", "id_document", "Utlendingsdirektoratet (UDI)",
+        (
+            ("#", "Oppholdskort"),
+            ("Etternavn:", "Haddad"),
+            ("Fornavn:", "Amal"),
+            ("Fødselsdato:", "02.11.1990"),
+            ("Fødselsnummer:", "021190 40011"),
+            ("Statsborgerskap:", "Syria"),
+            ("Type:", "Permanent oppholdstillatelse"),
+            ("Kortnummer:", "NOR4827316"),
+            ("Utløpsdato:", "01.02.2029"),
+        ),
+        {
+            "person.given_name": "Amal", "person.family_name": "Haddad",
+            "person.birth_date": "1990-11-02", "identifiers.no_fnr": "02119040011",
+            "person.residence_permit.number": "NOR4827316",
+            "person.residence_permit.valid_until": "2029-02-01",
+        },
+    ),
+    Sample(
+        "nl_id_document", "nl", "id_document", "Immigratie- en Naturalisatiedienst",
+        (
+            ("#", "Verblijfsdocument"),
+            ("Achternaam:", "Yilmaz"),
+            ("Voornamen:", "Mehmet Ali"),
+            ("Geboortedatum:", "17 mei 1985"),
+            ("Nationaliteit:", "Turkse"),
+            ("Burgerservicenummer:", "9999.90.123"),
+            ("Documentnummer:", "VK4829173"),
+            ("Geldig tot:", "16-05-2029"),
+        ),
+        {
+            "person.given_name": "Mehmet Ali", "person.family_name": "Yilmaz",
+            "person.birth_date": "1985-05-17", "identifiers.nl_bsn": "999990123",
+            "person.residence_permit.number": "VK4829173",
+            "person.residence_permit.valid_until": "2029-05-16",
+        },
+    ),
+    Sample(
+        "en_id_document", "en", "id_document", "Home Office",
+        (
+            ("#", "Residence permit"),
+            ("Surname:", "Raman"),
+            ("Given names:", "Priya"),
+            ("Date of birth:", "8 July 1992"),
+            ("Nationality:", "Indian"),
+            ("Document no.:", "ZU7284613"),
+            ("Date of expiry:", "31 December 2030"),
+        ),
+        {
+            "person.given_name": "Priya", "person.family_name": "Raman",
+            "person.birth_date": "1992-07-08", "person.residence_permit.number": "ZU7284613",
+            "person.residence_permit.valid_until": "2030-12-31",
+        },
+    ),
+    # housing costs: rent contracts (nb, nl) and a utility bill (en), with one-line addresses
+    Sample(
+        "nb_housing_cost", "nb", "housing_cost", "Utleie Testesen AS",
+        (
+            ("#", "Husleiekontrakt"),
+            ("Utleier:", "Utleie Testesen AS"),
+            ("Leietaker:", "Kari Nordmann"),
+            ("Adresse:", "Storgata 5 B, 0150 Oslo"),
+            ("Leieforholdet starter:", "01.04.2024"),
+            ("Husleie per måned:", "12 500,00 kr"),
+            ("Depositum:", "37 500,00 kr"),
+        ),
+        {
+            **KARI, "address.current.street": "Storgata", "address.current.house_number": "5",
+            "address.current.house_letter": "B", "address.current.postal_code": "0150",
+            "address.current.city": "Oslo", "address.current.valid_from": "2024-04-01",
+        },
+    ),
+    Sample(
+        "nl_housing_cost", "nl", "housing_cost", "Woonstichting Test",
+        (
+            ("#", "Huurovereenkomst woonruimte"),
+            ("Verhuurder:", "Woonstichting Test"),
+            ("Huurder:", "Jan de Vries"),
+            ("Adres:", "Kerkstraat 12-A, 1012 AB Amsterdam"),
+            ("Ingangsdatum huur:", "1 februari 2024"),
+            ("Kale huur per maand:", "€ 875,00"),
+            ("Servicekosten per maand:", "€ 45,00"),
+        ),
+        {
+            **JAN, "address.current.street": "Kerkstraat", "address.current.house_number": "12",
+            "address.current.addition": "A", "address.current.postal_code": "1012 AB",
+            "address.current.city": "Amsterdam", "address.current.country": "NL",
+            "address.current.valid_from": "2024-02-01",
+        },
+    ),
+    Sample(
+        "en_housing_cost", "en", "housing_cost", "Springfield Test Power & Light",
+        (
+            ("#", "Utility bill"),
+            ("Customer:", "Margaret Whitfield"),
+            ("Service address:", "123 Main St Apt 4, Springfield, IL 62701"),
+            ("Billing period:", "March 1, 2024 to March 31, 2024"),
+            ("Electricity used:", "412 kWh"),
+            ("Amount due:", "$142.37"),
+            ("Due date:", "April 15, 2024"),
+        ),
+        {
+            **MARGARET, "address.current.street": "Main St",
+            "address.current.house_number": "123", "address.current.addition": "Apt 4",
+            "address.current.postal_code": "62701", "address.current.city": "Springfield",
+            "address.current.state": "IL", "address.current.country": "US",
         },
     ),
 )  # fmt: skip

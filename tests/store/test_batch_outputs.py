@@ -1,0 +1,188 @@
+"""A batch's outputs without a queue: items run in-process (formfill.batch.run_item) record their
+fill on the client's application, and the per-client packet and the batch ZIP are what they say."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pdfplumber
+from pypdf import PdfReader
+
+from formfill import artifacts
+from formfill import batch as fbatch
+from formfill.fill import Forms
+from formfill.packet import batch_zip, client_packet
+from formfill.profile import load_profile
+from formfill.provenance import Provenance
+from formfill.store import applications as apps
+from formfill.store import batches as store_batches
+from formfill.store import clients, session_scope
+from formfill.store.models import Application
+from tests.store.conftest import SYSTEM, Store
+
+REPO = Path(__file__).resolve().parents[2]
+ON = date(2026, 1, 5)
+FORM = "nav-yrkesskade"
+
+
+def _client(store: Store, name: str = "nb_single_parent") -> int:
+    profile = load_profile(REPO / "tests" / "data" / "clients" / f"{name}.json")
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        clients.save_profile(s, SYSTEM, c.id, profile, Provenance("imported", imported_from="t"))
+        return c.id
+
+
+def _batch(store: Store, items: list[tuple[int, str]]) -> list[int]:
+    with session_scope(store.sessions) as s:
+        b = fbatch.create(s, SYSTEM, items, ON)
+        return [i.id for i in sorted(b.items, key=lambda i: i.id)]
+
+
+def _apps(store: Store, client_id: int) -> list[Application]:
+    with session_scope(store.sessions) as s:
+        found = apps.list_applications(s, client_ids=[client_id])
+        for a in found:
+            _ = [(e.from_status, e.to_status, e.note) for e in a.events]  # load the events
+        return found
+
+
+def test_done_item_records_its_fill_on_a_new_application(store: Store) -> None:
+    """No application yet: the done item creates one, moves it draft -> ready -> filled (each
+    event noted with the batch) and records the output and its report; the item names it. A
+    second run of the item is skipped and changes nothing."""
+    client_id = _client(store)
+    (item_id,) = _batch(store, [(client_id, FORM)])
+    forms = Forms(store.settings)
+    result = fbatch.run_item(store.settings, store.sessions, forms, item_id)
+    assert result.status == "done" and result.output
+    (app,) = _apps(store, client_id)
+    assert (app.form_id, app.status, app.output_artifact) == (FORM, "filled", result.output)
+    assert app.fill_report is not None and app.fill_report["document"]
+    assert app.form_fingerprint == forms.map(FORM).fingerprint
+    assert [(e.from_status, e.to_status) for e in app.events] == [
+        (None, "draft"),
+        ("draft", "ready"),
+        ("ready", "filled"),
+    ]
+    assert all(e.note and "filled by batch" in e.note for e in app.events)
+    with session_scope(store.sessions) as s:
+        assert store_batches.get_item(s, item_id).application_id == app.id
+    assert artifacts.read(store.settings, app.output_artifact).startswith(b"%PDF")
+
+    again = fbatch.run_item(store.settings, store.sessions, forms, item_id)
+    assert again.status == "skipped"
+    (same,) = _apps(store, client_id)
+    assert len(same.events) == 3
+
+
+def test_fill_goes_to_the_open_application_not_to_a_submitted_one(store: Store) -> None:
+    """An application not yet sent (here: reviewed, with its program) takes the new fill and
+    goes back to filled; one already submitted keeps the document that was sent, so a later
+    batch starts a new application."""
+    client_id = _client(store)
+    with session_scope(store.sessions) as s:
+        reviewed = apps.create_application(s, SYSTEM, client_id, FORM, program="yrkesskade")
+        for to in ("ready", "filled", "reviewed"):
+            apps.advance(s, SYSTEM, reviewed.id, to, ON)
+        reviewed_id = reviewed.id
+    forms = Forms(store.settings)
+    (first,) = _batch(store, [(client_id, FORM)])
+    out = fbatch.run_item(store.settings, store.sessions, forms, first).output
+    (app,) = _apps(store, client_id)
+    assert (app.id, app.status, app.program, app.output_artifact) == (
+        reviewed_id,
+        "filled",
+        "yrkesskade",
+        out,
+    )
+    assert app.events[-1].from_status == "reviewed"
+
+    with session_scope(store.sessions) as s:
+        apps.advance(s, SYSTEM, reviewed_id, "reviewed", ON)
+        sub = apps.SubmissionDetails("portal", ON, "NAV-1")
+        apps.advance(s, SYSTEM, reviewed_id, "submitted", ON, submission=sub)
+    (second,) = _batch(store, [(client_id, FORM)])
+    fbatch.run_item(store.settings, store.sessions, forms, second)
+    newest, old = _apps(store, client_id)
+    assert (old.id, old.status, old.output_artifact) == (reviewed_id, "submitted", out)
+    assert newest.status == "filled" and newest.id != reviewed_id
+
+
+def _text(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return doc.pages[0].extract_text() or ""
+
+
+def test_packet_and_zip(store: Store) -> None:
+    """Per client: a cover sheet naming what is inside and what is missing (with why), then
+    every filled PDF, page for page. The ZIP: each output, each client's packet, status.json."""
+    kari = _client(store)
+    noelle = _client(store, "nl_couple_irregular")
+    ids = _batch(store, [(kari, FORM), (kari, "nav-barnetrygd"), (noelle, "toeslag-aanvraag")])
+    forms = Forms(store.settings)
+    yrkesskade, barnetrygd, toeslag = ids
+    done = {
+        i: fbatch.run_item(store.settings, store.sessions, forms, i).output
+        for i in (yrkesskade, toeslag)
+    }
+    fbatch.fail(store.sessions, barnetrygd, "person.birth_date: required, no value", None)
+    with session_scope(store.sessions) as s:
+        batch_id = store_batches.get_item(s, yrkesskade).batch_id
+        packet = client_packet(store.settings, s, batch_id, kari, ON)
+        archive = batch_zip(store.settings, s, batch_id, ON)
+
+    filled = artifacts.read(store.settings, done[yrkesskade] or "")
+    reader = PdfReader(io.BytesIO(packet))
+    assert len(reader.pages) == 1 + len(PdfReader(io.BytesIO(filled)).pages)
+    cover = _text(packet)
+    assert "Packet for Tuva Sæther" in cover and f"Batch {batch_id}, 2026-01-05" in cover
+    inside, missing = cover.split("Still missing")
+    assert "Inside this packet" in inside and FORM in inside and "nav-barnetrygd" not in inside
+    assert "nav-barnetrygd - failed: person.birth_date: required, no value" in missing
+    assert FORM not in missing
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        names = sorted(z.namelist())
+        assert names == sorted(
+            [
+                f"client-{kari}/{FORM}.pdf",
+                f"client-{kari}/packet.pdf",
+                f"client-{noelle}/toeslag-aanvraag.pdf",
+                f"client-{noelle}/packet.pdf",
+                "status.json",
+            ]
+        )
+        assert z.read(f"client-{kari}/{FORM}.pdf") == filled
+        assert z.read(f"client-{kari}/packet.pdf") == packet  # deterministic (invariant cover)
+        other = z.read(f"client-{noelle}/packet.pdf")
+        assert "(none)" in _text(other).split("Still missing")[1]
+        status = json.loads(z.read("status.json"))
+    assert status["id"] == batch_id and status["state"] == "done"
+    assert {(i["form"], i["status"]) for i in status["items"]} == {
+        (FORM, "done"),
+        ("nav-barnetrygd", "failed"),
+        ("toeslag-aanvraag", "done"),
+    }
+
+
+def test_cover_keeps_letters_outside_winansi(store: Store) -> None:
+    """A name with ě and Č is drawn in the Unicode fallback font, not lost in Helvetica."""
+    base = load_profile(REPO / "tests" / "data" / "clients" / "nb_single_parent.json")
+    person = base.person.model_copy(update={"given_name": "Zdeněk", "family_name": "Čapek"})
+    profile = base.model_copy(update={"person": person})
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        clients.save_profile(s, SYSTEM, c.id, profile, Provenance("imported", imported_from="t"))
+        client_id = c.id
+    (item,) = _batch(store, [(client_id, FORM)])
+    fbatch.fail(store.sessions, item, "ikke fylt ut: Čiekčá", None)
+    with session_scope(store.sessions) as s:
+        batch_id = store_batches.get_item(s, item).batch_id
+        packet = client_packet(store.settings, s, batch_id, client_id, ON)
+    text = _text(packet)
+    assert "Packet for Zdeněk Čapek" in text and "ikke fylt ut: Čiekčá" in text

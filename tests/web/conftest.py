@@ -1,0 +1,115 @@
+"""Web fixtures: one app over a migrated SQLite store in a temporary data directory, an
+embedded Redis, demo users (two teams) and two clients; helpers to sign in, get a CSRF token
+and run the queued jobs in-process."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from formfill.artifacts import new_key
+from formfill.config import Settings
+from formfill.profile import load_profile
+from formfill.provenance import Provenance
+from formfill.store import Actor, migrate, session_scope
+from formfill.store import users as store_users
+from formfill.store.clients import create_client, save_profile
+
+REPO = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"
+USERS = {
+    "specialist": ("specialist@example.org", "specialist", "team-a"),
+    "specialist2": ("specialist2@example.org", "specialist", "team-b"),
+    "supervisor": ("supervisor@example.org", "supervisor", "team-a"),
+    "admin": ("admin@example.org", "admin", None),
+}
+
+
+@dataclass
+class World:
+    app: Flask
+    settings: Settings
+    users: dict[str, int]
+    mine: int  # a client on specialist's caseload (team a)
+    theirs: int  # a client on specialist2's caseload (team b)
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    from web import create_app
+    from worker.queue import stop_embedded
+
+    data = tmp_path_factory.mktemp("web")
+    settings = Settings(
+        root=REPO, data_dir=data, font_path=None, artifact_key=new_key(),
+        secret_key="t" * 48,
+    )  # fmt: skip
+    migrate.upgrade(settings)
+    app = create_app(settings, TESTING=True)
+    sessions = app.extensions["formfill"].sessions
+    ids: dict[str, int] = {}
+    with session_scope(sessions) as s:
+        actor = Actor.system("test")
+        for key, (email, role, team) in USERS.items():
+            ids[key] = store_users.create_user(
+                s, actor, email, key.title(), role, PASSWORD, team
+            ).id
+        kari = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
+        jan = load_profile(REPO / "tests/data/clients/nl_couple_irregular.json")
+        mine = create_client(s, actor, "REF-KARI")
+        save_profile(s, actor, mine.id, kari, Provenance("typed"))
+        store_users.assign(s, actor, ids["specialist"], mine.id)
+        theirs = create_client(s, actor, "REF-JAN")
+        save_profile(s, actor, theirs.id, jan, Provenance("typed"))
+        store_users.assign(s, actor, ids["specialist2"], theirs.id)
+        mine_id, theirs_id = mine.id, theirs.id
+    yield World(app, settings, ids, mine_id, theirs_id)
+    stop_embedded(settings)
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """A valid token for this client's session (from the sign-in page or the API)."""
+    page = client.get("/login").get_data(as_text=True)
+    m = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    if m is None:
+        m = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if m is None:  # signed in: the sign-in page redirects
+        return str(client.get("/api/v1/csrf").get_json()["csrf_token"])
+    return m.group(1)
+
+
+def sign_in(client: FlaskClient, who: str, password: str = PASSWORD) -> FlaskClient:
+    email = USERS[who][0]
+    resp = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def as_user(world: World) -> Iterator[object]:
+    """``as_user("specialist")``: a signed-in test client."""
+
+    def make(who: str) -> FlaskClient:
+        return sign_in(world.app.test_client(), who)
+
+    yield make
+
+
+def run_jobs(world: World) -> None:
+    """Work the queue to empty, in this process (RQ's SimpleWorker in burst mode)."""
+    from worker import jobs
+    from worker.main import make_worker
+    from worker.queue import connect
+
+    jobs._state.clear()
+    jobs._state["settings"] = world.settings
+    worker = make_worker(connect(world.settings), "simple")
+    worker.work(burst=True, with_scheduler=False)

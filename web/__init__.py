@@ -1,0 +1,48 @@
+"""The web front end: a thin Flask shell over formfill (parse input, one formfill call, format).
+
+``create_app(settings)`` builds the app; nothing happens at import time. Settings come from
+``Settings.from_env()`` once per process (the caller's), the store is opened once per app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from formfill.config import Settings
+
+__all__ = ["create_app"]
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # one request: several scans or phone photos
+
+
+def create_app(settings: Settings | None = None, **config: Any) -> Flask:
+    """The Flask app for ``settings`` (Settings.from_env() when None); ``config`` overrides
+    Flask settings (tests: TESTING, WTF_CSRF_ENABLED, ...)."""
+    from web import auth, errors, i18n, security
+    from web.services import Services
+    from web.views import register_views
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=security.secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="formfill_session",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_CSRF_SSL_STRICT=settings.cookie_secure,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config)
+    app.extensions["formfill"] = Services(settings)
+    security.init(app)
+    auth.init(app)
+    i18n.init(app, settings)
+    errors.init(app)
+    register_views(app)
+    return app

@@ -1,0 +1,51 @@
+"""Who may see what: a specialist their caseload, a supervisor their team's, an admin no client
+data. A client (or anything of a client) outside that is answered 404, as if it did not exist."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from formfill.errors import NotFoundError
+from formfill.store.clients import visible_client_ids
+from formfill.store.models import Batch, Client, User
+from web.auth import me
+from web.services import db
+
+
+def visible_ids() -> sa.Select[int]:
+    return visible_client_ids(me().row())
+
+
+def client_or_404(client_id: int) -> Client:
+    allowed = db().scalar(
+        sa.select(Client).where(Client.id == client_id, Client.id.in_(visible_ids()))
+    )
+    if allowed is None:
+        raise NotFoundError("client", client_id)
+    return allowed
+
+
+def can_see_client(client_id: int) -> bool:
+    return db().scalar(sa.select(sa.literal(1)).where(sa.literal(client_id).in_(visible_ids())))
+
+
+def visible_batches() -> sa.Select[int]:
+    """Batches the user may see: their own; a supervisor's team's too."""
+    user = me()
+    if user.role == "supervisor" and user.team:
+        team = sa.select(User.id).where(User.team == user.team)
+        return sa.select(Batch.id).where(Batch.created_by.in_(team))
+    return sa.select(Batch.id).where(Batch.created_by == user.uid)
+
+
+def batch_or_404(batch_id: int) -> Batch:
+    from formfill.store.batches import get_batch
+
+    if (
+        db().scalar(
+            sa.select(Batch.id).where(Batch.id == batch_id, Batch.id.in_(visible_batches()))
+        )
+        is None
+    ):
+        raise NotFoundError("batch", batch_id)
+    return get_batch(db(), batch_id)

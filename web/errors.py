@@ -1,0 +1,134 @@
+"""Errors, in one place: formfill's error types and HTTP errors become a status code and either
+an HTML page (with the message) or one JSON shape, by the request's Accept header (always JSON
+under /api/). Never a traceback: anything unexpected is logged and answered with a 500 page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from formfill.errors import (
+    ArtifactError,
+    ConfigError,
+    ConflictError,
+    EvidenceError,
+    FormfillError,
+    InvalidTransitionError,
+    NotFoundError,
+    ProblemsError,
+    StoreNotReadyError,
+    TransitionDetailsError,
+    UnknownPathError,
+)
+
+# (type, status, code); the first match wins, so subclasses come before their bases
+ERROR_TYPES: tuple[tuple[type[BaseException], int, str], ...] = (
+    (NotFoundError, 404, "not_found"),
+    (StoreNotReadyError, 503, "store_not_ready"),
+    (ConflictError, 409, "conflict"),
+    (InvalidTransitionError, 409, "invalid_transition"),
+    (TransitionDetailsError, 400, "details_missing"),
+    (ArtifactError, 500, "artifact"),
+    (ConfigError, 500, "config"),
+    (UnknownPathError, 400, "unknown_path"),
+    (ProblemsError, 400, "invalid"),
+    (FormfillError, 400, "bad_input"),
+)
+
+TITLES = {
+    400: "The request could not be used",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed here",
+    409: "Conflict",
+    413: "The upload is too large",
+    415: "Unsupported file type",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "Not available right now",
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def classify(exc: BaseException) -> tuple[int, str, str, list[str]]:
+    """(status, code, message, details) of a formfill error."""
+    for cls, status, code in ERROR_TYPES:
+        if isinstance(exc, cls):
+            details = [str(p) for p in getattr(exc, "problems", [])]
+            if isinstance(exc, EvidenceError) and exc.limit == "bytes":
+                status, code = 413, "too_large"
+            if isinstance(exc, NotFoundError):
+                return status, code, _("Not found."), []
+            message = str(exc).split("\n")[0]
+            if status >= 500:
+                message = _("The server could not complete this.")
+            return status, code, message, details
+    return 500, "internal", _("The server could not complete this."), []
+
+
+def error_response(status: int, code: str, message: str, details: list[str] | None = None) -> Any:
+    if wants_json():
+        body = {"error": {"status": status, "code": code, "message": message}}
+        if details:
+            body["error"]["details"] = details
+        resp: Response = jsonify(body)
+        resp.status_code = status
+        return resp
+    title = _(TITLES.get(status, "Error"))
+    return render_template(
+        "error.html", status=status, title=title, message=message, details=details or []
+    ), status
+
+
+def init(app: Flask) -> None:
+    @app.errorhandler(FormfillError)
+    def formfill_error(exc: FormfillError) -> Any:
+        status, code, message, details = classify(exc)
+        if status >= 500:
+            app.logger.error("formfill error on %s: %r", request.path, exc)
+        return error_response(status, code, message, details)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        from web.forms import RERENDER
+
+        view = RERENDER.get(request.endpoint or "")
+        if view is not None and not wants_json():
+            g.csrf_expired = True  # the view shows the form again, filled in, with a message
+            return view(**(request.view_args or {}))
+        return error_response(
+            400,
+            "csrf",
+            _(
+                "This form has expired or was sent from elsewhere. Go back, reload the page and "
+                "send it again."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        if status == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            message = _(
+                "The upload is larger than %(limit)s MB. Send fewer or smaller files.", limit=limit
+            )
+        else:
+            message = _(exc.description or TITLES.get(status, "Error"))
+        return error_response(status, exc.name.lower().replace(" ", "_"), message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Any:
+        app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal", _("The server could not complete this."))

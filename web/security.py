@@ -1,0 +1,81 @@
+"""Security plumbing: the session-signing key, response headers (a strict CSP: no inline script
+or style), and the request's database transaction."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, Response, g, request
+
+from formfill.config import Settings
+from formfill.errors import ConfigError
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def secret_key(settings: Settings) -> str:
+    """FORMFILL_SECRET_KEY; in development a key generated once into <data_dir>/secret.key
+    (mode 0600). Production without the variable stops and names it."""
+    if settings.secret_key:
+        if len(settings.secret_key) < 32:
+            raise ConfigError("FORMFILL_SECRET_KEY", "must be at least 32 characters")
+        return settings.secret_key
+    if settings.environment == "production":
+        raise ConfigError("FORMFILL_SECRET_KEY", "required in production (32+ random characters)")
+    path = settings.secret_key_file
+    if not path.exists():
+        _create_key_file(path)
+    return path.read_text(encoding="ascii").strip()
+
+
+def _create_key_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process made it first
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_urlsafe(48))
+
+
+def init(app: Flask) -> None:
+    @app.after_request
+    def headers(response: Response) -> Response:
+        h = response.headers
+        h["Content-Security-Policy"] = CSP
+        h["X-Frame-Options"] = "DENY"
+        h["X-Content-Type-Options"] = "nosniff"
+        h["Referrer-Policy"] = "same-origin"
+        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        h["Permissions-Policy"] = "geolocation=(), microphone=(), camera=(self)"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            h["Strict-Transport-Security"] = "max-age=31536000"
+        if request.endpoint != "static":
+            h.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.after_request
+    def commit(response: Response) -> Response:
+        session = g.pop("db", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def close(_exc: BaseException | None) -> None:
+        session = g.pop("db", None)
+        if session is not None:
+            session.rollback()
+            session.close()

@@ -1,0 +1,60 @@
+"""What the app holds for its life: settings, the store, the form catalogue, the program
+catalog, the extractors and the queue (opened lazily). One per app; views reach it with
+``services()`` and a request's database session with ``db()``."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from flask import current_app, g
+from redis import Redis
+from rq import Queue
+from sqlalchemy.orm import Session
+
+from formfill.config import Settings
+from formfill.fill import Forms
+from formfill.programs import Catalog, load_catalog
+from formfill.store import open_store
+
+
+class Services:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine, self.sessions = open_store(settings, check=False)
+        self.forms = Forms(settings)
+        self._redis: Redis | None = None
+        self.previews: dict[Any, bytes] = {}  # blank-form previews (the blanks do not change)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return load_catalog(self.settings.root / "programs")
+
+    def redis(self) -> Redis:
+        if self._redis is None:
+            from worker.queue import connect
+
+            self._redis = connect(self.settings)
+        return self._redis
+
+    def queue(self) -> Queue:
+        from worker.queue import get_queue
+
+        return get_queue(self.redis())
+
+
+def services() -> Services:
+    return current_app.extensions["formfill"]  # type: ignore[no-any-return]
+
+
+def db() -> Session:
+    """This request's database session: committed after a successful request, else rolled
+    back (web/security.py and web/errors.py)."""
+    if "db" not in g:
+        g.db = services().sessions()
+    return g.db  # type: ignore[no-any-return]
+
+
+def today() -> date:
+    return date.today()

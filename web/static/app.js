@@ -1,0 +1,101 @@
+// formfill: small progressive enhancements (CSP: loaded from 'self', no inline script).
+"use strict";
+(function () {
+  function poll(url, every, onData) {
+    var stop = false;
+    function tick() {
+      if (stop) return;
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data && onData(data) === false) { stop = true; } else { setTimeout(tick, every); } })
+        .catch(function () { setTimeout(tick, every * 2); });
+    }
+    setTimeout(tick, every);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // language choice submits itself
+    document.querySelectorAll("select.autosubmit").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
+    document.querySelectorAll("a.back").forEach(function (a) {
+      a.addEventListener("click", function (e) { e.preventDefault(); history.back(); });
+    });
+    // batch progress: poll the JSON endpoint until the batch is done
+    document.querySelectorAll("[data-batch-progress]").forEach(function (box) {
+      if (box.dataset.state === "done") return;
+      poll(box.dataset.batchProgress, 700, function (d) {
+        var bar = box.querySelector("[data-field=bar]");
+        bar.max = d.progress.total; bar.value = d.progress.finished;
+        box.querySelector("[data-field=finished]").textContent = d.progress.finished;
+        box.querySelector("[data-field=failed]").textContent = d.counts.failed || 0;
+        box.querySelector("[data-field=state]").textContent = d.state;
+        if (d.state === "done") { location.reload(); return false; }
+        return true;
+      });
+    });
+    // evidence reading state: poll each queued/running file, reload when it is read
+    document.querySelectorAll("[data-evidence-status]").forEach(function (el) {
+      var state = el.dataset.state;
+      if (state !== "queued" && state !== "running") return;
+      poll(el.dataset.evidenceStatus, 800, function (d) {
+        if (d.status === "done" || d.status === "failed") { location.reload(); return false; }
+        var badge = el.classList.contains("badge") ? el : el.querySelector(".badge");
+        if (badge) badge.textContent = d.status;
+        return true;
+      });
+    });
+    // drag and drop onto the upload zone (the plain file input stays the fallback)
+    document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+      var input = zone.querySelector("input[type=file]");
+      ["dragenter", "dragover"].forEach(function (n) {
+        zone.addEventListener(n, function (e) { e.preventDefault(); zone.classList.add("over"); });
+      });
+      ["dragleave", "drop"].forEach(function (n) {
+        zone.addEventListener(n, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+      });
+      zone.addEventListener("drop", function (e) {
+        if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; }
+      });
+    });
+    // review: highlight a proposal's box while pointing at it
+    document.querySelectorAll(".proposal[data-box]").forEach(function (p) {
+      var box = document.getElementById(p.dataset.box);
+      if (!box) return;
+      p.addEventListener("mouseenter", function () { box.classList.add("active"); });
+      p.addEventListener("mouseleave", function () { box.classList.remove("active"); });
+      p.addEventListener("focusin", function () { box.classList.add("active"); });
+      p.addEventListener("focusout", function () { box.classList.remove("active"); });
+    });
+    // select all checkboxes of a name
+    document.querySelectorAll("[data-check-all]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        document.querySelectorAll("input[name=" + b.dataset.checkAll + "]").forEach(function (c) { c.checked = true; });
+      });
+    });
+    // inline check-digit hints (the server validates; this only helps while typing)
+    function mod11(digits, weights) {
+      var s = 0; for (var i = 0; i < weights.length; i++) s += Number(digits[i]) * weights[i];
+      var r = 11 - (s % 11); return r === 11 ? 0 : r;
+    }
+    function fnrOk(v) {
+      if (!/^\d{11}$/.test(v)) return false;
+      var k1 = mod11(v, [3, 7, 6, 1, 8, 9, 4, 5, 2]), k2 = mod11(v, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]);
+      return k1 !== 10 && k2 !== 10 && k1 === Number(v[9]) && k2 === Number(v[10]);
+    }
+    function bsnOk(v) {
+      if (!/^\d{9}$/.test(v)) return false;
+      var s = 0; for (var i = 0; i < 8; i++) s += Number(v[i]) * (9 - i);
+      return (s - Number(v[8])) % 11 === 0;
+    }
+    document.querySelectorAll("input[data-check]").forEach(function (input) {
+      var hint = input.parentElement.querySelector("[data-hint]");
+      input.addEventListener("blur", function () {
+        var v = input.value.replace(/[\s.-]/g, "");
+        var ok = !v || (input.dataset.check === "nl_bsn" ? bsnOk(v) : fnrOk(v));
+        if (hint) hint.textContent = ok ? "" : "Check digits do not match.";
+        input.setAttribute("aria-invalid", ok ? "false" : "true");
+      });
+    });
+  });
+})();

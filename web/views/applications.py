@@ -1,0 +1,193 @@
+"""Applications: filter by status and due date; the application with its event history,
+submission and deadlines; advance it (channel, reference, receipt)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy.orm import selectinload
+
+from formfill import artifacts
+from formfill.cli_store import rules_for_form
+from formfill.errors import FormfillError, NotFoundError
+from formfill.evidence import evidence_from_bytes
+from formfill.store import applications as store_apps
+from formfill.store.audit import record
+from formfill.store.models import APP_STATUSES, Application, DeadlineRow
+from formfill.tracking import CHANNELS, allowed_from
+from web.access import client_or_404, visible_ids
+from web.auth import me
+from web.forms import rerender_on_csrf
+from web.services import db, services, today
+from web.views.dashboard import names
+
+bp = Blueprint("applications", __name__)
+
+
+def query(status: str | None, due_within: int | None) -> sa.Select[Application]:
+    q = (
+        sa.select(Application)
+        .options(selectinload(Application.deadlines), selectinload(Application.submission))
+        .where(Application.client_id.in_(visible_ids()))
+        .order_by(Application.id.desc())
+    )
+    if status in APP_STATUSES:
+        q = q.where(Application.status == status)
+    if due_within is not None:
+        horizon = today() + timedelta(days=due_within)
+        q = q.where(
+            Application.id.in_(
+                sa.select(DeadlineRow.application_id).where(
+                    DeadlineRow.done.is_(False), DeadlineRow.due <= horizon
+                )
+            )
+        )
+    return q
+
+
+def _within() -> int | None:
+    raw = request.args.get("due_within", "")
+    return max(0, min(int(raw), 3650)) if raw.isdigit() else None
+
+
+@bp.route("/applications")
+@login_required  # type: ignore[misc]
+def index() -> Any:
+    status = request.args.get("status") or None
+    within = _within()
+    apps = db().scalars(query(status, within).limit(200)).all()
+    return render_template(
+        "applications.html",
+        apps=apps,
+        status=status,
+        within=within,
+        statuses=APP_STATUSES,
+        labels=names({a.client_id for a in apps}),
+    )
+
+
+def application_or_404(application_id: int) -> Application:
+    app = db().get(Application, application_id)
+    if app is None:
+        raise NotFoundError("application", application_id)
+    client_or_404(app.client_id)
+    return app
+
+
+def _render(app: Application, status: int = 200, message: str | None = None) -> Any:
+    record(db(), me().actor, "read", "application", app.id)
+    return render_template(
+        "application.html",
+        app=app,
+        allowed=allowed_from(app.status),
+        channels=CHANNELS,
+        label=names({app.client_id}).get(app.client_id),
+        today=today(),
+        message=message,
+        values=request.form if request.method == "POST" else {},
+    ), status
+
+
+@bp.route("/applications/<int:application_id>")
+@login_required  # type: ignore[misc]
+def show(application_id: int) -> Any:
+    return _render(application_or_404(application_id))
+
+
+@bp.route("/applications/<int:application_id>/advance", methods=["POST"])
+@rerender_on_csrf("applications.advance")
+@login_required  # type: ignore[misc]
+def advance(application_id: int) -> Any:
+    app = application_or_404(application_id)
+    if g.get("csrf_expired"):
+        return _render(
+            app, 400, _("The form had expired. Nothing was saved; check and send again.")
+        )
+    to = request.form.get("to", "")
+    try:
+        on = date.fromisoformat(request.form.get("date") or today().isoformat())
+    except ValueError:
+        return _render(app, 400, _("The date must be a date (YYYY-MM-DD)."))
+    submission = None
+    if to == "submitted":
+        channel = request.form.get("channel") or ""
+        receipt_id = None
+        receipt = request.files.get("receipt")
+        if receipt and receipt.filename:
+            data = receipt.read()
+            receipt.close()
+            try:
+                evidence_from_bytes(data, receipt.filename)
+            except FormfillError as e:
+                return _render(app, 400, str(e))
+            receipt_id = artifacts.save(services().settings, data, "receipt")
+        submission = (
+            store_apps.SubmissionDetails(
+                channel, on, (request.form.get("reference") or "").strip()[:200] or None, receipt_id
+            )
+            if channel
+            else None
+        )
+    try:
+        rules = rules_for_form(services().settings.maps_dir, app.form_id)
+    except FormfillError:
+        rules = []
+    try:
+        with db().begin_nested():
+            store_apps.advance(
+                db(),
+                me().actor,
+                app.id,
+                to,
+                on,
+                note=(request.form.get("note") or "").strip()[:2000] or None,
+                decision=request.form.get("decision") or None,
+                submission=submission,
+                rules=rules,
+            )
+    except FormfillError as e:
+        db().refresh(app)
+        return _render(app, 400, str(e))
+    flash(_("Application is now %(status)s.", status=_(to)), "info")
+    return redirect(url_for("applications.show", application_id=app.id))
+
+
+@bp.route("/applications/<int:application_id>/receipt")
+@login_required  # type: ignore[misc]
+def receipt(application_id: int) -> Any:
+    app = application_or_404(application_id)
+    if app.submission is None or not app.submission.receipt_artifact:
+        raise NotFoundError("receipt of application", application_id)
+    data = artifacts.read(services().settings, app.submission.receipt_artifact)
+    kind = (
+        "application/pdf"
+        if data.startswith(b"%PDF")
+        else "image/" + ("png" if data.startswith(b"\x89PNG") else "jpeg")
+    )
+    record(db(), me().actor, "export", "receipt", app.id)
+    return Response(data, mimetype=kind, headers={"Content-Disposition": "attachment"})
+
+
+@bp.route("/applications/<int:application_id>/output")
+@login_required  # type: ignore[misc]
+def output(application_id: int) -> Any:
+    app = application_or_404(application_id)
+    if not app.output_artifact:
+        raise NotFoundError("output of application", application_id)
+    data = artifacts.read(services().settings, app.output_artifact)
+    pdf = data.startswith(b"%PDF")
+    record(db(), me().actor, "export", "application", app.id)
+    return Response(
+        data,
+        mimetype="application/pdf" if pdf else "application/octet-stream",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="{app.form_id}.{"pdf" if pdf else "docx"}"'
+            )
+        },
+    )

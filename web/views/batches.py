@@ -1,0 +1,221 @@
+"""Batch fill: choose clients x forms, readiness before launching, launch, live progress (a JSON
+endpoint the page polls), the ZIP, a client's packet, and any filled page as an image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from redis.exceptions import RedisError
+
+from formfill import artifacts, preview
+from formfill import batch as fbatch
+from formfill.errors import NotFoundError
+from formfill.packet import batch_zip, client_packet
+from formfill.store import applications as store_apps
+from formfill.store.audit import record
+from formfill.store.models import Batch, BatchItem, Client
+from web.access import batch_or_404, client_or_404, visible_batches, visible_ids
+from web.auth import me, roles
+from web.services import db, services, today
+from web.views.forms import catalogue
+
+bp = Blueprint("batches", __name__)
+MAX_ITEMS = 500
+
+
+def _choices() -> tuple[list[Client], list[dict[str, Any]]]:
+    q = (request.values.get("q") or "").strip()[:100]
+    from formfill.store.clients import list_clients
+
+    clients = list_clients(db(), me().row(), q or None, 0, 200)
+    forms = [f for f in catalogue() if f["ok"]]
+    return clients, forms
+
+
+def _selected() -> tuple[list[int], list[str]]:
+    ids = []
+    for v in request.form.getlist("clients"):
+        if v.isdigit():
+            ids.append(int(v))
+    allowed = set(
+        db().scalars(sa.select(Client.id).where(Client.id.in_(ids), Client.id.in_(visible_ids())))
+    )
+    known = {f["id"] for f in catalogue()}
+    form_ids = [f for f in request.form.getlist("forms") if f in known]
+    return [i for i in ids if i in allowed], form_ids
+
+
+@bp.route("/batches")
+@login_required  # type: ignore[misc]
+def index() -> Any:
+    rows = (
+        db()
+        .scalars(
+            sa.select(Batch)
+            .where(Batch.id.in_(visible_batches()))
+            .order_by(Batch.id.desc())
+            .limit(50)
+        )
+        .all()
+    )
+    return render_template("batches.html", batches=rows)
+
+
+@bp.route("/batches/new", methods=["GET", "POST"])
+@roles("specialist", "supervisor")
+def new() -> Any:
+    clients, forms = _choices()
+    if request.method == "GET":
+        return render_template(
+            "batch_new.html", clients=clients, forms=forms, q=request.args.get("q", "")
+        )
+    client_ids, form_ids = _selected()
+    if not client_ids or not form_ids:
+        flash(_("Choose at least one client and one form."), "error")
+        return render_template("batch_new.html", clients=clients, forms=forms, q=""), 400
+    if len(client_ids) * len(form_ids) > MAX_ITEMS:
+        flash(_("At most %(n)s items in one batch.", n=MAX_ITEMS), "error")
+        return render_template("batch_new.html", clients=clients, forms=forms, q=""), 400
+    readiness = fbatch.plan(services().forms, db(), client_ids, form_ids, today())
+    return render_template(
+        "batch_plan.html", readiness=readiness, client_ids=client_ids, form_ids=form_ids
+    )
+
+
+@bp.route("/batches/launch", methods=["POST"])
+@roles("specialist", "supervisor")
+def launch() -> Any:
+    client_ids, form_ids = _selected()
+    if not client_ids or not form_ids:
+        flash(_("Choose at least one client and one form."), "error")
+        return redirect(url_for("batches.new"))
+    readiness = fbatch.plan(services().forms, db(), client_ids, form_ids, today())
+    only_ready = request.form.get("only_ready") == "1"
+    pairs = [(r.client, r.form) for r in readiness if r.ready or not only_ready][:MAX_ITEMS]
+    if not pairs:
+        flash(_("Nothing is ready to fill."), "error")
+        return redirect(url_for("batches.new"))
+    label = (request.form.get("label") or "").strip()[:200] or None
+    batch = fbatch.create(db(), me().actor, pairs, today(), label)
+    item_ids = [i.id for i in batch.items]
+    batch_id = batch.id
+    db().commit()
+    from worker.queue import submit
+
+    try:
+        submit(services().sessions, services().queue(), item_ids)
+    except (RedisError, OSError):
+        flash(
+            _(
+                "The batch is saved but the queue is unreachable; it will run when the workers "
+                "reconcile."
+            ),
+            "error",
+        )
+    return redirect(url_for("batches.show", batch_id=batch_id))
+
+
+@bp.route("/batches/<int:batch_id>")
+@login_required  # type: ignore[misc]
+def show(batch_id: int) -> Any:
+    batch = batch_or_404(batch_id)
+    data = fbatch.status(db(), batch_id)
+    names = dict(
+        db()
+        .execute(
+            sa.select(Client.id, Client.name).where(
+                Client.id.in_({i.client_id for i in batch.items})
+            )
+        )
+        .all()
+    )
+    return render_template("batch.html", batch=batch, data=data, names=names)
+
+
+@bp.route("/batches/<int:batch_id>.zip")
+@login_required  # type: ignore[misc]
+def download_zip(batch_id: int) -> Any:
+    batch = batch_or_404(batch_id)
+    for cid in {i.client_id for i in batch.items}:
+        client_or_404(cid)
+    data = batch_zip(services().settings, db(), batch_id, today())
+    record(db(), me().actor, "export", "batch", batch_id)
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}.zip"'},
+    )
+
+
+@bp.route("/batches/<int:batch_id>/clients/<int:client_id>/packet.pdf")
+@login_required  # type: ignore[misc]
+def packet(batch_id: int, client_id: int) -> Any:
+    batch = batch_or_404(batch_id)
+    client_or_404(client_id)
+    if client_id not in {i.client_id for i in batch.items}:
+        raise NotFoundError("client in batch", client_id)
+    data = client_packet(services().settings, db(), batch_id, client_id, today())
+    record(db(), me().actor, "export", "packet", f"{batch_id}-{client_id}")
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="packet-{batch_id}-client-{client_id}.pdf"'
+            )
+        },
+    )
+
+
+def _item(batch_id: int, item_id: int) -> BatchItem:
+    batch = batch_or_404(batch_id)
+    item = next((i for i in batch.items if i.id == item_id), None)
+    if item is None:
+        raise NotFoundError("batch item", item_id)
+    client_or_404(item.client_id)
+    return item
+
+
+@bp.route("/batches/<int:batch_id>/items/<int:item_id>/page/<int:page>.png")
+@login_required  # type: ignore[misc]
+def item_page(batch_id: int, item_id: int, page: int) -> Any:
+    item = _item(batch_id, item_id)
+    if not item.output_artifact:
+        raise NotFoundError("output of item", item_id)
+    data = artifacts.read(services().settings, item.output_artifact)
+    png = preview.page_png(data, page, 900, item.form_id)
+    record(db(), me().actor, "read", "output", item.output_artifact[:16])
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.route("/batches/<int:batch_id>/items/<int:item_id>/preview")
+@login_required  # type: ignore[misc]
+def item_preview(batch_id: int, item_id: int) -> Any:
+    item = _item(batch_id, item_id)
+    if not item.output_artifact:
+        raise NotFoundError("output of item", item_id)
+    data = artifacts.read(services().settings, item.output_artifact)
+    pages = preview.page_count(data, item.form_id) if data.startswith(b"%PDF") else 0
+    return render_template("item_preview.html", item=item, pages=pages, batch_id=batch_id)
+
+
+@bp.route("/batches/<int:batch_id>/items/<int:item_id>/track", methods=["POST"])
+@login_required  # type: ignore[misc]
+def track(batch_id: int, item_id: int) -> Any:
+    """Track a filled output as an application (draft -> ready -> filled, the output kept)."""
+    item = _item(batch_id, item_id)
+    if item.status != "done" or not item.output_artifact:
+        flash(_("Only a filled item can be tracked."), "error")
+        return redirect(url_for("batches.show", batch_id=batch_id))
+    if item.application_id is None:
+        actor = me().actor
+        app = store_apps.create_application(db(), actor, item.client_id, item.form_id)
+        store_apps.advance(db(), actor, app.id, "ready", today())
+        store_apps.advance(db(), actor, app.id, "filled", today(), note=f"batch {batch_id}")
+        store_apps.record_fill(db(), actor, app.id, item.output_artifact, item.report)
+        item.application_id = app.id
+    return redirect(url_for("applications.show", application_id=item.application_id))

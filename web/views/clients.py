@@ -1,0 +1,231 @@
+"""Clients: the list with search, the client page, intake and edit, notes and referrals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from formfill.errors import FormfillError, ProfileError
+from formfill.profile import parse_profile
+from formfill.provenance import Provenance, flatten
+from formfill.screening import screen
+from formfill.store import notes as store_notes
+from formfill.store import users as store_users
+from formfill.store.applications import list_applications
+from formfill.store.clients import (
+    count_clients,
+    create_client,
+    latest_version,
+    list_clients,
+    load_profile,
+    save_profile,
+)
+from formfill.store.models import EvidenceFile, User
+from web.access import client_or_404
+from web.auth import me, roles
+from web.forms import build_sections, field_errors, form_values, parse_submission, rerender_on_csrf
+from web.services import db, services, today
+
+bp = Blueprint("clients", __name__)
+PAGE = 50
+
+
+@bp.route("/clients")
+@login_required  # type: ignore[misc]
+def index() -> Any:
+    q = (request.args.get("q") or "").strip()[:100]
+    try:
+        page = max(1, min(int(request.args.get("page", "1")), 100_000))
+    except ValueError:
+        page = 1
+    user = me().row()
+    rows = list_clients(db(), user, q or None, (page - 1) * PAGE, PAGE + 1)
+    total = count_clients(db(), user, q or None) if page == 1 or rows else 0
+    more = len(rows) > PAGE
+    return render_template(
+        "clients.html", clients=rows[:PAGE], q=q, page=page, more=more, total=total
+    )
+
+
+def _provenance_text(p: dict[str, Any] | None, users: dict[int, str]) -> str:
+    if not p:
+        return ""
+    who = users.get(p.get("user_id") or 0, "")
+    at = (p.get("at") or "")[:10]
+    if p.get("source") == "evidence":
+        kind = _("corrected from evidence") if p.get("corrected") else _("from evidence")
+        return f"{kind} #{p.get('evidence_id')}, p. {p.get('page') or '-'} · {who} {at}"
+    if p.get("source") == "imported":
+        return f"{_('imported from')} {p.get('imported_from')} · {at}"
+    return f"{_('typed')} · {who} {at}"
+
+
+@bp.route("/clients/<int:client_id>")
+@login_required  # type: ignore[misc]
+def show(client_id: int) -> Any:
+    session = db()
+    client = client_or_404(client_id)
+    actor = me().actor
+    profile = version = None
+    if latest_version(session, client_id) is not None:
+        profile, version = load_profile(session, actor, client_id)
+    users = dict(session.execute(sa.select(User.id, User.name)).all())
+    values = []
+    if version is not None:
+        for path, value in flatten(version.data).items():
+            prov = version.provenance.get(path)
+            values.append((path, value, _provenance_text(prov, users), prov or {}))
+    screening = None
+    if profile is not None:
+        try:
+            screening = screen(profile, services().catalog, today(), language=_lang())
+        except FormfillError as e:
+            flash(_("Screening is unavailable: %(why)s", why=str(e).splitlines()[0]), "error")
+    evidence = session.scalars(
+        sa.select(EvidenceFile).where(EvidenceFile.client_id == client_id).order_by(EvidenceFile.id)
+    ).all()
+    apps = list_applications(session, client_ids=[client_id])
+    return render_template(
+        "client.html",
+        client=client,
+        profile=profile,
+        version=version,
+        values=values,
+        screening=screening,
+        evidence=evidence,
+        applications=apps,
+        notes=store_notes.notes_for(session, actor, client_id),
+        referrals=store_notes.referrals_for(session, actor, client_id),
+        users=users,
+        today=today(),
+    )
+
+
+def _lang() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+def _render_form(
+    client: Any,
+    data: dict[str, Any],
+    values: dict[str, str],
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    general: list[str] | None = None,
+) -> Any:
+    return render_template(
+        "client_form.html",
+        client=client,
+        sections=build_sections(data),
+        values=values,
+        errors=errors or {},
+        general=general or [],
+    ), status
+
+
+def _save(client_id: int | None) -> Any:
+    """Intake (client_id None) or edit: validate, and save a new profile version."""
+    session = db()
+    client = client_or_404(client_id) if client_id is not None else None
+    current = latest_version(session, client_id) if client_id is not None else None
+    current_data = current.data if current else {}
+    if request.method == "GET":
+        if client_id is not None:
+            load_profile(session, me().actor, client_id)  # audited as a read
+        return _render_form(client, current_data, form_values(current_data))
+    submitted = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    sections = build_sections(current_data)
+    # rows the user added in the browser beyond the one blank row are kept on a re-render
+    data, renames = parse_submission(request.form, current_data, sections)
+    if g.get("csrf_expired"):
+        msg = _(
+            "The form had expired. Nothing was saved; your entries are below: check them "
+            "and save again."
+        )
+        return _render_form(client, data, submitted, 400, general=[msg])
+    try:
+        profile = parse_profile(data, source="the form")
+    except ProfileError as e:
+        errors, general = field_errors(e.problems, renames)
+        return _render_form(client, data, submitted, 400, errors, general)
+    actor = me().actor
+    source = Provenance("typed", user_id=actor.user_id)
+    if client is None:
+        reference = (request.form.get("reference") or "").strip()[:64] or None
+        client = create_client(session, actor, reference)
+        if me().role in ("specialist", "supervisor"):
+            store_users.assign(session, actor, me().uid, client.id)
+        save_profile(session, actor, client.id, profile, source, note="intake")
+        flash(_("Client created."), "info")
+    else:
+        save_profile(session, actor, client.id, profile, source, note="edited")
+        flash(_("Profile saved."), "info")
+    return redirect(url_for("clients.show", client_id=client.id))
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@rerender_on_csrf("clients.new")
+@roles("specialist", "supervisor")
+def new() -> Any:
+    return _save(None)
+
+
+@bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])
+@rerender_on_csrf("clients.edit")
+@login_required  # type: ignore[misc]
+def edit(client_id: int) -> Any:
+    return _save(client_id)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/clients/<int:client_id>/notes", methods=["POST"])
+@login_required  # type: ignore[misc]
+def add_note(client_id: int) -> Any:
+    client_or_404(client_id)
+    body = (request.form.get("body") or "").strip()
+    if not body:
+        flash(_("A note needs some text."), "error")
+    else:
+        store_notes.add_note(
+            db(),
+            me().actor,
+            client_id,
+            body[:5000],
+            follow_up_on=_date(request.form.get("follow_up_on")),
+        )
+        flash(_("Note added."), "info")
+    return redirect(url_for("clients.show", client_id=client_id) + "#notes")
+
+
+@bp.route("/clients/<int:client_id>/referrals", methods=["POST"])
+@login_required  # type: ignore[misc]
+def add_referral(client_id: int) -> Any:
+    client_or_404(client_id)
+    service = (request.form.get("service") or "").strip()
+    if not service:
+        flash(_("A referral needs a service."), "error")
+    else:
+        store_notes.add_referral(
+            db(),
+            me().actor,
+            client_id,
+            service[:200],
+            _date(request.form.get("referred_on")) or today(),
+            organisation=(request.form.get("organisation") or "").strip()[:200] or None,
+            reason=(request.form.get("reason") or "").strip()[:2000] or None,
+        )
+        flash(_("Referral added."), "info")
+    return redirect(url_for("clients.show", client_id=client_id) + "#referrals")

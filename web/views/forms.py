@@ -1,0 +1,128 @@
+"""The forms catalogue: each map with its coverage, a preview of its blank, and which of the
+user's clients are ready for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, render_template
+from flask_login import login_required
+
+from formfill import preview
+from formfill.batch import plan
+from formfill.errors import FormfillError, NotFoundError
+from formfill.form_check import MapCheck, check_map
+from formfill.store.models import Client
+from web.access import visible_ids
+from web.auth import me
+from web.services import db, services, today
+
+bp = Blueprint("forms", __name__)
+READY_LIMIT = 200
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every map (with its coverage) and Word template; checked once per process."""
+    s = services()
+    cache = s.previews.setdefault("catalogue", [])  # type: ignore[arg-type]
+    if cache:
+        return cache  # type: ignore[return-value]
+    out: list[dict[str, Any]] = []
+    for form_id in s.forms.map_ids():
+        try:
+            fmap = s.forms.map(form_id)
+            check: MapCheck = check_map(s.settings, fmap.path)
+            out.append(
+                {
+                    "id": form_id,
+                    "title": fmap.title,
+                    "agency": fmap.agency,
+                    "kind": fmap.kind,
+                    "language": fmap.language,
+                    "ok": check.ok,
+                    "coverage": check.summary(),
+                    "unmapped": check.unmapped,
+                    "problems": [str(p) for p in check.problems],
+                    "source": fmap.source,
+                }
+            )
+        except FormfillError as e:
+            out.append(
+                {
+                    "id": form_id,
+                    "title": form_id,
+                    "agency": "",
+                    "kind": "?",
+                    "language": "",
+                    "ok": False,
+                    "coverage": str(e).splitlines()[0],
+                    "unmapped": [],
+                    "problems": [str(e)],
+                    "source": None,
+                }
+            )
+    for form_id, path in s.forms.template_ids().items():
+        out.append(
+            {
+                "id": form_id,
+                "title": path.stem,
+                "agency": path.parent.name,
+                "kind": "docx template",
+                "language": form_id.rsplit("-", 1)[-1],
+                "ok": True,
+                "coverage": "Word template",
+                "unmapped": [],
+                "problems": [],
+                "source": None,
+            }
+        )
+    cache.extend(out)  # type: ignore[attr-defined]
+    return out
+
+
+def form_or_404(form_id: str) -> dict[str, Any]:
+    for f in catalogue():
+        if f["id"] == form_id:
+            return f
+    raise NotFoundError("form", form_id)
+
+
+@bp.route("/forms")
+@login_required  # type: ignore[misc]
+def index() -> Any:
+    return render_template("forms.html", forms=catalogue())
+
+
+@bp.route("/forms/<form_id>")
+@login_required  # type: ignore[misc]
+def show(form_id: str) -> Any:
+    form = form_or_404(form_id)
+    readiness = []
+    if me().role != "admin":
+        ids = list(
+            db().scalars(
+                sa.select(Client.id)
+                .where(Client.id.in_(visible_ids()), Client.archived.is_(False))
+                .order_by(Client.name)
+                .limit(READY_LIMIT)
+            )
+        )
+        readiness = plan(services().forms, db(), ids, [form_id], today())
+    return render_template("form.html", form=form, readiness=readiness)
+
+
+@bp.route("/forms/<form_id>/preview.png")
+@login_required  # type: ignore[misc]
+def preview_png(form_id: str) -> Any:
+    form = form_or_404(form_id)
+    s = services()
+    key = ("preview", form_id)
+    if key not in s.previews:
+        if not form["source"] or not str(form["source"]).endswith(".pdf"):
+            raise NotFoundError("preview of", form_id)
+        data = (s.settings.root / form["source"]).read_bytes()
+        s.previews[key] = preview.page_png(data, 1, 600, form_id)
+    return Response(
+        s.previews[key], mimetype="image/png", headers={"Cache-Control": "private, max-age=3600"}
+    )
