@@ -248,6 +248,9 @@ def requeue(sessions: sessionmaker[Session], item_id: int, job_id: str | None) -
             store_batches.requeue_item(session, item_id)
 
 
+MAX_CRASHES = 3  # a running item whose worker vanished this often is failed, not requeued
+
+
 def reconcile(
     sessions: sessionmaker[Session], batch_id: int, job_alive: Callable[[str | None], bool]
 ) -> list[int]:
@@ -267,6 +270,16 @@ def reconcile(
             if job_alive(item.job_id):
                 continue
             if item.status == "running":
+                if item.attempts >= MAX_CRASHES:
+                    # the worker died on this item every time: stop, so one bad item cannot
+                    # take down the workers of the whole batch again and again
+                    store_batches.fail_item(
+                        session,
+                        item.id,
+                        f"the worker stopped while filling this item {item.attempts} times "
+                        "(a damaged form or profile?); not tried again",
+                    )
+                    continue
                 store_batches.requeue_item(session, item.id)
             lost.append(item.id)
     return lost

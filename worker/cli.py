@@ -111,7 +111,7 @@ def _follow(sessions: object, batch_id: int, total: int, quiet: bool) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("-n", "processes", type=click.IntRange(1, 64), default=1, help="Worker processes.")
 @click.option(
-    "--class", "kind", type=click.Choice(["fork", "simple"]), default="fork",
+    "--class", "kind", type=click.Choice(["fork", "simple"]), default="simple",
     help="fork: each job in a forked work horse (default); simple: in the worker process.",
 )  # fmt: skip
 @click.option("--verbose", is_flag=True)

@@ -186,3 +186,29 @@ def test_cover_keeps_letters_outside_winansi(store: Store) -> None:
         packet = client_packet(store.settings, s, batch_id, client_id, ON)
     text = _text(packet)
     assert "Packet for Zdeněk Čapek" in text and "ikke fylt ut: Čiekčá" in text
+
+
+def test_an_item_that_keeps_killing_its_worker_is_failed_not_requeued(store: Store) -> None:
+    """Reconciliation requeues a running item whose worker vanished, until it has done so
+    MAX_CRASHES times: then the item fails with a message, so one bad item cannot take the
+    batch's workers down again and again."""
+    cid = _client(store)
+    (item_id,) = _batch(store, [(cid, FORM)])
+    gone = lambda _job_id: False  # noqa: E731 - the job's worker is dead every time
+    for attempt in range(1, fbatch.MAX_CRASHES + 1):
+        with session_scope(store.sessions) as s:
+            store_batches.start_item(s, item_id, job_id=f"job-{attempt}")
+        lost = fbatch.reconcile(store.sessions, store_batches_id(store, item_id), gone)
+        if attempt < fbatch.MAX_CRASHES:
+            assert lost == [item_id]
+        else:
+            assert lost == []
+    with session_scope(store.sessions) as s:
+        item = store_batches.get_item(s, item_id)
+        assert item.status == "failed"
+        assert "stopped while filling this item" in (item.error or "")
+
+
+def store_batches_id(store: Store, item_id: int) -> int:
+    with session_scope(store.sessions) as s:
+        return store_batches.get_item(s, item_id).batch_id

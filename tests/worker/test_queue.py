@@ -254,3 +254,30 @@ def test_redis_restart_mid_batch_completes(env: Env) -> None:
             os.killpg(w.pid, signal.SIGKILL)
             w.wait()
     assert_all_verified(env, batch_id, n)
+
+
+def test_supervisor_replaces_a_worker_that_dies(env: Env) -> None:
+    """`formfill worker -n 1` supervises its worker process: killed with SIGKILL mid-batch (a
+    crash in a fill does the same to a SimpleWorker), it is replaced, what it held is requeued,
+    and the batch completes with every item done exactly once."""
+    import psutil
+
+    n = 80
+    batch_id = start_batch(env, n)
+    w = env.spawn("worker", "-n", "1")
+    try:
+        wait_for(env, batch_id, 15)
+        children = psutil.Process(w.pid).children()
+        assert children, "the supervisor started no worker process"
+        for child in children:
+            child.kill()
+        wait_for(env, batch_id, n, timeout=180)
+        assert psutil.Process(w.pid).children(), "no worker process replaced the killed one"
+    finally:
+        os.killpg(w.pid, signal.SIGTERM)
+        try:
+            w.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(w.pid, signal.SIGKILL)
+            w.wait()
+    assert_all_verified(env, batch_id, n)
