@@ -8,13 +8,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
 
 from formfill.config import Settings
 
 __all__ = ["create_app"]
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # one request: several scans or phone photos
+
+
+class _Request(Request):
+    """Closes the temporary files of a multipart upload even when parsing it stopped half-way
+    (an upload over MAX_CONTENT_LENGTH is refused with 413 after Werkzeug spooled part of it
+    to a temporary file that nothing else would close)."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> Any:
+        stream = super()._get_file_stream(
+            total_content_length, content_type, filename, content_length
+        )
+        self.__dict__.setdefault("_spooled", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        super().close()
+        for stream in self.__dict__.pop("_spooled", []):
+            stream.close()
 
 
 def create_app(settings: Settings | None = None, **config: Any) -> Flask:
@@ -26,6 +50,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    app.request_class = _Request
     app.config.update(
         SECRET_KEY=security.secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,

@@ -63,6 +63,8 @@ def test_journeys(world: World, server: str, page: Any) -> None:
     """The main journeys work in a real browser, under the strict CSP."""
     from tests.data.evidence.build import SAMPLES, variant_bytes
 
+    # OCR and fills run in real workers: on a busy 2-core machine they take their time
+    page.set_default_timeout(60_000)
     page.goto(f"{server}/login")
     shot(page, "01-login")
     page.fill("input[name=email]", "specialist@example.org")
@@ -94,7 +96,7 @@ def test_journeys(world: World, server: str, page: Any) -> None:
     page.wait_for_url(f"{client_url}#evidence")
     run_jobs(world)
     page.click("#evidence a:text('Review')")
-    page.wait_for_selector(".proposal form", timeout=15000)
+    page.wait_for_selector(".proposal form", timeout=90_000)
     page.wait_for_load_state("load")
     resp = page.request.get(server + page.locator("figure.page img").get_attribute("src"))
     assert resp.status == 200, resp.text()[:300]
@@ -115,7 +117,7 @@ def test_journeys(world: World, server: str, page: Any) -> None:
     page.wait_for_selector("[data-batch-progress]")
     shot(page, "09-batch-running")
     run_jobs(world)
-    page.wait_for_selector("[data-batch-progress][data-state=done]", timeout=15000)
+    page.wait_for_selector("[data-batch-progress][data-state=done]", timeout=120_000)
     shot(page, "10-batch-done")
     with page.expect_download() as dl:
         page.locator("a:text('Packet')").first.click()

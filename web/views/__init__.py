@@ -11,6 +11,7 @@ def register_views(app: Flask) -> None:
         api,
         applications,
         batches,
+        calendar,
         clients,
         dashboard,
         evidence,
@@ -18,5 +19,6 @@ def register_views(app: Flask) -> None:
         health,
     )
 
-    for module in (admin, api, applications, batches, clients, dashboard, evidence, forms, health):
+    modules = (admin, api, applications, batches, calendar, clients, dashboard, evidence, forms)
+    for module in (*modules, health):
         app.register_blueprint(module.bp)

@@ -23,6 +23,7 @@ from formfill.tracking import CHANNELS, allowed_from
 from web.access import client_or_404, visible_ids
 from web.auth import me
 from web.forms import rerender_on_csrf
+from web.programs import Checklist, application_checklist
 from web.services import db, services, today
 from web.views.dashboard import names
 
@@ -79,8 +80,20 @@ def application_or_404(application_id: int) -> Application:
     return app
 
 
+def _lang() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
 def _render(app: Application, status: int = 200, message: str | None = None) -> Any:
     record(db(), me().actor, "read", "application", app.id)
+    try:
+        catalog = services().catalog
+    except FormfillError as e:
+        evidence = Checklist(None, problem=str(e).splitlines()[0])
+    else:
+        evidence = application_checklist(db(), me().actor, catalog, app, today(), _lang())
     return render_template(
         "application.html",
         app=app,
@@ -89,6 +102,7 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         label=names({app.client_id}).get(app.client_id),
         today=today(),
         message=message,
+        checklist=evidence,
         values=request.form if request.method == "POST" else {},
     ), status
 

@@ -1,0 +1,176 @@
+"""Issue 7 item 9 in the web: the evidence checklist on the application page and the deadline
+calendar per specialist (caseload, team, 404s)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from formfill.profile import load_profile
+from formfill.provenance import Provenance
+from formfill.store import Actor, session_scope
+from formfill.store import users as store_users
+from formfill.store.applications import create_application
+from formfill.store.clients import create_client, save_profile
+from formfill.store.deadlines import add_computed, add_manual
+from formfill.store.proposals import add_evidence, add_proposal, decide
+from formfill.tracking import Deadline, DeadlineKind
+from tests.web.conftest import REPO, World
+from web.services import today
+
+ACTOR = Actor.system("test")
+
+
+def _client(world: World, ref: str, owner: str = "specialist") -> int:
+    """A client with the bokmål single parent's profile on ``owner``'s caseload."""
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        client = create_client(s, ACTOR, ref)
+        profile = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
+        save_profile(s, ACTOR, client.id, profile, Provenance("typed"))
+        store_users.assign(s, ACTOR, world.users[owner], client.id)
+        return client.id
+
+
+def _application(world: World, client_id: int, program: str | None) -> int:
+    form = f"program:{program}" if program else "nav-barnetrygd"
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        return create_application(s, ACTOR, client_id, form, program=program).id
+
+
+def _accepted(world: World, client_id: int, doc_type: str, name: str, days_old: int) -> int:
+    """An evidence file of ``doc_type`` uploaded ``days_old`` days ago, one value accepted."""
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        ev = add_evidence(s, ACTOR, client_id, "0" * 64, name, "application/pdf", doc_type, 1)
+        ev.uploaded_at = datetime.now(UTC) - timedelta(days=days_old)
+        proposal = add_proposal(s, ACTOR, ev.id, "employment.employer", "Acme AS", 1)
+        decide(s, ACTOR, proposal.id, "accepted")
+        return ev.id
+
+
+def _row(page: str, item: str) -> str:
+    m = re.search(rf'<tr class="([a-z-]+)" data-item="{item}">(.*?)</tr>', page, re.S)
+    assert m, f"no checklist row {item}"
+    return f"{m.group(1)} {m.group(2)}"
+
+
+def test_checklist_ticks_accepted_evidence_and_names_what_is_missing(
+    world: World, as_user: Any
+) -> None:
+    """A fresh accepted pay slip ticks dagpenger's pay slip item (file and date shown); the
+    termination letter is missing; labels follow the user's language."""
+    cid = _client(world, "REF-CHECK-1")
+    app_id = _application(world, cid, "dagpenger")
+    _accepted(world, cid, "pay_slip", "lonnsslipp-mai.pdf", days_old=10)
+    c = as_user("specialist")
+    resp = c.get(f"/applications/{app_id}")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert "Evidence checklist" in page
+    pay = _row(page, "last_pay")
+    dated = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
+    assert pay.startswith("done") and "lonnsslipp-mai.pdf" in pay and dated in pay
+    assert "Pay slip" in pay and "no older than 3 months" in pay
+    term = _row(page, "termination")
+    assert term.startswith("missing") and "No accepted evidence of this type." in term
+    assert "Letter of dismissal" in term
+    nb = c.get(f"/applications/{app_id}", headers={"Accept-Language": "nb"})
+    text = nb.get_data(as_text=True)
+    assert "Dokumentasjonsliste" in text and "Lønnsslipp" in text and "Oppsigelse" in text
+
+
+def test_checklist_freshness_old_pay_slip_does_not_tick(world: World, as_user: Any) -> None:
+    """A pay slip older than the 3-month rule is named as too old and does not tick; a
+    proposal never decided does not count either."""
+    cid = _client(world, "REF-CHECK-2")
+    app_id = _application(world, cid, "dagpenger")
+    _accepted(world, cid, "pay_slip", "lonnsslipp-gammel.pdf", days_old=150)
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        ev = add_evidence(s, ACTOR, cid, "1" * 64, "undecided.pdf", "application/pdf", "pay_slip")
+        add_proposal(s, ACTOR, ev.id, "employment.employer", "Acme AS", 1)
+    page = as_user("specialist").get(f"/applications/{app_id}").get_data(as_text=True)
+    pay = _row(page, "last_pay")
+    assert pay.startswith("missing")
+    assert "lonnsslipp-gammel.pdf" in pay and "is too old" in pay
+    assert "undecided.pdf" not in page
+
+
+def test_checklist_conditional_items_and_no_program(world: World, as_user: Any) -> None:
+    """Conditional items that do not apply are shown as not required; an application without
+    a program says it has no checklist."""
+    cid = _client(world, "REF-CHECK-3")
+    bt = _application(world, cid, "barnetrygd")
+    none = _application(world, cid, None)
+    c = as_user("specialist")
+    page = c.get(f"/applications/{bt}").get_data(as_text=True)
+    assert _row(page, "shared_residence").startswith("not-required")
+    assert "not required for this client" in page
+    page = c.get(f"/applications/{none}").get_data(as_text=True)
+    assert "has no program" in page
+
+
+def test_checklist_permissions_and_audit(world: World, as_user: Any) -> None:
+    """Another caseload's application is 404 with its checklist; reading records the
+    application and the profile read in the audit log."""
+    from formfill.store import audit
+
+    cid = _client(world, "REF-CHECK-4")
+    app_id = _application(world, cid, "dagpenger")
+    assert as_user("specialist2").get(f"/applications/{app_id}").status_code == 404
+    assert as_user("admin").get(f"/applications/{app_id}").status_code == 404
+    assert as_user("supervisor").get(f"/applications/{app_id}").status_code == 200
+    assert as_user("specialist").get(f"/applications/{app_id}").status_code == 200
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        seen = {
+            (e.object_type, e.object_id)
+            for e in audit.entries(s, limit=50)
+            if e.actor_id == world.users["specialist"] and e.action == "read"
+        }
+    assert ("application", str(app_id)) in seen and ("profile", str(cid)) in seen
+
+
+def test_calendar_shows_only_the_caseload(world: World, as_user: Any) -> None:
+    """The calendar lists the caseload's open deadlines: overdue at the top, then by week,
+    each linked to its application and client with its kind and rule; another specialist's
+    are absent; a supervisor sees their team's; an admin none; anonymous is sent to sign in."""
+    from formfill.programs import load_catalog
+
+    program = load_catalog(REPO / "programs").get("barnetrygd")
+    appeal = next(r for r in program.deadlines if r.rule.kind is DeadlineKind.APPEAL)
+    cid = _client(world, "REF-CAL-1")
+    app_id = _application(world, cid, "barnetrygd")
+    on = today()
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        soon = add_computed(
+            s, ACTOR, cid, app_id,
+            Deadline(DeadlineKind.APPEAL, on + timedelta(days=10), appeal.rule.describe(), ""),
+        ).id  # fmt: skip
+        late = add_manual(s, ACTOR, cid, "custom", on - timedelta(days=3), app_id, "Ring NAV").id
+        far = add_manual(s, ACTOR, cid, "renewal", on + timedelta(weeks=12), app_id).id
+        theirs = add_manual(s, ACTOR, world.theirs, "renewal", on + timedelta(days=5)).id
+    c = as_user("specialist")
+    resp = c.get("/calendar")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert 'href="/calendar"' in page  # in the navigation
+    overdue = page[page.index('id="overdue"') : page.index('class="card week"')]
+    assert f'data-deadline="{late}"' in overdue and "set by hand" in overdue
+    assert f'data-deadline="{soon}"' not in overdue
+    row = re.search(rf'<tr class="" data-deadline="{soon}">(.*?)</tr>', page, re.S)
+    assert row is not None
+    assert f'href="/applications/{app_id}"' in row.group(1)
+    assert f'href="/clients/{cid}"' in row.group(1)
+    assert "appeal" in row.group(1) and appeal.rule.describe() in row.group(1)
+    assert str(appeal.text["en"])[:30] in row.group(1).replace("&#39;", "'")
+    assert f'data-deadline="{far}"' not in page  # beyond 8 weeks
+    assert f'data-deadline="{theirs}"' not in page
+    assert page.count('class="card week"') == 9
+    other = as_user("specialist2").get("/calendar").get_data(as_text=True)
+    assert f'data-deadline="{theirs}"' in other and f'data-deadline="{soon}"' not in other
+    sup = as_user("supervisor").get("/calendar").get_data(as_text=True)
+    assert f'data-deadline="{soon}"' in sup and f'data-deadline="{theirs}"' not in sup
+    admin = as_user("admin").get("/calendar")
+    assert admin.status_code == 200 and "data-deadline" not in admin.get_data(as_text=True)
+    assert world.app.test_client().get("/calendar").status_code == 302
+    nb = c.get("/calendar", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "Fristkalender" in nb and "klagefrist" in nb and "Forfalt" in nb

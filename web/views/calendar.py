@@ -1,0 +1,100 @@
+"""The deadline calendar: open deadlines of the clients the user may see (a specialist their
+caseload, a supervisor their team's), overdue ones first, then by week for the next 8 weeks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_babel import get_locale
+from flask_login import login_required
+
+from formfill.errors import FormfillError
+from formfill.programs import Catalog
+from formfill.store import deadlines
+from formfill.store.models import Application, DeadlineRow
+from web.access import visible_ids
+from web.auth import me
+from web.programs import rule_text
+from web.services import db, services, today
+from web.views.dashboard import names
+
+bp = Blueprint("calendar", __name__)
+WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Entry:
+    row: DeadlineRow
+    app: Application | None
+    program: str  # the program's name in the user's language ("" without one)
+    text: str  # the catalog's text of the rule it came from ("" if none)
+
+
+@dataclass
+class Week:
+    start: date  # a Monday
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+
+def _catalog() -> Catalog | None:
+    try:
+        return services().catalog
+    except FormfillError:
+        return None
+
+
+@bp.route("/calendar")
+@login_required  # type: ignore[misc]
+def index() -> Any:
+    on = today()
+    first = on - timedelta(days=on.weekday())
+    weeks = [Week(first + timedelta(weeks=i)) for i in range(WEEKS + 1)]
+    horizon = on + timedelta(weeks=WEEKS)
+    if me().role == "admin":
+        return render_template(
+            "calendar.html", overdue=[], weeks=[], labels={}, today=on, horizon=horizon
+        )
+    session = db()
+    due = deadlines.due(session, on, timedelta(weeks=WEEKS), client_ids=visible_ids())
+    app_ids = {r.application_id for r, _ in due if r.application_id is not None}
+    found = session.scalars(sa.select(Application).where(Application.id.in_(app_ids)))
+    apps = {a.id: a for a in found} if app_ids else {}
+    catalog = _catalog()
+    lang = str(get_locale() or "en")
+    program_names: dict[str, str] = {}
+    if catalog is not None:
+        program_names = {
+            p.id: str(p.name.get(lang) or p.name.get("en") or p.id) for p in catalog.programs
+        }
+    overdue: list[Entry] = []
+    for row, state in sorted(due, key=lambda d: (d[0].due, d[0].id)):
+        app = apps.get(row.application_id) if row.application_id is not None else None
+        pid = app.program if app is not None else None
+        entry = Entry(
+            row,
+            app,
+            program_names.get(pid, pid) if pid else "",
+            rule_text(catalog, pid, row, lang) if catalog is not None else "",
+        )
+        if state == "overdue":
+            overdue.append(entry)
+        else:
+            weeks[(row.due - first).days // 7].entries.append(entry)
+    return render_template(
+        "calendar.html",
+        overdue=overdue,
+        weeks=weeks,
+        labels=names(
+            {e.row.client_id for w in weeks for e in w.entries} | {e.row.client_id for e in overdue}
+        ),
+        today=on,
+        horizon=horizon,
+    )
