@@ -10,13 +10,12 @@ from pathlib import Path
 import click
 
 from formfill import ocr
+from formfill.cli_common import EXIT_BAD_INPUT
 from formfill.config import Settings
 from formfill.errors import FormfillError
 from formfill.evidence import Page, read_evidence
 from formfill.extract import extract_evidence, read_pages
 from formfill.extractors import load_extractors
-
-EXIT_BAD_INPUT = 2
 
 
 def _page_json(page: Page) -> dict[str, object]:

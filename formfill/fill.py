@@ -51,14 +51,12 @@ def fill_and_verify(
 
     With ``flatten`` the verified form is flattened afterwards (values read back first)."""
     data, report = fill_pdf(blank, values, options)
+    # what the fill claims landed whole; a truncated value already fails the report
     landed = {
         o.field: values[o.field]
         for o in report.outcomes
-        if o.status in (Status.FILLED, Status.OVERFLOW, Status.TRUNCATED) and o.field in values
+        if o.status in (Status.FILLED, Status.OVERFLOW) and o.field in values
     }
-    for o in report.outcomes:
-        if o.status is Status.TRUNCATED and o.value is not None:
-            landed[o.field] = o.value
     merge(report, verify_pdf(blank.name, data, landed))
     if flatten:
         data = flatten_pdf(blank.name, data)

@@ -501,8 +501,6 @@ def render_toml(draft: Draft, *, form_id: str, agency: str, source: str) -> str:
                 body.append(f"transform = {_q(s.transforms[0])}")
         elif s.kind == "when":
             body.append(f"when = {_q(s.target)}")
-            if len(f.states) == 1:
-                pass
         elif s.kind == "options":
             body.append(f"profile = {_q(s.target)}")
             opts = ", ".join(f"{_q(k)} = {_q(v)}" for k, v in s.options.items())

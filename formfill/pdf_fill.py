@@ -642,7 +642,7 @@ def _fill_text(doc: _Doc, f: Field, value: Value) -> FieldOutcome:
         reason = f"{len(text)} characters, the field holds {int(maxlen)}: stored the first ones"
         text = text[: int(maxlen)]
     _set_value(f, TextStringObject(text))
-    overflow = _draw_text(doc, f, text) if text else _draw_text(doc, f, "")
+    overflow = _draw_text(doc, f, text)
     if overflow and status is Status.FILLED:
         status, reason = Status.OVERFLOW, "does not fit its box even at the smallest font size"
     return FieldOutcome(f.name, status, text, reason, f.tooltip)

@@ -29,6 +29,12 @@ def can_see_client(client_id: int) -> bool:
     return db().scalar(sa.select(sa.literal(1)).where(sa.literal(client_id).in_(visible_ids())))
 
 
+def recent_batches(limit: int) -> list[Batch]:
+    """The newest batches the user may see (the page and the API list the same ones)."""
+    q = sa.select(Batch).where(Batch.id.in_(visible_batches())).order_by(Batch.id.desc())
+    return list(db().scalars(q.limit(limit)).all())
+
+
 def visible_batches() -> sa.Select[int]:
     """Batches the user may see: their own; a supervisor's team's too."""
     user = me()

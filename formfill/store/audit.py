@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -79,3 +80,14 @@ def entries(
     if object_id is not None:
         q = q.where(AuditEntry.object_id == str(object_id))
     return list(session.scalars(q))
+
+
+_Row = TypeVar("_Row")
+
+
+def add_created(session: Session, actor: Actor, row: _Row, object_type: str) -> _Row:
+    """Add a new row, flush it for its id, and record its creation in the audit log."""
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", object_type, row.id)  # type: ignore[attr-defined]
+    return row

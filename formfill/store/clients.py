@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from formfill.errors import NotFoundError
 from formfill.profile import Profile, parse_profile
 from formfill.provenance import Provenance, carry_forward, flatten
-from formfill.store.audit import Actor, record
+from formfill.store.audit import Actor, add_created, record
 from formfill.store.models import Caseload, Client, ProfileVersion, User, utcnow
 
 __all__ = [
@@ -35,10 +35,7 @@ def create_client(session: Session, actor: Actor, reference: str | None = None) 
         created_by=actor.user_id,
         search=reference.lower() if reference else None,
     )
-    session.add(client)
-    session.flush()
-    record(session, actor, "create", "client", client.id)
-    return client
+    return add_created(session, actor, client, "client")
 
 
 def get_client(session: Session, client_id: int) -> Client:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import NotFoundError
-from formfill.store.audit import Actor, record
+from formfill.store.audit import Actor, add_created, record
 from formfill.store.models import DeadlineRow, utcnow
 from formfill.tracking import (
     Deadline,
@@ -35,10 +35,7 @@ def add_computed(
         rule=d.rule,
         label=d.label or None,
     )
-    session.add(row)
-    session.flush()
-    record(session, actor, "create", "deadline", row.id)
-    return row
+    return add_created(session, actor, row, "deadline")
 
 
 def add_manual(
@@ -60,10 +57,7 @@ def add_manual(
         source="manual",
         label=label,
     )
-    session.add(row)
-    session.flush()
-    record(session, actor, "create", "deadline", row.id)
-    return row
+    return add_created(session, actor, row, "deadline")
 
 
 def mark_done(

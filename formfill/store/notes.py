@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import NotFoundError
-from formfill.store.audit import Actor, record
+from formfill.store.audit import Actor, add_created, record
 from formfill.store.clients import get_client
 from formfill.store.models import REFERRAL_STATUSES, Note, Referral
 
@@ -31,10 +31,7 @@ def add_note(
         follow_up_on=follow_up_on,
         author_id=actor.user_id,
     )
-    session.add(note)
-    session.flush()
-    record(session, actor, "create", "note", note.id)
-    return note
+    return add_created(session, actor, note, "note")
 
 
 def notes_for(session: Session, actor: Actor, client_id: int) -> list[Note]:
@@ -61,10 +58,7 @@ def add_referral(
         referred_on=referred_on,
         referred_by=actor.user_id,
     )
-    session.add(ref)
-    session.flush()
-    record(session, actor, "create", "referral", ref.id)
-    return ref
+    return add_created(session, actor, ref, "referral")
 
 
 def set_referral_status(session: Session, actor: Actor, referral_id: int, status: str) -> Referral:

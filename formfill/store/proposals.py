@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from formfill.errors import ConflictError, NotFoundError
 from formfill.profile import check_path, parse_profile
 from formfill.provenance import Provenance, set_path
-from formfill.store.audit import Actor, record
+from formfill.store.audit import Actor, add_created, record
 from formfill.store.clients import get_client, latest_version, save_profile
 from formfill.store.models import EvidenceFile, EvidenceProposal, ProfileVersion, utcnow
 
@@ -40,10 +40,7 @@ def add_evidence(
         pages=pages,
         uploaded_by=actor.user_id,
     )
-    session.add(row)
-    session.flush()
-    record(session, actor, "create", "evidence", row.id)
-    return row
+    return add_created(session, actor, row, "evidence")
 
 
 def add_proposal(

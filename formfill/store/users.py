@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from formfill.errors import ConflictError, NotFoundError
-from formfill.store.audit import Actor, record
+from formfill.store.audit import Actor, add_created, record
 from formfill.store.models import ROLES, Caseload, Client, User
 
 __all__ = [
@@ -51,10 +51,7 @@ def create_user(
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise ConflictError(f"a user with email {email} exists")
     user = User(email=email, name=name, role=role, team=team, password_hash=hash_password(password))
-    session.add(user)
-    session.flush()
-    record(session, actor, "create", "user", user.id)
-    return user
+    return add_created(session, actor, user, "user")
 
 
 def get_user(session: Session, user_id: int) -> User:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, request
 from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
@@ -27,8 +26,8 @@ from formfill.store.clients import (
     load_profile,
     save_profile,
 )
-from formfill.store.models import Application, Batch
-from web.access import batch_or_404, client_or_404, visible_batches
+from formfill.store.models import Application
+from web.access import batch_or_404, client_or_404, recent_batches
 from web.auth import me, roles
 from web.openapi import OPENAPI
 from web.services import db, services, today
@@ -194,16 +193,7 @@ def advance(application_id: int) -> Any:
 @bp.route("/batches")
 @login_required  # type: ignore[misc]
 def batches() -> Any:
-    rows = (
-        db()
-        .scalars(
-            sa.select(Batch)
-            .where(Batch.id.in_(visible_batches()))
-            .order_by(Batch.id.desc())
-            .limit(100)
-        )
-        .all()
-    )
+    rows = recent_batches(100)
     return jsonify(
         {
             "items": [

@@ -17,8 +17,8 @@ from formfill.errors import NotFoundError
 from formfill.packet import batch_zip, client_packet
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
-from formfill.store.models import Batch, BatchItem, Client
-from web.access import batch_or_404, client_or_404, visible_batches, visible_ids
+from formfill.store.models import BatchItem, Client
+from web.access import batch_or_404, client_or_404, recent_batches, visible_ids
 from web.auth import me, roles
 from web.services import db, services, today
 from web.views.forms import catalogue
@@ -52,16 +52,7 @@ def _selected() -> tuple[list[int], list[str]]:
 @bp.route("/batches")
 @login_required  # type: ignore[misc]
 def index() -> Any:
-    rows = (
-        db()
-        .scalars(
-            sa.select(Batch)
-            .where(Batch.id.in_(visible_batches()))
-            .order_by(Batch.id.desc())
-            .limit(50)
-        )
-        .all()
-    )
+    rows = recent_batches(50)
     return render_template("batches.html", batches=rows)
 
 
