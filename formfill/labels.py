@@ -58,6 +58,11 @@ class FieldLabel:
     page: int | None = None
     alternatives: list[str] = field(default_factory=list)
     block: str = ""  # the name of the block of fields this one is numbered in ('Verzoeker 2')
+    left_field: str = ""  # the nearest field left of this one on its line (same row)
+    split: str = ""  # one value split over boxes on a line (SSN 3-2-4): the first box's name
+    split_at: tuple[int, int] = (0, 0)  # (this box's index in the split, number of boxes)
+    row: int = 0  # a cell of a table column: its row, from 1 (the row says which child)
+    table: str = ""  # a cell of a table: every column heading of the table, in order
 
     @property
     def best(self) -> str:
@@ -96,9 +101,27 @@ def _page_words(pdf_path: Path) -> list[tuple[float, list[_Word]]]:
                     for w in page.extract_words(keep_blank_chars=False)
                     if w.get("upright", True)
                 ]  # fmt: skip
-                out.append((height, words))
+                out.append((height, _glued(words)))
     except (PDFSyntaxError, ValueError, KeyError) as e:
         raise UnsupportedFormError(str(pdf_path), f"cannot read the page text: {e}") from e
+    return out
+
+
+def _glued(words: list[_Word]) -> list[_Word]:
+    """Letters a form sets one by one ('num b e r', spaced for a narrow column) joined again:
+    pieces on one line that touch (a real space is 2 pt or more)."""
+    out: list[_Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and abs(prev.top - w.top) < 0.6
+            and abs(prev.bottom - w.bottom) < 0.6
+            and 0 <= w.x0 - prev.x1 < 0.4
+        ):
+            out[-1] = _Word(prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom)
+        else:
+            out.append(w)
     return out
 
 
@@ -138,8 +161,9 @@ def _nearby(
     # left: words whose vertical middle is within the widget's band, ending left of it, nearest
     line = [
         w for w in words
-        if w.x1 <= x1 + 2 and abs((w.top + w.bottom) / 2 - mid) <= max((bottom - top) / 2, 6)
-        and x1 - w.x1 < 220
+        if w.x1 <= x1 + 2 and x1 - w.x1 < 220
+        and (top - 2 <= (w.top + w.bottom) / 2 <= bottom + 2
+             or abs((w.top + w.bottom) / 2 - mid) <= 6)
     ]  # fmt: skip
     line.sort(key=lambda w: w.x0)
     left: list[_Word] = []
@@ -171,8 +195,143 @@ def _nearby(
     return _join(left[-8:]), above, below
 
 
+def _above_span(x1: float, x2: float, top: float, words: list[_Word], reach: float = 24) -> str:
+    """The lines of text just above ``top`` (top-down space) over the span x1..x2, nearest line
+    last: a heading that wraps over two lines, or spans several boxes."""
+    band = [
+        w for w in words
+        if w.bottom <= top + 2 and top - w.bottom < reach
+        and min(w.x1, x2) - max(w.x0, x1) > 0.3 * (w.x1 - w.x0)
+    ]  # fmt: skip
+    lines: list[list[_Word]] = []
+    for w in sorted(band, key=lambda w: -w.bottom):  # nearest first
+        if lines and abs(lines[-1][0].bottom - w.bottom) < 3:
+            lines[-1].append(w)
+        elif len(lines) < 2 and (not lines or lines[-1][0].top - w.bottom < 6):
+            lines.append([w])
+    return " ".join(_join(sorted(line, key=lambda w: w.x0)) for line in reversed(lines))
+
+
+Rect = tuple[float, float, float, float]
+Placed = tuple[FieldInfo, Rect]
+PageWords = list[tuple[float, list[_Word]]]
+
+
+def _first(f: FieldInfo) -> tuple[int, Rect] | None:
+    return (f.pages[0], f.rects[0]) if f.pages and f.rects else None
+
+
+def _same_row(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    am, bm = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
+    return b[1] - 2 <= am <= b[3] + 2 and a[1] - 2 <= bm <= a[3] + 2
+
+
+_SEPARATOR = re.compile(r"^[-–—/]$")
+
+
+def _rows(fields: list[FieldInfo], out: dict[str, FieldLabel], pages: PageWords) -> None:
+    """Each field's nearest neighbour to the left on its line; a value split over boxes (boxes
+    on one line, close together, with only a dash or slash between them) labelled as one."""
+    placed = [(f, pos) for f in fields if (pos := _first(f)) is not None]
+    by_page: dict[int, list[Placed]] = {}
+    for f, (page, rect) in placed:
+        by_page.setdefault(page, []).append((f, rect))
+    for page, items in by_page.items():
+        height, words = pages[page - 1] if 0 < page <= len(pages) else (0.0, [])
+        items.sort(key=lambda it: it[1][0])
+        for f, rect in items:
+            lefts = [(g, r) for g, r in items if g is not f and r[2] <= rect[0] + 2
+                     and _same_row(rect, r)]  # fmt: skip
+            if lefts:
+                g, r = max(lefts, key=lambda it: it[1][2])
+                lab = out[f.name]
+                lab.left_field = g.name
+                prev = out[g.name]
+                if (
+                    f.kind == g.kind == "text"
+                    and rect[0] - r[2] <= 18
+                    and _SEPARATOR.match(lab.left)
+                    and abs((rect[3] - rect[1]) - (r[3] - r[1])) < 3
+                ):
+                    lab.split = prev.split or g.name
+        splits: dict[str, list[Placed]] = {}
+        for f, rect in items:
+            key = out[f.name].split
+            if key:
+                splits.setdefault(key, []).append((f, rect))
+        for key, members in splits.items():
+            head = next((it for it in items if it[0].name == key), None)
+            if head is None:
+                continue
+            members.insert(0, head)
+            x1, x2 = members[0][1][0], members[-1][1][2]
+            top = height - max(r[3] for _f, r in members)
+            caption = _above_span(x1, x2, top, words, reach=20)
+            for i, (f, _r) in enumerate(members):
+                lab = out[f.name]
+                lab.split, lab.split_at = key, (i, len(members))
+                lab.above = caption or lab.above
+                if i:
+                    lab.left = out[key].left
+
+
+def _columns(fields: list[FieldInfo], out: dict[str, FieldLabel], pages: PageWords) -> None:
+    """Tables: text boxes stacked with no room for a caption between them, three or more in
+    a column of one width. Each cell gets its column's heading and its row number; every cell
+    of the table gets all the table's headings as context ('Dependents: (1) First name ...')."""
+    stacks: dict[tuple[int, int, int], list[Placed]] = {}
+    for f in fields:
+        pos = _first(f)
+        if pos is None or f.kind != "text":
+            continue
+        page, rect = pos
+        stacks.setdefault((page, round(rect[0] / 3), round(rect[2] / 3)), []).append((f, rect))
+    columns: list[tuple[int, list[Placed]]] = []
+    for (page, _a, _b), items in stacks.items():
+        items.sort(key=lambda it: -it[1][3])
+        run = [items[0]]
+        for it in items[1:]:
+            if 0 <= run[-1][1][1] - it[1][3] <= 3:
+                run.append(it)
+                continue
+            if len(run) >= 3:
+                columns.append((page, run))
+            run = [it]
+        if len(run) >= 3:
+            columns.append((page, run))
+    tables: dict[tuple[int, int], list[tuple[float, str, list[Placed]]]] = {}
+    for page, run in columns:
+        height, words = pages[page - 1] if 0 < page <= len(pages) else (0.0, [])
+        x1, _y1, x2, y2 = run[0][1]
+        heading = _above_span(x1, x2, height - y2, words)
+        tables.setdefault((page, round(y2 / 3)), []).append((x1, heading, run))
+    for (page, _row), cols in tables.items():
+        height, words = pages[page - 1] if 0 < page <= len(pages) else (0.0, [])
+        cols.sort(key=lambda c: c[0])
+        # the table's own title: the text beside its headings and left of its rows
+        left_edge = cols[0][0]
+        top = height - max(r[3] for _x, _h, run in cols for _f, r in run[:1])
+        bottom = height - min(r[1] for _x, _h, run in cols for _f, r in run[-1:])
+        title = _join(
+            sorted(
+                (w for w in words
+                 if w.x1 <= left_edge + 2 and top - 24 <= w.top and w.bottom <= bottom + 2),
+                key=lambda w: (round(w.top), w.x0),
+            )
+        )  # fmt: skip
+        context = " ".join([title, *(h for _x, h, _run in cols if h)]).strip()
+        for _x, heading, run in cols:
+            for i, (f, _r) in enumerate(run):
+                lab = out[f.name]
+                lab.row = i + 1
+                lab.table = context
+                if heading:
+                    lab.above = heading
+
+
 def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabel]:
-    """A label per field: tooltip, readable name, and the printed text near its first widget."""
+    """A label per field: tooltip, readable name, the printed text near its first widget, and
+    where it sits among the others (its row neighbour, a split value, a table cell)."""
     pages = _page_words(pdf_path)
     out: dict[str, FieldLabel] = {}
     for f in fields:
@@ -186,4 +345,6 @@ def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabe
                 if f.kind in ("checkbox", "radio"):
                     lab.right = [_right(r, height, words) for r in f.rects]
         out[f.name] = lab
+    _rows(fields, out, pages)
+    _columns(fields, out, pages)
     return out

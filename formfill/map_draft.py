@@ -44,7 +44,7 @@ def norm(text: str) -> str:
     """Lower case, accents folded (é -> e; ø and æ kept), punctuation to spaces."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w]+", " ", text.replace("'s ", " "))
+    text = re.sub(r"[^\w]+", " ", text.replace("'s ", " ").replace("\u2019s ", " "))
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -53,6 +53,7 @@ class _Term:
     text: str  # normalised
     target: str  # profile path, condition, or skip reason
     lang: str
+    qualified_only: bool = False  # names a value only once a qualifier says whose
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Lexicon:
     conditions: tuple[_Term, ...]
     skips: tuple[_Term, ...]
     qualifiers: tuple[_Qualifier, ...]
+    subjects: tuple[str, ...]  # headings of a block about the client
 
 
 def _terms(entries: list[dict[str, Any]], key: str) -> tuple[_Term, ...]:
@@ -75,7 +77,7 @@ def _terms(entries: list[dict[str, Any]], key: str) -> tuple[_Term, ...]:
     for e in entries:
         for lang in LANGS:
             for t in e.get(lang, []):
-                out.append(_Term(norm(t), str(e[key]), lang))
+                out.append(_Term(norm(t), str(e[key]), lang, bool(e.get("qualified_only"))))
     return tuple(out)
 
 
@@ -92,6 +94,9 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
         conditions=_terms(data.get("conditions", []), "condition"),
         skips=_terms(data.get("skip", []), "reason"),
         qualifiers=tuple(quals),
+        subjects=tuple(
+            norm(w) for e in data.get("subject", []) for lang in LANGS for w in e.get(lang, [])
+        ),
     )
 
 
@@ -102,7 +107,7 @@ def _phrase_in(term: str, text: str) -> bool:
 # words of instructions that say nothing about which value goes in the box
 _FILLER = frozenset(
     "enter your the a an of if any and or please in on for to section item print type here "
-    "box line part fill out write oppgi skriv inn uw de het een van in te vul vult vullen "
+    "box line part fill out write print oppgi skriv inn uw de het een van in te vul vult vullen "
     "als indien ihr ihre der die das bitte votre le la les du des de su el la los".split()
 )
 
@@ -146,16 +151,19 @@ class Suggestion:
     transforms: list[str] = dc_field(default_factory=list)
     lang: str = ""
     numbered: bool = False  # a numbered household row (child 1, member 2)
+    qualifier: str = ""  # the word that said whose value this is ('spouse', 'employer')
+    said: str = ""  # the label text the suggestion matched
 
     @property
     def mapped(self) -> bool:
         return self.kind in ("profile", "when", "options")
 
 
-def _texts(lab: FieldLabel) -> list[tuple[str, str]]:
+def _texts(lab: FieldLabel, vertical: str = "above") -> list[tuple[str, str]]:
     out = []
+    side = lab.below if vertical == "below" else lab.above
     for src, text in (("tooltip", lab.tooltip), ("name", lab.from_name), ("left", lab.left),
-                      ("above", lab.above)):  # fmt: skip
+                      (vertical, side)):  # fmt: skip
         if text:
             out.append((src, text))
     return out
@@ -185,7 +193,10 @@ def _best(terms: tuple[_Term, ...], texts: list[tuple[str, str]]) -> tuple[float
     best: tuple[float, _Term, str, str] = (0.0, _Term("", "", ""), "", "")
     for src, full in texts:
         w = SOURCE_WEIGHT[src]
-        for raw in _clauses(full):
+        # text left of a box that starts in lower case ends a sentence from the line above:
+        # its clauses ('name (see instructions...)') are not the box's label
+        clauses = [full] if src == "left" and full[:1].islower() else _clauses(full)
+        for raw in clauses:
             text = norm(raw)
             for t in terms:
                 s = _score(t.text, text) * w
@@ -195,14 +206,16 @@ def _best(terms: tuple[_Term, ...], texts: list[tuple[str, str]]) -> tuple[float
 
 
 def _qualify(
-    path: str, texts: list[str], lex: Lexicon, term: str = ""
+    path: str, texts: list[str], lex: Lexicon, term: str = "", row: int = 0, table: str = ""
 ) -> tuple[str | None, str, bool]:
     """Apply the first qualifier whose word is in the label (spouse, child N, postal, ...) and
-    is not part of the matched term itself ('employer' names employment.employer)."""
+    is not part of the matched term itself ('employer' names employment.employer). In a table
+    (``row`` > 0) the table's headings may say the rows are children; the row says which."""
     joined = [norm(t) for t in texts]
     for q in lex.qualifiers:
+        pool = [*joined, norm(table)] if (q.numbered and row and table) else joined
         word = next(
-            (w for w in q.words for t in joined if _phrase_in(w, t) and not _phrase_in(w, term)),
+            (w for w in q.words for t in pool if _phrase_in(w, t) and not _phrase_in(w, term)),
             None,
         )
         if word is None:
@@ -212,7 +225,9 @@ def _qualify(
                 if repl == "-":
                     return None, word, False
                 if q.numbered:
-                    n = next((int(m) for t in joined for m in re.findall(r"\b([1-9])\b", t)), 1)
+                    n = row or next(
+                        (int(m) for t in joined for m in re.findall(r"\b([1-9])\b", t)), 1
+                    )
                     repl = repl.replace("{n}", str(n - 1))
                 return repl + path[len(prefix) :], word, q.numbered
     return path, "", False
@@ -234,12 +249,22 @@ def _transforms(path: str, f: FieldInfo) -> list[str]:
     return []
 
 
+_OWNER_WORDS = frozenset("my user users individual person client applicant party some".split())
+
+
+def _names_a_value(lab: FieldLabel) -> bool:
+    """Whether the field's own name says anything beyond whose it is ('plaintiff1_phone' and
+    'user_disabilities' do, 'user' and 'individual' do not)."""
+    words = [w for w in norm(lab.from_name).split() if w not in _OWNER_WORDS and len(w) > 2]
+    return bool(words)
+
+
 def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) -> Suggestion:
-    texts = _texts(lab)
+    texts = _texts(lab, vertical)
     s_skip, t_skip, src_skip, raw_skip = _best(lex.skips, texts)
     score, term, src, raw = 0.0, _Term("", "", ""), "", ""
     # a numbered block name ('Kind 1 van betrokkene 3') says whose, not what: no own name then
-    own_name = "" if lab.block else norm(lab.from_name).replace(" ", "")
+    own_name = norm(lab.from_name).replace(" ", "") if not lab.block and _names_a_value(lab) else ""
     for i, tier in enumerate(_tiers(lab, vertical)):
         score, term, src, raw = _best(lex.terms, tier)
         if i > 0 and own_name and not any(len(w) >= 3 and w in own_name for w in term.text.split()):
@@ -255,11 +280,14 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
         return Suggestion(f, lab, "unmapped", "", 0.0, "no label matches the lexicon")
     why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
     context = [raw, lab.from_name, *lab.alternatives]
-    path, qual, numbered = _qualify(term.target, context, lex, term.text)
+    path, qual, numbered = _qualify(term.target, context, lex, term.text, lab.row, lab.table)
     if path is None:
-        return Suggestion(f, lab, "none", "", score, f"{why}; but of the {qual}: not the client's")
+        return Suggestion(f, lab, "none", "", score, f"{why}; but of the {qual}: not the client's",
+                          qualifier=qual)  # fmt: skip
     if qual:
         why += f"; {qual} -> {path}"
+    elif term.qualified_only:
+        return Suggestion(f, lab, "unmapped", "", score, f"{why}; but whose? no label says")
     if path not in FILL_PATHS:
         try:
             check_path(path)
@@ -267,7 +295,7 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
             return Suggestion(f, lab, "none", "", score, f"{why}; the profile has no {path}")
     kind = "profile" if score >= THRESHOLD else "unmapped"
     return Suggestion(f, lab, kind, path, score, why, transforms=_transforms(path, f),
-                      lang=term.lang, numbered=numbered)  # fmt: skip
+                      lang=term.lang, numbered=numbered, qualifier=qual, said=raw)  # fmt: skip
 
 
 def _condition_path(cond: str) -> tuple[str, str | None]:
@@ -292,7 +320,7 @@ def _in_context(path: str, lab: FieldLabel) -> bool:
 
 
 def _suggest_button(f: FieldInfo, lab: FieldLabel, lex: Lexicon) -> Suggestion:
-    texts = _texts(lab)
+    texts = _texts(lab)  # a box's caption is beside it, whichever side the form captions lines
     if len(f.states) <= 1:
         extra = [("right", r) for r in lab.right if r]
         score, term, src, raw = _best(lex.conditions, extra + texts)
@@ -386,19 +414,58 @@ _REPEAT = tuple(
 )  # fmt: skip
 
 
-def _one_owner(sugs: list[Suggestion]) -> None:
+_OWNER = re.compile(r"^([a-z]+\d+|users?)_")
+
+
+def _same_owner(a: str, b: str) -> bool:
+    """Field names that say the same person holds both: one name repeated with a suffix
+    ('users1_name', 'users1_name__2': a value asked again), or one numbered owner
+    ('users1_address_on_one_line', 'users1_address_line_one')."""
+    base_a, base_b = re.sub(r"__\d+$", "", a), re.sub(r"__\d+$", "", b)
+    if base_a == base_b:
+        return True
+    ma, mb = _OWNER.match(a), _OWNER.match(b)
+    return bool(ma and mb and ma.group(1) == mb.group(1))
+
+
+def _in_subject(s: Suggestion, lex: Lexicon) -> bool:
+    """Whether the field sits in a block whose heading says it is about the client."""
+    said = norm(" ".join([*s.label.texts(), s.label.table]))
+    return any(_phrase_in(c, said) for c in lex.subjects)
+
+
+def _repeat_reason(s: Suggestion, first: Suggestion) -> str:
+    """Why a second field with the same client value is the client's too ('' if nothing says)."""
+    said = norm(" ".join([*s.label.texts(), s.label.table]))
+    if any(_phrase_in(c, said) for c in _REPEAT):
+        return "the form repeats the client's value here"
+    if s.label.split and s.label.split == first.label.split:
+        return f"one value over {s.label.split_at[1]} boxes"
+    if _same_owner(s.field.name, first.field.name):
+        return f"the field names say one owner ({first.field.name!r})"
+    return ""
+
+
+def _one_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
     """The same label on several fields (Naam, Voornamen... once per person on the form) is
-    the client's only the first time in reading order; the others are flagged for a person."""
+    the client's only the first time in reading order; the others are flagged for a person,
+    unless the form says the value is the client's again (see _repeat_reason), or asks it
+    once more in a block whose heading says it is about the client."""
     seen: dict[str, Suggestion] = {}
+    in_subject: dict[str, Suggestion] = {}
     for s in sorted((s for s in sugs if s.kind == "profile"), key=_reading_order):
-        said = norm(" ".join(s.label.texts()))
-        if s.target in seen and any(_phrase_in(c, said) for c in _REPEAT):
-            s.why += "; the form repeats the client's value here"
-            continue
         first = seen.setdefault(s.target, s)
-        if first is not s:
-            s.kind = "unmapped"
-            s.why += f"; {s.target} already fills {first.field.name!r}: whose value is this?"
+        subject_first = _in_subject(s, lex) and in_subject.setdefault(s.target, s) is s
+        if first is s:
+            continue
+        reason = _repeat_reason(s, first)
+        if not reason and subject_first:
+            reason = "asked again in the block about the client"
+        if reason:
+            s.why += f"; {reason}"
+            continue
+        s.kind = "unmapped"
+        s.why += f"; {s.target} already fills {first.field.name!r}: whose value is this?"
 
 
 def _caption_side(labels: list[FieldLabel], lex: Lexicon) -> str:
@@ -411,6 +478,87 @@ def _caption_side(labels: list[FieldLabel], lex: Lexicon) -> str:
             if text and _best(lex.terms, [(side, text)])[0] >= THRESHOLD:
                 votes[side] += 1
     return "below" if votes["below"] > votes["above"] else "above"
+
+
+def _row_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
+    """A field whose own label does not say whose value it holds takes the owner of the field
+    before it on its line: 'Last name' after 'Spouse's first name' is the spouse's, 'PTIN'
+    and a 'Self-employed' box after 'Preparer's name' are the preparer's."""
+    by_name = {s.field.name: s for s in sugs}
+    owner: dict[str, str] = {}
+    order = sorted(
+        sugs, key=lambda s: (s.field.pages[:1], s.field.rects[0][0] if s.field.rects else 0)
+    )
+    for s in order:
+        # a field whose label matched says itself whose it is: a qualifier, or an owner in the
+        # matched words ('Employer's name' is the client's employer; the phone beside it is
+        # the employer's), or nothing (the client's)
+        if s.target or s.kind == "none":
+            own = s.qualifier or _whose_in([s.said], lex)
+        else:
+            lab = s.label
+            own = _whose_in([lab.tooltip, lab.from_name, lab.left or lab.above], lex)
+        left = by_name.get(s.label.left_field)
+        inherited = "" if own or left is None else owner.get(left.field.name, "")
+        owner[s.field.name] = own or inherited
+        if (
+            not inherited
+            or s.kind not in ("profile", "when", "options", "unmapped")
+            or not s.target
+        ):
+            continue
+        path = _condition_path(s.target)[0] if s.kind in ("when", "options") else s.target
+        new, word, _n = _qualify(path, [inherited], lex)
+        if not word:
+            continue
+        if new is None:
+            s.kind, s.target = "none", ""
+            s.why += f"; beside the {word}'s field: not the client's"
+        elif s.kind in ("profile", "unmapped") and new != path:
+            try:
+                check_path(new)
+            except UnknownPathError:
+                s.kind, s.target = "none", ""
+                s.why += f"; beside the {word}'s field, and the profile has no {new}"
+                continue
+            s.target = new
+            s.transforms = _transforms(new, s.field)
+            s.why += f"; beside the {word}'s field -> {new}"
+        s.qualifier = word
+
+
+def _whose_in(texts: list[str], lex: Lexicon) -> str:
+    """The first qualifier word (spouse, employer, ...) in these label texts."""
+    said = [norm(t) for t in texts if t]
+    return next((w for q in lex.qualifiers for w in q.words for t in said if _phrase_in(w, t)), "")
+
+
+def _split_slices(sugs: list[Suggestion]) -> None:
+    """One value over several boxes (an SSN as 3-2-4): each box gets its characters, from the
+    boxes' MaxLen; without MaxLen a person must say, and the draft says so."""
+    groups: dict[str, list[Suggestion]] = {}
+    for s in sugs:
+        if s.kind == "profile" and s.label.split:
+            groups.setdefault(s.label.split, []).append(s)
+    for members in groups.values():
+        if len(members) < 2 or len({s.target for s in members}) != 1:
+            continue
+        members.sort(key=lambda s: s.label.split_at[0])
+        sizes = [s.field.max_len for s in members]
+        if any(n is None for n in sizes):
+            for s in members:
+                s.why += "; split over boxes without MaxLen: set each box's characters (chars:A:B)"
+            continue
+        start = 0
+        for s, n in zip(members, sizes, strict=True):
+            assert n is not None
+            digits = (
+                ["digits"]
+                if "digits" in s.transforms or s.target.startswith("identifiers.")
+                else []
+            )
+            s.transforms = [*digits, f"chars:{start}:{start + n}"]
+            start += n
 
 
 _GROUP = re.compile(r"^(.*?\D)[\s_.-]*\d+$")
@@ -458,7 +606,9 @@ def draft_map(form: Path) -> Draft:
     vertical = _caption_side(list(labels.values()), lex)
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]
     _renumber_children(sugs)
-    _one_owner(sugs)
+    _row_owner(sugs, lex)
+    _one_owner(sugs, lex)
+    _split_slices(sugs)
     langs: dict[str, int] = {}
     for s in sugs:
         if s.lang and s.mapped:
@@ -497,8 +647,10 @@ def render_toml(draft: Draft, *, form_id: str, agency: str, source: str) -> str:
         body = [f"field = {_q(f.name)}"]
         if s.kind == "profile":
             body.append(f"profile = {_q(s.target)}")
-            if s.transforms:
+            if len(s.transforms) == 1:
                 body.append(f"transform = {_q(s.transforms[0])}")
+            elif s.transforms:
+                body.append(f"transform = [{', '.join(_q(t) for t in s.transforms)}]")
         elif s.kind == "when":
             body.append(f"when = {_q(s.target)}")
         elif s.kind == "options":

@@ -1,0 +1,137 @@
+"""Map drafts that read a form's layout: a value split over boxes, table rows under column
+headings, a row's owner carried to its neighbours, and a client's values asked again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from formfill.labels import label_fields
+from formfill.map_draft import Suggestion, draft_map
+from formfill.pdf_inspect import inspect_pdf
+
+H = 14  # box height
+
+
+def _box(c: canvas.Canvas, name: str, x: float, y: float, w: float, maxlen: int = 0) -> None:
+    c.acroForm.textfield(name=name, x=x, y=y, width=w, height=H, borderWidth=0,
+                         maxlen=maxlen or 100, fontSize=9)  # fmt: skip
+
+
+def _us_form(path: Path) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 7)
+    # the client's row, then the spouse's: only the first box of the spouse's row says whose
+    c.drawString(42, 792, "Your first name and middle initial")
+    c.drawString(204, 792, "Last name")
+    _box(c, "f1", 40, 776, 160)
+    _box(c, "f2", 202, 776, 160)
+    c.drawString(42, 766, "If joint return, spouse's first name and middle initial")
+    c.drawString(204, 766, "Last name")
+    _box(c, "f3", 40, 750, 160)
+    _box(c, "f4", 202, 750, 160)
+    # an SSN in 3-2-4 boxes under one caption that spans them
+    c.drawString(42, 730, "Social security")
+    c.drawString(80, 722, "number")
+    _box(c, "s1", 40, 706, 30, maxlen=3)
+    c.drawString(74, 710, "–")
+    _box(c, "s2", 84, 706, 20, maxlen=2)
+    c.drawString(108, 710, "–")
+    _box(c, "s3", 118, 706, 40, maxlen=4)
+    # a table of dependents: headings over columns, rows with no caption of their own
+    c.drawString(10, 676, "Dependents:")
+    c.drawString(96, 668, "(1) First name Last name")
+    c.drawString(262, 674, "(2) Social security")
+    c.drawString(270, 668, "number")
+    c.drawString(352, 674, "(3) Relationship")
+    c.drawString(356, 668, "to you")
+    for row in range(3):
+        y = 652 - row * H
+        _box(c, f"t{row}a", 94, y, 166)
+        _box(c, f"t{row}b", 262, y, 86)
+        _box(c, f"t{row}c", 350, y, 64)
+    # someone else's row: the employer's name, then a phone that does not say whose
+    c.drawString(42, 560, "Employer's name")
+    c.drawString(254, 560, "Phone number")
+    _box(c, "e1", 40, 544, 200)
+    _box(c, "e2", 252, 544, 120)
+    c.save()
+    return path
+
+
+def _by_name(form: Path) -> dict[str, Suggestion]:
+    return {s.field.name: s for s in draft_map(form).suggestions}
+
+
+def test_split_value_gets_one_caption_and_each_box_its_characters(tmp_path: Path) -> None:
+    """Three boxes joined by dashes under 'Social security number' are one SSN: each box is
+    the client's, with the characters its MaxLen holds."""
+    form = _us_form(tmp_path / "f.pdf")
+    labels = label_fields(form, inspect_pdf(form).fields)
+    assert labels["s2"].split == "s1" and labels["s3"].split_at == (2, 3)
+    assert labels["s3"].above == "Social security number"
+    d = _by_name(form)
+    slices = [d[n].transforms for n in ("s1", "s2", "s3")]
+    assert all(d[n].kind == "profile" and d[n].target == "identifiers.us_ssn"
+               for n in ("s1", "s2", "s3"))  # fmt: skip
+    assert slices == [["digits", "chars:0:3"], ["digits", "chars:3:5"], ["digits", "chars:5:9"]]
+
+
+def test_table_rows_are_numbered_household_members(tmp_path: Path) -> None:
+    """Cells under '(1) First name Last name' in a 'Dependents' table are the children's, one
+    member per row; with the spouse as members[0] the children follow from members[1]."""
+    form = _us_form(tmp_path / "f.pdf")
+    labels = label_fields(form, inspect_pdf(form).fields)
+    assert [labels[f"t{r}b"].row for r in range(3)] == [1, 2, 3]
+    assert "Dependents" in labels["t2c"].table
+    d = _by_name(form)
+    for r in range(3):
+        assert d[f"t{r}a"].target == f"household.members[{r + 1}].full_name", d[f"t{r}a"].why
+        assert d[f"t{r}b"].target == f"household.members[{r + 1}].identifiers.us_ssn"
+        assert d[f"t{r}c"].target == f"household.members[{r + 1}].relation"
+        assert d[f"t{r}a"].kind == "profile"
+
+
+def test_row_owner_carries_to_boxes_that_do_not_say_whose(tmp_path: Path) -> None:
+    """'Last name' after the spouse's first name is the spouse's; after the client's it stays
+    the client's; a phone beside the employer's name is not the client's."""
+    d = _by_name(_us_form(tmp_path / "f.pdf"))
+    assert (d["f1"].target, d["f2"].target) == ("person.given_name", "person.family_name")
+    assert d["f3"].target == "household.members[0].given_name"
+    assert d["f4"].target == "household.members[0].family_name"
+    assert d["f4"].kind == "profile"
+    assert d["e2"].kind == "none" and "employer" in d["e2"].why
+
+
+def _nl_form(path: Path) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 8)
+    c.drawString(40, 800, "2. Verzoeker")
+    c.drawString(40, 784, "Naam")
+    _box(c, "Tekstveld 1", 150, 780, 300)
+    c.drawString(150, 740, "3. Persoon ten behoeve van wie het verzoek wordt gedaan")
+    for i, (label, y) in enumerate((("Naam", 720), ("Geboortedatum", 696),
+                                    ("Telefoonnummer", 672), ("Telefoonnummer", 600))):  # fmt: skip
+        c.drawString(40, y + 4, label)
+        _box(c, f"betrokkene {i + 1}", 150, y, 300)
+    c.drawString(40, 560, "Naam")
+    _box(c, "users1_name", 150, 556, 300)
+    c.drawString(40, 520, "Naam (herhaald)")
+    _box(c, "users1_name__2", 150, 516, 300)
+    c.save()
+    return path
+
+
+def test_block_about_the_client_may_ask_again_once(tmp_path: Path) -> None:
+    """The client's name asked first for the requester and again under 'Persoon ten behoeve
+    van wie...' is the client's both times; a second phone in that block is for a person to
+    decide. A name repeated as 'users1_name__2' is the same person's."""
+    d = _by_name(_nl_form(tmp_path / "nl.pdf"))
+    assert d["Tekstveld 1"].target == "person.family_name"
+    assert d["betrokkene 1"].kind == "profile", d["betrokkene 1"].why
+    assert d["betrokkene 1"].target == "person.family_name"
+    assert (d["betrokkene 3"].kind, d["betrokkene 3"].target) == ("profile", "contact.phone_mobile")
+    assert d["betrokkene 4"].kind == "unmapped", d["betrokkene 4"].why
+    assert d["users1_name__2"].target == d["users1_name"].target
