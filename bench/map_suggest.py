@@ -102,7 +102,7 @@ def main() -> int:
         slowest = max(slowest, secs)
     prec = tr / tm if tm else 1.0
     rec = th / tt if tt else 1.0
-    print(f"{'overall':48} {tm:6} {tr:5} {prec:6.2f} {th:4}/{tt:<4}  recall {rec:.2f}")
+    print(f"{'overall':48} {tm:6} {tr:5} {prec:6.3f} {th:4}/{tt:<4}  recall {rec:.3f}")
     verdict_p = "PASS" if prec >= 0.95 else "MISS"
     verdict_r = "PASS" if rec >= 0.70 else "MISS"
     print(f"targets: precision >= 0.95 {verdict_p}; recall >= 0.70 {verdict_r}; "

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 
 from formfill.errors import UnsupportedFormError
 from formfill.pdf_inspect import FieldInfo
@@ -63,6 +66,7 @@ class FieldLabel:
     split_at: tuple[int, int] = (0, 0)  # (this box's index in the split, number of boxes)
     row: int = 0  # a cell of a table column: its row, from 1 (the row says which child)
     table: str = ""  # a cell of a table: every column heading of the table, in order
+    shared_tooltip: bool = False  # the same tooltip on three fields or more: a group's caption
 
     @property
     def best(self) -> str:
@@ -88,22 +92,34 @@ class _Word:
     bottom: float
 
 
-def _page_words(pdf_path: Path) -> list[tuple[float, list[_Word]]]:
-    """(page height, words) per page, in PDF user space (y up) converted from pdfplumber."""
-    out: list[tuple[float, list[_Word]]] = []
+def _page_words(pdf_path: Path, min_pages: int = 1) -> list[tuple[float, list[_Word]]]:
+    """(page height, words) per page, in PDF user space (y up) converted from pdfplumber.
+    pdfminer finds no pages in some files pypdf reads well (object streams it cannot parse,
+    as in an IRS 1040 from 2010): those are read again from pypdf's rewrite of the file."""
     try:
-        with pdfplumber.open(str(pdf_path)) as pdf:
-            for page in pdf.pages:
-                height = float(page.height)
-                words = [
-                    _Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]),
-                          float(w["bottom"]))
-                    for w in page.extract_words(keep_blank_chars=False)
-                    if w.get("upright", True)
-                ]  # fmt: skip
-                out.append((height, _glued(words)))
-    except (PDFSyntaxError, ValueError, KeyError) as e:
+        out = _plumbed(str(pdf_path))
+        if len(out) < min_pages:
+            buf = BytesIO()
+            PdfWriter(clone_from=PdfReader(str(pdf_path))).write(buf)
+            buf.seek(0)
+            out = _plumbed(buf)
+    except (PDFSyntaxError, PdfReadError, ValueError, KeyError) as e:
         raise UnsupportedFormError(str(pdf_path), f"cannot read the page text: {e}") from e
+    return out
+
+
+def _plumbed(src: str | BytesIO) -> list[tuple[float, list[_Word]]]:
+    out: list[tuple[float, list[_Word]]] = []
+    with pdfplumber.open(src) as pdf:
+        for page in pdf.pages:
+            height = float(page.height)
+            words = [
+                _Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]),
+                      float(w["bottom"]))
+                for w in page.extract_words(keep_blank_chars=False)
+                if w.get("upright", True)
+            ]  # fmt: skip
+            out.append((height, _glued(words)))
     return out
 
 
@@ -332,7 +348,7 @@ def _columns(fields: list[FieldInfo], out: dict[str, FieldLabel], pages: PageWor
 def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabel]:
     """A label per field: tooltip, readable name, the printed text near its first widget, and
     where it sits among the others (its row neighbour, a split value, a table cell)."""
-    pages = _page_words(pdf_path)
+    pages = _page_words(pdf_path, max((p for f in fields for p in f.pages[:1]), default=1))
     out: dict[str, FieldLabel] = {}
     for f in fields:
         lab = FieldLabel(name=f.name, tooltip=f.tooltip.strip(), from_name=readable_name(f.name))
@@ -345,6 +361,12 @@ def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabe
                 if f.kind in ("checkbox", "radio"):
                     lab.right = [_right(r, height, words) for r in f.rects]
         out[f.name] = lab
+    tips: dict[str, int] = {}
+    for lab in out.values():
+        if lab.tooltip:
+            tips[lab.tooltip] = tips.get(lab.tooltip, 0) + 1
+    for lab in out.values():
+        lab.shared_tooltip = tips.get(lab.tooltip, 0) >= 3
     _rows(fields, out, pages)
     _columns(fields, out, pages)
     return out

@@ -173,9 +173,13 @@ def _tiers(lab: FieldLabel, vertical: str = "above") -> list[list[tuple[str, str
     """Label texts by trust: what the form's author wrote for the field (tooltip, name), then
     the printed text beside it, then above it, or below it on forms that caption under the
     line (``vertical``)."""
-    own = [(s, t) for s, t in (("tooltip", lab.tooltip), ("name", lab.from_name)) if t]
+    # a tooltip the form gives many fields ('Mailing Address') captions their group, not
+    # the box: it is trusted last
+    tip = "" if lab.shared_tooltip else lab.tooltip
+    own = [(s, t) for s, t in (("tooltip", tip), ("name", lab.from_name)) if t]
     side = lab.above if vertical == "above" else lab.below
-    return [own, [("left", lab.left)] if lab.left else [], [(vertical, side)] if side else []]
+    tiers = [own, [("left", lab.left)] if lab.left else [], [(vertical, side)] if side else []]
+    return [*tiers, [("tooltip", lab.tooltip)]] if lab.shared_tooltip else tiers
 
 
 _CLAUSE = re.compile(r"(?:[.;:?]\s+|\s*\(|\)\s*|,\s+(?=enter|if|see|also)\b)", re.I)
@@ -195,7 +199,14 @@ def _best(terms: tuple[_Term, ...], texts: list[tuple[str, str]]) -> tuple[float
         w = SOURCE_WEIGHT[src]
         # text left of a box that starts in lower case ends a sentence from the line above:
         # its clauses ('name (see instructions...)') are not the box's label
+        if src == "left" and full[:1].islower():
+            w *= 0.8  # 'and full name here': the end of a sentence, not a caption
         clauses = [full] if src == "left" and full[:1].islower() else _clauses(full)
+        if src == "tooltip" and len(clauses) > 4:
+            # 'Part 3. About the Person... Mailing Address. 2. B. Enter Street Number and
+            # Name.': a long tooltip walks from the form's headings down to the box; the box
+            # is its last clauses, the headings before say which block (not which value)
+            clauses = [full, *clauses[-2:]]
         for raw in clauses:
             text = norm(raw)
             for t in terms:
@@ -308,6 +319,8 @@ _CONTEXT = {
     "person.marital_status": ("marital", "sivilstand", "sivilstatus", "burgerlijke staat",
                               "civil", "familienstand", "estado civil", "situation familiale"),
     "person.sex": ("sex", "gender", "kjønn", "kjonn", "geslacht", "geschlecht", "sexe", "sexo"),
+    "contact.preferred_language": ("language", "speak", "språk", "sprak", "taal", "sprache",
+                                   "langue", "idioma", "målform", "malform"),
 }  # fmt: skip
 
 
@@ -323,6 +336,8 @@ def _suggest_button(f: FieldInfo, lab: FieldLabel, lex: Lexicon) -> Suggestion:
     texts = _texts(lab)  # a box's caption is beside it, whichever side the form captions lines
     if len(f.states) <= 1:
         extra = [("right", r) for r in lab.right if r]
+        if extra:  # captioned on its right: the text on its left is the box before's caption
+            texts = [(src, t) for src, t in texts if src != "left"]
         score, term, src, raw = _best(lex.conditions, extra + texts)
         if score == 0:
             return Suggestion(f, lab, "unmapped", "", 0.0, "no caption matches a condition")
@@ -599,10 +614,13 @@ def draft_map(form: Path) -> Draft:
     inv = inspect_pdf(form)
     labels = label_fields(form, inv.fields)
     _group_context(inv.fields, labels)
+    lex = load_lexicon()
     if _organisation_form(labels):
         for lab in labels.values():
-            lab.alternatives.append("organization")
-    lex = load_lexicon()
+            # ... except in a block the form heads as about the person it concerns
+            said = norm(" ".join(lab.texts()))
+            if not any(_phrase_in(c, said) for c in lex.subjects):
+                lab.alternatives.append("organization")
     vertical = _caption_side(list(labels.values()), lex)
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]
     _renumber_children(sugs)

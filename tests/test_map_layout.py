@@ -3,8 +3,10 @@ headings, a row's owner carried to its neighbours, and a client's values asked a
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -13,6 +15,7 @@ from formfill.map_draft import Suggestion, draft_map
 from formfill.pdf_inspect import inspect_pdf
 
 H = 14  # box height
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _box(c: canvas.Canvas, name: str, x: float, y: float, w: float, maxlen: int = 0) -> None:
@@ -135,3 +138,57 @@ def test_block_about_the_client_may_ask_again_once(tmp_path: Path) -> None:
     assert (d["betrokkene 3"].kind, d["betrokkene 3"].target) == ("profile", "contact.phone_mobile")
     assert d["betrokkene 4"].kind == "unmapped", d["betrokkene 4"].why
     assert d["users1_name__2"].target == d["users1_name"].target
+
+
+def test_long_tooltip_is_read_from_its_last_clauses(tmp_path: Path) -> None:
+    """A USCIS-style tooltip walks from the part's heading down to the box: the box is
+    'Enter Street Number and Name', not the 'Mailing Address' heading before it. A box
+    captioned on its right is not labelled by the caption of the box before it."""
+    path = tmp_path / "t.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 8)
+    c.acroForm.textfield(name="Line2b[0]", x=40, y=780, width=300, height=H,
+                         tooltip="Part 3. Information About You. Mailing Address. 2. B. "
+                         "Enter Street Number and Name.")  # fmt: skip
+    c.drawString(40, 744, "I speak and understand:")
+    for i, lang in enumerate(("Deutsch", "Esperanto")):
+        c.acroForm.checkbox(name=f"Lang{i}", x=40 + i * 90, y=720, size=10)
+        c.drawString(54 + i * 90, 722, lang)
+    c.save()
+    d = _by_name(path)
+    assert d["Line2b[0]"].target == "address.current.street_line", d["Line2b[0]"].why
+    assert d["Lang0"].kind == "when" and d["Lang0"].target == "contact.preferred_language == 'de'"
+    assert d["Lang1"].kind == "unmapped", d["Lang1"].why
+
+
+CORPUS_FORMS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "forms"
+
+
+def test_labels_of_a_file_pdfminer_finds_no_pages_in() -> None:
+    """pdfminer sees no pages in the IRS 1040 of 2010 (object streams it cannot parse); the
+    labels come from pypdf's rewrite of it instead of being silently empty."""
+    form = CORPUS_FORMS / "us_irs_f1040_2010_prefilled.pdf"
+    if not form.exists():
+        pytest.skip("../shared/corpus is absent")
+    inv = inspect_pdf(form)
+    labels = label_fields(form, inv.fields)
+    captions = sum(1 for lab in labels.values() if lab.above or lab.left)
+    assert captions > len(inv.fields) // 2
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_draft_quality_on_the_labelled_corpus_does_not_fall() -> None:
+    """bench/map_suggest.py's scoring over every hand-labelled corpus form: precision and
+    recall stay at or above what this change measured (0.949 and 0.743 on 15 forms)."""
+    if not CORPUS_FORMS.is_dir():
+        pytest.skip("../shared/corpus is absent")
+    spec = importlib.util.spec_from_file_location("map_suggest", REPO / "bench" / "map_suggest.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows = [bench.score_form(t, False) for t in sorted(bench.TRUTH.glob("*.toml"))]
+    mapped, right = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    total, hit = sum(r[2] for r in rows), sum(r[3] for r in rows)
+    assert right / mapped >= 0.94, (right, mapped)
+    assert hit / total >= 0.72, (hit, total)
