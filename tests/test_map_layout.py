@@ -180,7 +180,7 @@ def test_labels_of_a_file_pdfminer_finds_no_pages_in() -> None:
 @pytest.mark.slow
 def test_draft_quality_on_the_labelled_corpus_does_not_fall() -> None:
     """bench/map_suggest.py's scoring over every hand-labelled corpus form: precision and
-    recall stay at or above what this change measured (0.949 and 0.743 on 15 forms)."""
+    recall stay at or above what this change measured (0.954 and 0.743 on 15 forms)."""
     if not CORPUS_FORMS.is_dir():
         pytest.skip("../shared/corpus is absent")
     spec = importlib.util.spec_from_file_location("map_suggest", REPO / "bench" / "map_suggest.py")
@@ -190,5 +190,5 @@ def test_draft_quality_on_the_labelled_corpus_does_not_fall() -> None:
     rows = [bench.score_form(t, False) for t in sorted(bench.TRUTH.glob("*.toml"))]
     mapped, right = sum(r[0] for r in rows), sum(r[1] for r in rows)
     total, hit = sum(r[2] for r in rows), sum(r[3] for r in rows)
-    assert right / mapped >= 0.94, (right, mapped)
+    assert right / mapped >= 0.95, (right, mapped)
     assert hit / total >= 0.72, (hit, total)
