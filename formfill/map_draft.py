@@ -197,11 +197,11 @@ def _best(terms: tuple[_Term, ...], texts: list[tuple[str, str]]) -> tuple[float
     best: tuple[float, _Term, str, str] = (0.0, _Term("", "", ""), "", "")
     for src, full in texts:
         w = SOURCE_WEIGHT[src]
-        # text left of a box that starts in lower case ends a sentence from the line above:
-        # its clauses ('name (see instructions...)') are not the box's label
-        if src == "left" and full[:1].islower():
-            w *= 0.8  # 'and full name here': the end of a sentence, not a caption
-        clauses = [full] if src == "left" and full[:1].islower() else _clauses(full)
+        # text left of a box that starts in lower case ends a sentence from the line above
+        # ('and full name here', 'name (see instructions...)'): trusted less, not split
+        tail = src == "left" and full[:1].islower()
+        w *= 0.8 if tail else 1.0
+        clauses = [full] if tail else _clauses(full)
         if src == "tooltip" and len(clauses) > 4:
             # 'Part 3. About the Person... Mailing Address. 2. B. Enter Street Number and
             # Name.': a long tooltip walks from the form's headings down to the box; the box
@@ -214,6 +214,15 @@ def _best(terms: tuple[_Term, ...], texts: list[tuple[str, str]]) -> tuple[float
                 if s > best[0]:
                     best = (s, t, src, raw)
     return best
+
+
+def _lead(raw: str, texts: list[tuple[str, str]], src: str) -> str:
+    """The short clause just before the matched one ('Child 2' in 'Child 2: first name'): it
+    says whose, where a longer one before it is a heading or an instruction."""
+    full = next((t for s, t in texts if s == src and raw in t), "")
+    parts = _clauses(full)[1:]
+    i = parts.index(raw) if raw in parts else -1
+    return parts[i - 1] if i > 0 and len(parts[i - 1].split()) <= 3 else ""
 
 
 def _qualify(
@@ -290,7 +299,7 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
     if score == 0:
         return Suggestion(f, lab, "unmapped", "", 0.0, "no label matches the lexicon")
     why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
-    context = [raw, lab.from_name, *lab.alternatives]
+    context = [raw, lab.from_name, *lab.alternatives, _lead(raw, _texts(lab, vertical), src)]
     path, qual, numbered = _qualify(term.target, context, lex, term.text, lab.row, lab.table)
     if path is None:
         return Suggestion(f, lab, "none", "", score, f"{why}; but of the {qual}: not the client's",
@@ -443,9 +452,9 @@ def _same_owner(a: str, b: str) -> bool:
     return bool(ma and mb and ma.group(1) == mb.group(1))
 
 
-def _in_subject(s: Suggestion, lex: Lexicon) -> bool:
+def _about_client(lab: FieldLabel, lex: Lexicon) -> bool:
     """Whether the field sits in a block whose heading says it is about the client."""
-    said = norm(" ".join([*s.label.texts(), s.label.table]))
+    said = norm(" ".join([*lab.texts(), lab.table]))
     return any(_phrase_in(c, said) for c in lex.subjects)
 
 
@@ -470,7 +479,7 @@ def _one_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
     in_subject: dict[str, Suggestion] = {}
     for s in sorted((s for s in sugs if s.kind == "profile"), key=_reading_order):
         first = seen.setdefault(s.target, s)
-        subject_first = _in_subject(s, lex) and in_subject.setdefault(s.target, s) is s
+        subject_first = _about_client(s.label, lex) and in_subject.setdefault(s.target, s) is s
         if first is s:
             continue
         reason = _repeat_reason(s, first)
@@ -523,9 +532,12 @@ def _row_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
         ):
             continue
         path = _condition_path(s.target)[0] if s.kind in ("when", "options") else s.target
-        new, word, _n = _qualify(path, [inherited], lex)
+        new, word, numbered = _qualify(path, [inherited], lex)
         if not word:
             continue
+        member = re.match(r"household\.members\[\d+\]", left.target if left else "")
+        if numbered and new and member:  # the same child as the box before ('Child 2: ...')
+            new = re.sub(r"^household\.members\[\d+\]", member.group(0), new)
         if new is None:
             s.kind, s.target = "none", ""
             s.why += f"; beside the {word}'s field: not the client's"
@@ -617,9 +629,7 @@ def draft_map(form: Path) -> Draft:
     lex = load_lexicon()
     if _organisation_form(labels):
         for lab in labels.values():
-            # ... except in a block the form heads as about the person it concerns
-            said = norm(" ".join(lab.texts()))
-            if not any(_phrase_in(c, said) for c in lex.subjects):
+            if not _about_client(lab, lex):  # its block about the person it is filed for is
                 lab.alternatives.append("organization")
     vertical = _caption_side(list(labels.values()), lex)
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]

@@ -192,3 +192,22 @@ def test_draft_quality_on_the_labelled_corpus_does_not_fall() -> None:
     total, hit = sum(r[2] for r in rows), sum(r[3] for r in rows)
     assert right / mapped >= 0.95, (right, mapped)
     assert hit / total >= 0.72, (hit, total)
+
+
+def test_a_child_row_keeps_its_child(tmp_path: Path) -> None:
+    """'Last name' after 'Child 2: first name' is the same child's, not the client's and not
+    the first child's."""
+    path = tmp_path / "c.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 7)
+    c.drawString(42, 792, "Your last name")
+    _box(c, "f1", 40, 776, 160)
+    c.drawString(42, 760, "Child 2: first name")
+    c.drawString(204, 760, "Last name")
+    _box(c, "f2", 40, 744, 160)
+    _box(c, "f3", 202, 744, 160)
+    c.save()
+    d = _by_name(path)
+    assert d["f1"].target == "person.family_name"
+    assert d["f2"].target == "household.members[1].given_name", d["f2"].why
+    assert (d["f3"].kind, d["f3"].target) == ("profile", "household.members[1].family_name")
