@@ -93,7 +93,7 @@ def main() -> None:
             f_cer = cer(f_text, truth) if truth else float("nan")
             rows.append((name, b_s, b3_s, f_s, b_cer, f_cer, upright))
             print(f"{name:34} {b_s:7.2f} {b3_s:7.2f} {f_s:6.2f} {f_s / b_s:5.2f} {f_s / b3_s:6.2f}"
-                  f" {b_cer:8.3f} {f_cer:7.3f}{'' if upright else '  (turned/skewed/noisy)'}",
+                  f" {b_cer:8.4f} {f_cer:7.4f}{'' if upright else '  (turned/skewed/noisy)'}",
                   flush=True)  # fmt: skip
     up = [r for r in rows if r[6]]
     print(
@@ -103,6 +103,10 @@ def main() -> None:
     )
     worse = [r[0] for r in rows if r[4] == r[4] and r[5] > r[4] + 0.005]
     print(f"files where the pipeline's CER is worse than bare eng by > 0.5 pt: {worse or 'none'}")
+    corpus = {t.path.name for t in truths()} if CORPUS.exists() else set()
+    worse_at_all = [r[0] for r in rows if r[0] in corpus and r[4] == r[4] and r[5] > r[4]]
+    print(f"corpus files where the pipeline's CER is worse than bare eng at all: "
+          f"{worse_at_all or 'none'}")  # fmt: skip
     text_layer_speed()
     field_recall(quick)
 

@@ -1,16 +1,31 @@
 """OCR: page images to words with boxes and confidences, with Tesseract through pytesseract.
 
 One single-threaded Tesseract per core (``OMP_THREAD_LIMIT=1``: Tesseract's own threading is
-several times slower on these machines), pages in parallel. Each page gets one ordinary pass
-(two at low resolution, below);
+several times slower on these machines), pages in parallel. Each page gets one ordinary pass;
 the expensive corrections run only where the page needs them:
 
-- low resolution (under ~200 dpi): a 2x upscale (it measurably helps most such scans; global
-  Otsu thresholding hurt, so there is none); the page is also read as it came, and the upscale
-  is kept only if it reads better by mean confidence and by confident characters (on two of
-  the seven low-resolution corpus scans it read worse than the page as it came);
-- a grainy background (median-filter residue > ``NOISE_LEVEL``): a 3x3 median filter (without
-  it Tesseract takes such a page for a picture and reads nothing);
+- a page that may be low resolution (under ~200 dpi by its dpi, or with none and under 1400 px):
+  its text size is measured first by Tesseract's layout analysis alone (psm 2, no recognition,
+  ~0.15 s), which estimates the resolution as ten times the body text's height in pixels. Under
+  ``LOW_RES_DPI`` the page is upscaled 2x (Lanczos; global Otsu thresholding hurt, so there is
+  none), and either way Tesseract is told that resolution (``--dpi``, doubled with the page).
+  Why the dpi: the PNM file Tesseract reads carries none, and without one Tesseract finds rule
+  lines and pictures as if at 70 dpi (only its column finder uses its estimate); on the
+  upscaled FUNSD faxes that dropped whole small-print paragraphs (funsd_82092117: CER 0.54
+  without a dpi, 0.15-0.20 with any from 150 to 300; the other four FUNSD scans gained 0-2.6
+  pt). Why the threshold, measured on 11 corpus and rendered pages downscaled to each text
+  size, both scales told the estimated dpi: under 200 the upscale lowered the CER in 23 of 32
+  cases (by up to 59 pt) and raised it in 3 (by at most 1 pt); from 200 to 265 it helped in 5
+  of 22 and hurt in 6, at 1.1-1.8x the time. On the corpus it upscales the five FUNSD faxes
+  (estimates 120-145) and sroie_000 (165), not sroie_375 (247: read 2x it was 2.6-6 pt worse
+  at every dpi tried). This replaced reading such pages twice (upscaled and as they came,
+  keeping the better), which cost 2.0-2.5x bare Tesseract on them and still read
+  funsd_82092117 at 0.51. Pages not measured get no ``--dpi``: a recorded one can mislead (our
+  English residence card, rendered at 200 dpi, lost half its text when told 150 or 200 dpi,
+  none when told 250 or more or nothing);
+- a grainy background (median-filter residue > ``NOISE_LEVEL``, measured on eight bands across
+  the page): a 3x3 median filter (without it Tesseract takes such a page for a picture and
+  reads nothing);
 - a first pass with low confidence, few words or tall words: orientation detection (psm 0),
   applied at orientation confidence >= ``MIN_OSD_CONF`` (low-resolution upright pages come back
   as 180 degrees with confidence < 3.5); between ``TRY_OSD_CONF`` and that (sparse one-column
@@ -21,6 +36,10 @@ the expensive corrections run only where the page needs them:
 
 and a corrected page is recognised again; the better of the passes (by mean word confidence)
 is kept.
+
+Tried and not kept: ``-c tessedit_do_invert=0`` (skip the white-on-black check) saved no
+measurable time on any corpus page with Tesseract 5.3.0 (it retries inverted only lines under
+``invert_threshold``) and moved CERs by at most 0.5 pt, either way.
 """
 
 from __future__ import annotations
@@ -47,9 +66,10 @@ MIN_OSD_CONF = 14.0  # orientation confidence from which a turn is applied outri
 TRY_OSD_CONF = 5.0  # from here to MIN_OSD_CONF a turn is tried and kept if it reads clearly better
 MIN_SKEW_DEG = 0.4  # smaller skews do not hurt Tesseract
 LOW_QUALITY = 75.0  # mean word confidence below which a page is checked for orientation/skew
-LOW_RES_DPI = 200  # images below this (by their dpi, or their size) are upscaled 2x
+LOW_RES_DPI = 200  # pages whose text measures below this (see the module docstring) are upscaled
 SLOPE_DEG = 1.0  # first-pass line slope that triggers the deskew check
 NOISE_LEVEL = 8.0  # see _noisy
+NOISE_STRIPS = 8
 
 
 def is_available() -> bool:
@@ -109,28 +129,29 @@ def ocr_page(
     start = time.monotonic()
     deadline = start + limits.seconds_per_page
     base = img if img.mode in ("L", "1") else img.convert("L")
-    upscale = _low_resolution(img) and base.width * base.height * 4 <= limits.max_pixels
-    scale = 2 if upscale else 1
-    gray, notes = _prepared(base, scale)
-    best = _recognise(gray, number, lang, source, deadline)
+    scale = 1
+    text_dpi = None
+    notes = []
+    if _low_resolution(img):
+        text_dpi = _layout(base, source, deadline)[0]
+        if (text_dpi is None or text_dpi < LOW_RES_DPI) and (
+            base.width * base.height * 4 <= limits.max_pixels
+        ):
+            scale = 2
+            size = f"~{text_dpi} dpi" if text_dpi else "too small to measure"
+            notes.append(f"upscaled 2x (small text: {size})")
+    gray, prep_notes = _prepared(base, scale)
+    notes += prep_notes
+    dpi = text_dpi * scale if text_dpi else None
+    best = _recognise(gray, number, lang, source, deadline, dpi)
     passes = 1
-    if upscale:
-        # the upscale is kept only if it reads better by both measures (mean confidence and
-        # confident characters); otherwise the page as it came (measured on the corpus: each
-        # measure alone picks the worse scale on one of the seven low-resolution scans)
-        plain_gray, plain_notes = _prepared(base, 1)
-        plain = _recognise(plain_gray, number, lang, source, deadline)
-        passes += 1
-        if not (_quality(best) > _quality(plain) and _weight(best) > _weight(plain)):
-            best, gray, notes, scale = plain, plain_gray, plain_notes, 1
-            notes.append("upscale tried, not kept (read worse)")
     quality = _quality(best)
     slope = _slope(best)
     turned = quality < LOW_QUALITY or _sideways(best)
     if turned or abs(slope) >= SLOPE_DEG:
         fixed, rotation, skew, sure = _corrected(gray, source, deadline, turned, slope)
         if rotation or skew:
-            again = _recognise(fixed, number, lang, source, deadline)
+            again = _recognise(fixed, number, lang, source, deadline, dpi)
             passes += 1
             # a sure correction is kept unless it reads clearly worse; a tentative turn (OSD
             # confidence under MIN_OSD_CONF) only if it reads clearly better
@@ -151,7 +172,6 @@ def _prepared(gray: Image.Image, scale: int) -> tuple[Image.Image, list[str]]:
         gray = gray.convert("L").resize(
             (gray.width * scale, gray.height * scale), Image.Resampling.LANCZOS
         )
-        notes.append(f"upscaled {scale}x (low resolution)")
     if _noisy(gray):
         gray = gray.filter(ImageFilter.MedianFilter(3))
         notes.append("median filter (grainy background)")
@@ -174,7 +194,12 @@ def _timeout(deadline: float, source: str) -> float:
     return left
 
 
-def _recognise(img: Image.Image, number: int, lang: str, source: str, deadline: float) -> Page:
+def _recognise(
+    img: Image.Image, number: int, lang: str, source: str, deadline: float, dpi: int | None
+) -> Page:
+    """One Tesseract pass (psm 3). ``dpi``: the page's resolution, given to Tesseract because
+    the PNM file carries none, and without one Tesseract finds rules and pictures as if at
+    70 dpi (see the module docstring)."""
     _single_thread()
     try:
         with tempfile.TemporaryDirectory(prefix="formfill-ocr-") as tmp:
@@ -184,7 +209,7 @@ def _recognise(img: Image.Image, number: int, lang: str, source: str, deadline: 
             data = pytesseract.image_to_data(
                 path,
                 lang=lang,
-                config="--psm 3",
+                config="--psm 3" + (f" --dpi {dpi}" if dpi else ""),
                 output_type=pytesseract.Output.DICT,
                 timeout=_timeout(deadline, source),
             )
@@ -209,6 +234,7 @@ def _recognise(img: Image.Image, number: int, lang: str, source: str, deadline: 
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 _OSD_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 _DESKEW = re.compile(r"Deskew angle:\s*(-?[\d.]+)")
+_TEXT_DPI = re.compile(r"Estimating resolution as (\d+)")
 
 
 def _orientation(img: Image.Image, source: str, deadline: float) -> tuple[int, float]:
@@ -226,9 +252,11 @@ def _orientation(img: Image.Image, source: str, deadline: float) -> tuple[int, f
     return (int(rotate.group(1)) if rotate else 0), (float(conf.group(1)) if conf else 0.0)
 
 
-def _deskew_angle(img: Image.Image, source: str, deadline: float) -> float:
-    """Tesseract's page layout deskew angle (psm 2), in degrees. pytesseract does not return
-    what Tesseract prints on stderr, so this one call runs the binary directly."""
+def _layout(img: Image.Image, source: str, deadline: float) -> tuple[int | None, float]:
+    """Tesseract's page layout analysis alone (psm 2, no recognition: about 0.15 s on a
+    small page): (the resolution it estimates from the body text's size, ten times the text
+    height in pixels, or None under 70; the deskew angle in degrees). Given no resolution, it
+    prints both on stderr, which pytesseract does not return, so this runs the binary."""
     cmd = pytesseract.pytesseract.tesseract_cmd
     exe = shutil.which(cmd) or cmd
     try:
@@ -243,11 +271,17 @@ def _deskew_angle(img: Image.Image, source: str, deadline: float) -> float:
                 check=False,
             )
     except subprocess.TimeoutExpired as e:
-        raise EvidenceError(source, "deskew ran past the time limit", "seconds per page") from e
+        raise EvidenceError(
+            source, "layout analysis ran past the time limit", "seconds per page"
+        ) from e
     except OSError as e:
         raise EvidenceError(source, f"cannot run tesseract: {e.strerror}") from e
-    match = _DESKEW.search(done.stderr.decode("utf-8", "replace"))
-    return math.degrees(float(match.group(1))) if match else 0.0
+    err = done.stderr.decode("utf-8", "replace")
+    text_dpi, deskew = _TEXT_DPI.search(err), _DESKEW.search(err)
+    return (
+        int(text_dpi.group(1)) if text_dpi else None,
+        math.degrees(float(deskew.group(1))) if deskew else 0.0,
+    )
 
 
 def _corrected(
@@ -265,7 +299,7 @@ def _corrected(
             rotation = (360 - rotate) % 360
             sure = conf >= MIN_OSD_CONF
             gray = gray.rotate(rotation, expand=True, fillcolor=255)
-    skew = _deskew_angle(gray, source, deadline)
+    skew = _layout(gray, source, deadline)[1]
     if abs(skew) < MIN_SKEW_DEG and not rotation and abs(slope) >= 1.5 * SLOPE_DEG:
         skew = slope
     if abs(skew) >= MIN_SKEW_DEG:
@@ -286,11 +320,6 @@ def _quality(page: Page) -> float:
     if chars < 20:
         return 0.0
     return sum(w.conf * len(w.text) for w in page.words) / chars
-
-
-def _weight(page: Page) -> float:
-    """Confident characters: the sum of word confidence x word length."""
-    return sum(w.conf * len(w.text) for w in page.words) / 100
 
 
 def _slope(page: Page) -> float:
@@ -316,8 +345,16 @@ def _noisy(img: Image.Image) -> bool:
     if img.mode != "L":
         return False
     small = img.reduce(2) if img.width * img.height > 4_000_000 else img
-    diff = ImageChops.difference(small, small.filter(ImageFilter.MedianFilter(3)))
-    return float(ImageStat.Stat(diff).mean[0]) > NOISE_LEVEL
+    # measured on NOISE_STRIPS bands across the page, a quarter of its rows: the same verdict
+    # as the whole page on every corpus and rendered page, at a quarter of the cost
+    height = max(3, small.height // (4 * NOISE_STRIPS))
+    residue = 0.0
+    for i in range(NOISE_STRIPS):
+        top = (2 * i + 1) * small.height // (2 * NOISE_STRIPS) - height // 2
+        strip = small.crop((0, top, small.width, top + height))
+        diff = ImageChops.difference(strip, strip.filter(ImageFilter.MedianFilter(3)))
+        residue += ImageStat.Stat(diff).sum[0]
+    return residue / (small.width * height * NOISE_STRIPS) > NOISE_LEVEL
 
 
 def _sideways(page: Page) -> bool:
@@ -328,6 +365,7 @@ def _sideways(page: Page) -> bool:
 
 
 def _low_resolution(img: Image.Image) -> bool:
+    """Whether the page may hold text too small for Tesseract (then its size is measured)."""
     dpi = img.info.get("dpi")
     if dpi and float(dpi[0]) > 1:
         return float(dpi[0]) < LOW_RES_DPI - 1

@@ -3,6 +3,8 @@ time limit per page, and every real scan of ../shared/corpus run with its CER re
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PIL import Image
 
@@ -32,29 +34,47 @@ def test_words_have_boxes_and_confidences():
 
 
 @pytest.mark.parametrize(
-    ("up", "plain", "kept"),
+    ("text_dpi", "upscaled"),
     [
-        ((90.0, 10), (80.0, 5), True),  # better by both measures: the upscale is kept
-        ((90.0, 5), (80.0, 10), False),  # more confident but fewer words (funsd_82092117)
-        ((80.0, 10), (90.0, 5), False),  # more words but less confident (sroie_375)
+        (135, True),  # FUNSD fax: small text, read 2x upscaled
+        (None, True),  # text under 7 px: Tesseract gives no estimate
+        (247, False),  # sroie_375: a small image but text of a fair size, read as it came
     ],
 )
-def test_upscale_is_kept_only_if_it_reads_better_by_both_measures(monkeypatch, up, plain, kept):
-    """A low-resolution page is read upscaled and as it came; the upscale wins only with both a
-    higher mean confidence and more confident characters."""
+def test_low_resolution_page_is_upscaled_only_for_small_text(monkeypatch, text_dpi, upscaled):
+    """A small page without a dpi has its text size measured (psm 2) and is upscaled 2x only
+    when the text is small; either way it is recognised once, told its resolution, and its
+    boxes are in the page as it came."""
     from formfill.evidence import Page, Word
 
-    def fake(img, number, lang, source, deadline):
-        conf, n = up if img.width > 100 else plain
-        words = tuple(Word("word", (i * 10.0, 0.0, i * 10.0 + 8, 4.0), conf, 0) for i in range(n))
+    calls = []
+
+    def fake(img, number, lang, source, deadline, dpi):
+        calls.append((img.width, dpi))
+        words = tuple(Word("word", (i * 10.0, 0.0, i * 10.0 + 8, 4.0), 90.0, 0) for i in range(9))
         return Page(number, float(img.width), float(img.height), words, "ocr")
 
     monkeypatch.setattr(ocr, "_recognise", fake)
+    monkeypatch.setattr(ocr, "_layout", lambda img, source, deadline: (text_dpi, 0.0))
     img = Image.new("L", (80, 60), 255)
     result = ocr.ocr_page(img, 1, LANG)
-    assert result.passes == 2
-    assert ("upscaled 2x (low resolution)" in result.page.notes) is kept
-    assert result.page.width == 80  # boxes in the page as it came either way
+    scale = 2 if upscaled else 1
+    assert result.passes == 1
+    assert calls == [(80 * scale, text_dpi * scale if text_dpi else None)]
+    assert any(n.startswith("upscaled 2x") for n in result.page.notes) is upscaled
+    assert result.page.width == 80
+
+
+def test_text_size_of_a_low_resolution_scan_is_measured():
+    """A 100-dpi scan: Tesseract's text-size estimate (ten times the body text height in
+    pixels) is under LOW_RES_DPI, so the page is read upscaled, in one pass."""
+    img = render_image(render_pdf(SAMPLES[0]), "clean", dpi=100)
+    assert ocr._low_resolution(img)
+    text_dpi, _ = ocr._layout(img, "<test>", time.monotonic() + 60)
+    assert text_dpi is None or text_dpi < ocr.LOW_RES_DPI
+    result = ocr.ocr_page(img, 1, LANG)
+    assert result.passes == 1 and any(n.startswith("upscaled 2x") for n in result.page.notes)
+    assert "Bruttolønn" in result.page.text() and result.page.width == img.width
 
 
 def test_upside_down_page_is_turned():
