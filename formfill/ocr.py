@@ -304,8 +304,12 @@ def _corrected(
         skew = slope
     if abs(skew) >= MIN_SKEW_DEG:
         # Tesseract's angle (like the word-box slope) is negative for a page turned
-        # counter-clockwise; PIL turns counter-clockwise for positive angles
-        gray = gray.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+        # counter-clockwise; PIL turns counter-clockwise for positive angles. The page is
+        # turned back within its own frame (no expand): a skewed scan is the page turned inside
+        # the scanner's frame, so turning it back puts its text where it was. Expanding the
+        # frame added margins that made Tesseract split a label column from its values (our
+        # Dutch pay slip: CER 0.55 -> 0 without them); no other page read differently.
+        gray = gray.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
     else:
         skew = 0.0
     return gray, rotation, skew, sure

@@ -92,6 +92,16 @@ def test_skewed_page_is_deskewed():
     assert 1.5 <= abs(page.skew) <= 2.5 and "Kontoinnehaver" in page.text()
 
 
+@pytest.mark.slow
+def test_deskewed_page_keeps_its_frame_and_its_rows():
+    """A skewed page is turned back within its own frame: same size, and each label still
+    reads on one line with its value (in an expanded frame Tesseract split the columns)."""
+    img = render_image(render_pdf(SAMPLES[1]), "skewed")
+    page = ocr.ocr_page(img, 1, LANG).page
+    assert page.skew and (page.width, page.height) == img.size
+    assert "Werknemer: Jan de Vries" in page.text().splitlines()
+
+
 def test_time_limit_per_page_is_a_clear_error():
     """A page that cannot be read within its time limit fails naming the limit."""
     img = render_image(render_pdf(SAMPLES[0]), "clean")
