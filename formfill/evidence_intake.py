@@ -5,27 +5,31 @@ into proposals a specialist accepts, corrects or rejects.
 is an ``EvidenceError``, the bytes are stored encrypted (``artifacts``) and the file is recorded
 as ``queued``. ``read`` runs in a worker: OCR or the text layer, extraction, one proposal row per
 value, ``done``; it is idempotent (a file already read is skipped). ``fail`` records a failure's
-message for the page that shows the file's state.
+message for the page that shows the file's state; ``retry`` puts a failed file back in the queue
+(a person asked), ``lost_reads`` finds the reads the queue lost (the worker shell's
+reconciliation queues them again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from formfill import artifacts
+from formfill.batch import MAX_CRASHES
 from formfill.config import Settings
-from formfill.errors import NotFoundError
+from formfill.errors import ConflictError, NotFoundError
 from formfill.evidence import Limits, evidence_from_bytes
 from formfill.extract import extract_evidence
 from formfill.extractors import DocType
 from formfill.store import session_scope
-from formfill.store.audit import Actor
+from formfill.store.audit import Actor, record
 from formfill.store.models import EvidenceFile
 from formfill.store.proposals import add_evidence, add_proposal
 
-__all__ = ["MEDIA_TYPES", "fail", "read", "upload"]
+__all__ = ["MEDIA_TYPES", "fail", "lost_reads", "read", "retry", "set_job", "upload"]
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -82,6 +86,7 @@ def read(
         if row.status == "done":
             return 0
         row.status, row.error = "running", None
+        row.attempts += 1
         artifact_id, filename = row.artifact_id, row.filename
     data = artifacts.read(settings, artifact_id)
     result = extract_evidence(
@@ -113,3 +118,52 @@ def fail(sessions: sessionmaker[Session], evidence_id: int, message: str) -> Non
         row = _get(session, evidence_id)
         if row.status != "done":
             row.status, row.error = "failed", message[:2000]
+
+
+def set_job(session: Session, evidence_id: int, job_id: str) -> None:
+    """Remember which queue job reads this file (before it is enqueued, so a reconciliation
+    running meanwhile does not enqueue it twice)."""
+    _get(session, evidence_id).job_id = job_id
+
+
+def retry(session: Session, actor: Actor, evidence_id: int) -> EvidenceFile:
+    """Put a file whose reading failed back in the queue (ConflictError unless it failed). The
+    caller records the new job (``set_job``) and enqueues it after the commit."""
+    row = _get(session, evidence_id)
+    if row.status != "failed":
+        raise ConflictError(
+            f"evidence {evidence_id} is {row.status}: only a failed read is tried again"
+        )
+    row.status, row.error, row.attempts, row.job_id = "queued", None, 0, None
+    record(session, actor, "update", "evidence", evidence_id, ["status"])
+    return row
+
+
+def lost_reads(
+    sessions: sessionmaker[Session], job_alive: Callable[[str | None], bool]
+) -> list[int]:
+    """Reads the queue lost: queued or running files whose job is gone (Redis lost it, or the
+    worker reading it was killed). They are put back to queued and returned, to be enqueued
+    again; a file whose reading stopped its worker ``MAX_CRASHES`` times is failed instead, so
+    one damaged file cannot take the workers down again and again.
+
+    ``job_alive(job_id)``: does the queue still hold that job, waiting or running on a live
+    worker (the worker shell answers it from Redis)."""
+    lost: list[int] = []
+    with session_scope(sessions) as session:
+        rows = session.scalars(
+            sa.select(EvidenceFile).where(EvidenceFile.status.in_(("queued", "running")))
+        ).all()
+        for row in rows:
+            if job_alive(row.job_id):
+                continue
+            if row.status == "running" and row.attempts >= MAX_CRASHES:
+                row.status = "failed"
+                row.error = (
+                    f"the worker stopped while reading this file {row.attempts} times "
+                    "(a damaged file?); not tried again"
+                )
+                continue
+            row.status = "queued"
+            lost.append(row.id)
+    return lost

@@ -131,12 +131,18 @@ def worker_cmd(burst: bool, processes: int, kind: str, verbose: bool) -> None:
 @click.argument("batch_id", type=int, required=False)
 @_friendly
 def reconcile_cmd(batch_id: int | None) -> None:
-    """Queue again the items a killed worker or a lost Redis left behind."""
-    from worker.queue import connect, reconcile
+    """Queue again the items a killed worker or a lost Redis left behind (without BATCH_ID:
+    of every open batch, and the evidence files being read)."""
+    from worker.jobs import store_sessions
+    from worker.queue import connect, get_queue, reconcile, reconcile_evidence
 
     settings = Settings.from_env()
-    for bid, n in reconcile(settings, connect(settings), batch_id).items():
+    conn = connect(settings)
+    for bid, n in reconcile(settings, conn, batch_id, evidence=False).items():
         click.echo(f"batch {bid}: {n} item(s) queued again")
+    if batch_id is None:
+        n = reconcile_evidence(store_sessions(settings), get_queue(conn))
+        click.echo(f"evidence: {n} file(s) queued again for reading")
 
 
 def register(cli: click.Group, batch_group: click.Group) -> None:

@@ -31,6 +31,7 @@ from rq.worker import Worker
 from sqlalchemy.orm import Session, sessionmaker
 
 from formfill import batch as fbatch
+from formfill import evidence_intake
 from formfill.config import Settings
 from formfill.store import batches as store_batches
 from formfill.store import session_scope
@@ -143,14 +144,32 @@ def enqueue_items(queue: Queue, job_ids: dict[int, str]) -> None:
         pipe.execute()
 
 
-def enqueue_evidence(queue: Queue, evidence_id: int) -> str:
+def evidence_job_id(evidence_id: int) -> str:
+    """A fresh id for a job reading this file (recorded on the file before it is enqueued)."""
+    return f"ff-evidence-{evidence_id}-{uuid.uuid4().hex[:12]}"
+
+
+def submit_evidence(
+    sessions: sessionmaker[Session], queue: Queue, evidence_ids: Iterable[int]
+) -> dict[int, str]:
+    """Record a fresh job id on each file, then enqueue its reading (like ``submit``)."""
+    job_ids = {i: evidence_job_id(i) for i in evidence_ids}
+    with session_scope(sessions) as session:
+        for evidence_id, job_id in job_ids.items():
+            evidence_intake.set_job(session, evidence_id, job_id)
+    for evidence_id, job_id in job_ids.items():
+        enqueue_evidence(queue, evidence_id, job_id)
+    return job_ids
+
+
+def enqueue_evidence(queue: Queue, evidence_id: int, job_id: str | None = None) -> str:
     """One job reading an uploaded file into proposals; returns the job id."""
     from worker import jobs
 
     job = queue.enqueue(
         jobs.read_evidence,
         str(evidence_id),
-        job_id=f"ff-evidence-{evidence_id}-{uuid.uuid4().hex[:12]}",
+        job_id=job_id or evidence_job_id(evidence_id),
         retry=RETRY,
         job_timeout=JOB_TIMEOUT,
         result_ttl=0,
@@ -226,9 +245,11 @@ def waiting_ids(conn: Redis) -> set[str]:
     return ids
 
 
-def reconcile(settings: Settings, conn: Redis, batch_id: int | None = None) -> dict[int, int]:
-    """Requeue what the queue lost for one batch (or every open batch): batch id -> jobs
-    enqueued again."""
+def reconcile(
+    settings: Settings, conn: Redis, batch_id: int | None = None, evidence: bool = True
+) -> dict[int, int]:
+    """Requeue what the queue lost for one batch (or every open batch, and with ``evidence``
+    every evidence file being read): batch id -> jobs enqueued again."""
     from worker.jobs import store_sessions
 
     sessions = store_sessions(settings)
@@ -245,4 +266,19 @@ def reconcile(settings: Settings, conn: Redis, batch_id: int | None = None) -> d
         if lost:
             submit(sessions, queue, lost)
         out[bid] = len(lost)
+    if batch_id is None and evidence:
+        reconcile_evidence(sessions, queue, waiting)
     return out
+
+
+def reconcile_evidence(
+    sessions: sessionmaker[Session], queue: Queue, waiting: set[str] | None = None
+) -> int:
+    """Queue again the evidence reads the queue lost (see ``evidence_intake.lost_reads``);
+    returns how many."""
+    conn = queue.connection
+    known = waiting_ids(conn) if waiting is None else waiting
+    lost = evidence_intake.lost_reads(sessions, lambda job_id: job_alive(conn, job_id, known))
+    if lost:
+        submit_evidence(sessions, queue, lost)
+    return len(lost)

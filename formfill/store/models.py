@@ -159,6 +159,11 @@ class EvidenceFile(Base):
     # reading it into proposals (a queue job): queued -> running -> done | failed
     status: Mapped[str] = mapped_column(sa.String(20), default="done", server_default="done")
     error: Mapped[str | None] = mapped_column(sa.Text)  # the user-facing message of a failure
+    # the queue job reading it, and how often a worker started reading it (reconciliation:
+    # a read whose job the queue lost is queued again; one that stopped its worker too often
+    # is failed)
+    job_id: Mapped[str | None] = mapped_column(sa.String(100))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     proposals: Mapped[list[EvidenceProposal]] = relationship(
         back_populates="evidence", order_by="EvidenceProposal.id"

@@ -32,12 +32,18 @@ def evidence_or_404(evidence_id: int) -> EvidenceFile:
     return row
 
 
-def enqueue(evidence_ids: list[int]) -> None:
-    from worker.queue import enqueue_evidence
+def enqueue(evidence_ids: list[int]) -> bool:
+    """Queue the reading of committed files; False (each file failed with the reason) when
+    the queue is unreachable."""
+    from worker.queue import submit_evidence
 
-    queue = services().queue()
-    for evidence_id in evidence_ids:
-        enqueue_evidence(queue, evidence_id)
+    try:
+        submit_evidence(services().sessions, services().queue(), evidence_ids)
+    except (RedisError, OSError) as e:
+        for evidence_id in evidence_ids:
+            evidence_intake.fail(services().sessions, evidence_id, f"the queue is unreachable: {e}")
+        return False
+    return True
 
 
 def upload_files(client_id: int) -> tuple[list[EvidenceFile], list[str]]:
@@ -72,12 +78,9 @@ def upload(client_id: int) -> Any:
         flash(p, "error")
     if rows:
         db().commit()  # the job must find the rows
-        try:
-            enqueue([r.id for r in rows])
+        if enqueue([r.id for r in rows]):
             flash(_("%(n)s file(s) uploaded; reading them now.", n=len(rows)), "info")
-        except (RedisError, OSError) as e:
-            for r in rows:
-                evidence_intake.fail(services().sessions, r.id, f"the queue is unreachable: {e}")
+        else:
             flash(_("Uploaded, but the reading queue is unreachable."), "error")
     if not rows:
         return render_template("upload_failed.html", client_id=client_id, problems=problems), 400
@@ -90,6 +93,20 @@ def review(evidence_id: int) -> Any:
     row = evidence_or_404(evidence_id)
     record(db(), me().actor, "read", "evidence", evidence_id)
     return render_template("evidence.html", ev=row, proposals=row.proposals)
+
+
+@bp.route("/evidence/<int:evidence_id>/retry", methods=["POST"])
+@login_required  # type: ignore[misc]
+def retry(evidence_id: int) -> Any:
+    """Read a file again whose reading failed (the queue was down, a worker stopped)."""
+    evidence_or_404(evidence_id)
+    evidence_intake.retry(db(), me().actor, evidence_id)
+    db().commit()
+    if enqueue([evidence_id]):
+        flash(_("Reading the document again."), "info")
+    else:
+        flash(_("The reading queue is unreachable; try again later."), "error")
+    return redirect(url_for("evidence.review", evidence_id=evidence_id))
 
 
 @bp.route("/evidence/<int:evidence_id>/status")
