@@ -162,14 +162,15 @@ def submit_evidence(
     return job_ids
 
 
-def enqueue_evidence(queue: Queue, evidence_id: int, job_id: str | None = None) -> str:
-    """One job reading an uploaded file into proposals; returns the job id."""
+def enqueue_evidence(queue: Queue, evidence_id: int, job_id: str) -> str:
+    """One job reading an uploaded file into proposals, under the id recorded on the file
+    (``submit_evidence``); returns the job id."""
     from worker import jobs
 
     job = queue.enqueue(
         jobs.read_evidence,
         str(evidence_id),
-        job_id=job_id or evidence_job_id(evidence_id),
+        job_id=job_id,
         retry=RETRY,
         job_timeout=JOB_TIMEOUT,
         result_ttl=0,
