@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from formfill import artifacts
 from formfill.config import Settings
 from formfill.errors import FormfillError, NotFoundError, VerificationError
-from formfill.fill import Forms, fill_form
-from formfill.resolve import resolve
+from formfill.fill import Forms, fill_form, resolve_for
+from formfill.profile import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
 from formfill.store import session_scope
@@ -56,10 +56,15 @@ class Readiness:
     client_label: str
     missing: list[str] = field(default_factory=list)  # required profile paths without a value
     problem: str | None = None  # the form changed, is unknown, or the client has no profile
+    # people or items the form has no room for and the map cannot continue (not ready)
+    dropped: list[str] = field(default_factory=list)
+    # ready, but a person should look before signing: implausible values, boxes the screening
+    # could not decide, what goes on the addendum
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
-        return not self.missing and self.problem is None
+        return not self.missing and not self.dropped and self.problem is None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +74,8 @@ class Readiness:
             "ready": self.ready,
             "missing": self.missing,
             "problem": self.problem,
+            "dropped": self.dropped,
+            "warnings": self.warnings,
         }
 
 
@@ -109,16 +116,27 @@ def plan(
         profile = None
         if version is not None:
             profile, _ = load_profile(session, WORKER, client_id)
+        warned = [str(w) for w in profile_warnings(profile, on)] if profile else []
         for form_id in form_ids:
             problem = problems[form_id]
             if profile is None:
                 out.append(Readiness(client_id, form_id, label, problem="no profile yet"))
                 continue
             missing: list[str] = []
+            dropped: list[str] = []
+            warnings = list(warned)
             if problem is None and form_id in forms.map_ids():
-                res = resolve(forms.map(form_id), profile, on)
+                res = resolve_for(forms, forms.map(form_id), profile, on)
                 missing = [m.path for m in res.missing_required]
-            out.append(Readiness(client_id, form_id, label, missing, problem))
+                dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
+                warnings += [
+                    f"{b.field}: {b.reason}" for b in res.blank if "screening of" in b.reason
+                ]
+                warnings += [
+                    f"{len(c.cells)} more of {c.group.list} continue on the addendum"
+                    for c in res.continued
+                ]
+            out.append(Readiness(client_id, form_id, label, missing, problem, dropped, warnings))
     return out
 
 

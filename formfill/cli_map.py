@@ -35,10 +35,12 @@ def map_check(maps: tuple[Path, ...], profile_path: Path | None, on: datetime | 
     """Validate maps (all under form_maps/ when none given) against their blank forms: fields
     mapped, deliberately skipped (with the reason) and unmapped, each with its label."""
     from formfill.config import Settings
+    from formfill.fill import Forms, review_map
     from formfill.form_check import check_map, profile_coverage
     from formfill.profile import load_profile
 
     settings = Settings.from_env()
+    forms = Forms(settings)
     paths = _map_paths(settings.maps_dir, maps)
     if not paths:
         raise click.ClickException(f"no maps found under {settings.maps_dir}")
@@ -47,10 +49,16 @@ def map_check(maps: tuple[Path, ...], profile_path: Path | None, on: datetime | 
     bad = 0
     for path in paths:
         result = check_map(settings, path)
+        warnings: list[str] = []
+        if result.fmap is not None:
+            problems, warnings = review_map(forms, result.fmap)
+            result.problems.extend(problems)
         status = "ok" if result.ok else "PROBLEMS"
         click.echo(f"{status:8} {path}: {result.summary()}")
         for p in result.problems:
             click.echo(f"  - {p}")
+        for w in warnings:
+            click.echo(f"  warning:  {w}")
         for name in result.unmapped:
             click.echo(f"  unmapped: {result.label(name)}")
         if result.fmap is not None:

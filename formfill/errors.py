@@ -18,9 +18,13 @@ class Problem:
 
     where: str  # a profile path, a map field, a file name, a TOML key
     message: str
+    # what a person reads instead of ``where``: whose value it is and its name
+    # ("household.members[2] (child Biret Somby): fødselsnummer"); empty: ``where``
+    subject: str = ""
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        head = self.subject or self.where
+        return f"{head}: {self.message}" if head else self.message
 
 
 class ProblemsError(FormfillError):
@@ -29,7 +33,9 @@ class ProblemsError(FormfillError):
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
+        lines = "\n".join(
+            f"  - {p} [{p.where}]" if p.subject and p.where else f"  - {p}" for p in self.problems
+        )
         super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
 
 

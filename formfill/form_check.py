@@ -18,7 +18,6 @@ from formfill.form_map import FormMap, load_map, unmapped_fields, validate_again
 from formfill.pdf_inspect import FieldInfo, inspect_pdf
 from formfill.profile import Profile
 from formfill.report import Status
-from formfill.resolve import resolve
 
 
 @dataclass(frozen=True)
@@ -141,14 +140,15 @@ class ProfileCoverage:
 def profile_coverage(
     settings: Settings, fmap: FormMap, profile: Profile, on: date
 ) -> ProfileCoverage:
-    from formfill.fill import Forms, fill_and_verify  # fill imports this module's neighbours
+    from formfill.fill import Forms, fill_and_verify, resolve_for  # fill imports this module
 
-    res = resolve(fmap, profile, on)
+    forms = Forms(settings)
+    res = resolve_for(forms, fmap, profile, on)
     cov = ProfileCoverage()
     cov.empty += [(m.field, f"no value at {m.path}") for m in res.missing]
     cov.empty += [(b.field, b.reason) for b in res.blank]
     if fmap.kind == "pdf":
-        _data, report = fill_and_verify(Forms(settings).blank(fmap), res.values)
+        _data, report = fill_and_verify(forms.blank(fmap), res.values)
         for o in report.outcomes:
             if o.status in (Status.OVERFLOW, Status.TRUNCATED):
                 cov.overflow.append((o.field, f"{o.value!r}: {o.reason}"))

@@ -26,6 +26,7 @@ __all__ = [
     "FieldSpec",
     "FieldView",
     "FormMap",
+    "RowGroup",
     "SourceKind",
     "find_map",
     "load_map",
@@ -36,7 +37,10 @@ __all__ = [
 
 SourceKind = Literal["profile", "value", "expr", "when", "skip"]
 SOURCES: tuple[SourceKind, ...] = ("profile", "value", "expr", "when", "skip")
-HEADER_KEYS = ("id", "agency", "title", "kind", "source", "fingerprint", "language", "fields")
+HEADER_KEYS = (
+    "id", "agency", "title", "kind", "source", "fingerprint", "language", "fields", "rows",
+)  # fmt: skip
+ROW_KEYS = ("list", "fields", "section", "columns")
 REQUIRED_HEADER = ("id", "agency", "title", "kind", "source", "language")
 FIELD_KEYS = (
     *SOURCES,
@@ -76,6 +80,22 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class RowGroup:
+    """A ``[[rows]]`` declaration: the form fields of each row of a table that repeats one list
+    of the profile (row 1 holds ``list[0]``, row 2 ``list[1]``, ...). People or items beyond the
+    last row are continued on the addendum with the same columns, never dropped."""
+
+    list: str  # household.children, household.everyone, address.previous, income.sources ...
+    fields: tuple[tuple[str, ...], ...]  # per row, its fields in column order
+    section: str = ""  # the form's name for the table ("2. Barn"), for "continued from"
+    columns: tuple[str, ...] = ()  # column headings for the addendum; empty: the labels
+
+    @property
+    def capacity(self) -> int:
+        return len(self.fields)
+
+
+@dataclass(frozen=True)
 class FormMap:
     """A loaded, validated map (``fingerprint`` may be None: a map check reports that)."""
 
@@ -88,6 +108,7 @@ class FormMap:
     fingerprint: str | None
     fields: tuple[FieldSpec, ...]
     path: Path
+    rows: tuple[RowGroup, ...] = ()
 
     def field_names(self) -> list[str]:
         """The form fields the map mentions, once each, in map order."""
@@ -277,6 +298,7 @@ def _build(data: dict[str, Any], path: Path, out: list[Problem]) -> FormMap | No
             if spec is not None:
                 specs.append(spec)
         _check_duplicates(raw_fields, out)
+    groups = _load_rows(data.get("rows", []), specs, out)
     if out:
         return None
     return FormMap(
@@ -289,7 +311,102 @@ def _build(data: dict[str, Any], path: Path, out: list[Problem]) -> FormMap | No
         fingerprint=fingerprint,
         fields=tuple(specs),
         path=path,
+        rows=tuple(groups),
     )
+
+
+def _item_refs(spec: FieldSpec) -> set[str]:
+    """The list items a field reads: {'household.children[0]'} for its profile path or in its
+    expression."""
+    text = " ".join(t for t in (spec.profile, spec.expr, spec.when) if t)
+    return set(re.findall(r"[a-z_][a-z0-9_.]*\[\d+\]", text))
+
+
+def _column_key(spec: FieldSpec, item: str) -> tuple[Any, ...]:
+    """What must be the same in every row of one column: the source with the item replaced."""
+
+    def strip(t: str | None) -> str | None:
+        return t.replace(item, "{item}") if t else t
+
+    options = tuple(sorted(spec.options.items())) if spec.options else ()
+    return (spec.source, strip(spec.profile), strip(spec.expr), strip(spec.when),
+            tuple(t.spec for t in spec.transforms), options, spec.state)  # fmt: skip
+
+
+def _load_rows(raw_rows: Any, specs: list[FieldSpec], out: list[Problem]) -> list[RowGroup]:
+    """``[[rows]]``: each row's fields exist in [[fields]], read item k of the list in row k+1,
+    and each column is filled the same way in every row."""
+    if not isinstance(raw_rows, list):
+        out.append(Problem("rows", "must be an array of tables ([[rows]])"))
+        return []
+    by_field: dict[str, list[FieldSpec]] = {}
+    for spec in specs:
+        by_field.setdefault(spec.field, []).append(spec)
+    lists = {p.removesuffix("[]") for p, i in vocabulary().items() if i.type == "list[object]"}
+    groups: list[RowGroup] = []
+    for g, raw in enumerate(raw_rows):
+        w = f"rows[{g}]"
+        before = len(out)
+        if not isinstance(raw, dict):
+            out.append(Problem(w, "must be a table ([[rows]])"))
+            continue
+        out.extend(_unknown_keys(raw, ROW_KEYS, f"{w}."))
+        name = raw.get("list")
+        if not isinstance(name, str) or name not in lists:
+            close = _suggest(str(name), lists, cutoff=70)
+            out.append(Problem(f"{w}.list", f"{name!r} is not a list of the profile"
+                               f"{_did_you_mean(close)}"))  # fmt: skip
+            continue
+        rows = raw.get("fields")
+        if (
+            not isinstance(rows, list)
+            or not rows
+            or not all(isinstance(r, list) and r and all(isinstance(f, str) for f in r)
+                       for r in rows)
+        ):  # fmt: skip
+            out.append(Problem(f"{w}.fields", "must be a list of rows, each a list of field names"))
+            continue
+        if len({len(r) for r in rows}) > 1:
+            out.append(Problem(f"{w}.fields", "every row must have the same number of fields"))
+        first: list[tuple[Any, ...]] = []
+        for k, row in enumerate(rows):
+            item = f"{name}[{k}]"
+            for j, field in enumerate(row):
+                where = f"{w}.fields[{k}][{j}]"
+                found = by_field.get(field)
+                if not found:
+                    out.append(Problem(where, f"{field!r} is not a field of this map"))
+                    continue
+                spec = found[0]
+                refs = set().union(*(_item_refs(s) for s in found))
+                if refs != {item}:
+                    got = ", ".join(sorted(refs)) or "no list item"
+                    out.append(Problem(where, f"{field!r} must read {item} (row {k + 1}), "
+                                       f"it reads {got}"))  # fmt: skip
+                    continue
+                key = _column_key(spec, item)
+                if k == 0:
+                    first.append(key)
+                elif j < len(first) and key != first[j]:
+                    why = "same path, transforms and options in every row"
+                    out.append(
+                        Problem(where, f"{field!r} is not filled like {rows[0][j]!r} ({why})")
+                    )
+        section = raw.get("section", "")
+        columns = raw.get("columns", [])
+        if not isinstance(section, str):
+            out.append(Problem(f"{w}.section", "must be a string"))
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            out.append(Problem(f"{w}.columns", "must be a list of strings"))
+        elif columns and len(columns) != len(rows[0]):
+            out.append(Problem(f"{w}.columns", f"{len(columns)} headings for {len(rows[0])} "
+                               "fields per row"))  # fmt: skip
+        if len(out) == before:
+            groups.append(RowGroup(name, tuple(tuple(r) for r in rows), section, tuple(columns)))
+    taken = [g.list for g in groups]
+    for name in sorted({n for n in taken if taken.count(n) > 1}):
+        out.append(Problem("rows", f"{name} is declared by more than one [[rows]]"))
+    return groups
 
 
 def _load(path: Path, out: list[Problem], prefix: str = "") -> FormMap | None:

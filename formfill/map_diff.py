@@ -185,7 +185,7 @@ def migrate_map(fmap: FormMap, diff: FormDiff, new_source: str) -> tuple[str, li
     raw = tomllib.loads(fmap.path.read_text(encoding="utf-8"))
     by_old = {c.old.name: c for c in diff.fields if c.old is not None}
     todo: list[str] = []
-    header = {k: v for k, v in raw.items() if k != "fields"}
+    header = {k: v for k, v in raw.items() if k not in ("fields", "rows")}
     header["source"] = new_source
     header["fingerprint"] = diff.new.fingerprint
     lines = [
@@ -193,6 +193,7 @@ def migrate_map(fmap: FormMap, diff: FormDiff, new_source: str) -> tuple[str, li
         "# Entries marked TODO need a person; the rest carried over unchanged.",
     ]
     lines += [f"{k} = {_q(v)}" for k, v in header.items()]
+    carried: dict[str, str] = {}  # old field name -> new, for fields carried without a TODO
     for entry in raw.get("fields", []):
         change = by_old.get(entry.get("field", ""))
         if change is None or change.kind == "removed":
@@ -208,10 +209,22 @@ def migrate_map(fmap: FormMap, diff: FormDiff, new_source: str) -> tuple[str, li
         else:
             lines.append("")
         if problem is None:
+            carried[entry["field"]] = change.new.name  # type: ignore[union-attr]
             lines += ["[[fields]]", *body]
         else:
             todo.append(f"{change.name!r}: {problem}")
             lines += [f"# TODO {problem}", "# [[fields]]", *[f"# {b}" for b in body]]
+    for group in raw.get("rows", []):
+        rows = group.get("fields", [])
+        body = [f"{k} = {_q(v)}" for k, v in group.items() if k != "fields"]
+        if all(f in carried for row in rows for f in row):
+            renamed = [[carried[f] for f in row] for row in rows]
+            lines += ["", "[[rows]]", *body, f"fields = {_q(renamed)}"]
+            continue
+        why = f"the rows of {group.get('list')} are no longer all on the form: declare them again"
+        todo.append(why)
+        lines += ["", f"# TODO {why}", "# [[rows]]", *[f"# {b}" for b in body],
+                  f"# fields = {_q(rows)}"]  # fmt: skip
     for change in diff.of_kind("added"):
         todo.append(f"{change.new.name!r}: new field ({change.new_label}): map it or skip it")  # type: ignore[union-attr]
         lines += [

@@ -10,6 +10,7 @@ methods taking the reference date ``on``, registered in the vocabulary with ``de
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -27,8 +28,10 @@ from formfill.profile_paths import (
     cents,
     check,
     derived,
+    derived_members,
     dotted,
     initials,
+    label_of,
     monthly,
     postal_line,
     problem_message,
@@ -67,16 +70,26 @@ __all__ = [
     "Address", "Addresses", "Bank", "Benefit", "Benefits", "Contact", "Employment", "Household",
     "HouseholdMember", "Identifiers", "Income", "IncomeSource", "OtherIdentifier", "PathInfo",
     "Person", "Profile", "Representative", "ResidencePermit", "check_path", "json_schema",
-    "load_profile", "parse_profile", "resolve_path", "vocabulary",
+    "label_of_path", "load_profile", "parse_profile", "profile_warnings", "resolve_path",
+    "vocabulary", "whose",
 ]  # fmt: skip
 
 
-def _f(default: Any = None, *, d: str, ex: Any, ac: str | None = None, **kw: Any) -> Any:
-    """A Field with a description, one example and, if any, its WHATWG autocomplete token."""
+def _f(
+    default: Any = None,
+    *,
+    d: str,
+    ex: Any,
+    ac: str | None = None,
+    t: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A Field with a description, one example, if any its WHATWG autocomplete token, and a
+    short human name ``t`` where the field's name in words is not one ("fødselsnummer")."""
     extra: dict[str, Any] | None = {"autocomplete": ac} if ac else None
     if "default_factory" in kw:
-        return Field(description=d, examples=[ex], json_schema_extra=extra, **kw)
-    return Field(default, description=d, examples=[ex], json_schema_extra=extra, **kw)
+        return Field(description=d, examples=[ex], json_schema_extra=extra, title=t, **kw)
+    return Field(default, description=d, examples=[ex], json_schema_extra=extra, title=t, **kw)
 
 
 class _Model(BaseModel):
@@ -158,12 +171,18 @@ class OtherIdentifier(_Model):
 class Identifiers(_Model):
     """National identifiers, stored compact (digits only)."""
 
-    no_fnr: NoFnr | None = _f(d="Norwegian fødselsnummer (11 digits)", ex="14038812468")
-    no_dnr: NoDnr | None = _f(
-        d="Norwegian D-number (fødselsnummer with day + 40)", ex="54038812451"
+    no_fnr: NoFnr | None = _f(
+        d="Norwegian fødselsnummer (11 digits)", ex="14038812468", t="fødselsnummer"
     )
-    nl_bsn: NlBsn | None = _f(d="Dutch burgerservicenummer (9 digits, 11-test)", ex="999990019")
-    us_ssn: UsSsn | None = _f(d="US social security number (9 digits)", ex="123456789")
+    no_dnr: NoDnr | None = _f(
+        d="Norwegian D-number (fødselsnummer with day + 40)", ex="54038812451", t="D-number"
+    )
+    nl_bsn: NlBsn | None = _f(
+        d="Dutch burgerservicenummer (9 digits, 11-test)", ex="999990019", t="BSN"
+    )
+    us_ssn: UsSsn | None = _f(
+        d="US social security number (9 digits)", ex="123456789", t="social security number"
+    )
     other: list[OtherIdentifier] = _f(
         d="Other identifiers",
         default_factory=list,
@@ -280,28 +299,94 @@ class HouseholdMember(_Model):
         return age_on(self.birth_date, on)
 
 
+#: relations of a member who is the client's partner when living with the client
+PARTNER_RELATIONS = ("spouse", "partner")
+_MEMBER_EX = {"relation": "child", "given_name": "Ola", "birth_date": "2021-06-02"}
+
+
+def _oldest_first(members: list[HouseholdMember]) -> list[HouseholdMember]:
+    """By birth date, oldest first; ties and unknown dates (last) keep entry order."""
+    return sorted(members, key=lambda m: (m.birth_date is None, m.birth_date or date.min))
+
+
 class Household(_Model):
-    """The client's family and household."""
+    """The client's family and household. Members are entered in any order; forms address them
+    by relation (``partner``, ``children``, ``others``), never by their place in the list."""
 
     members: list[HouseholdMember] = _f(
-        d="Members other than the client",
+        d="Members other than the client, in the order they were entered (the only writable "
+        "list; forms read household.partner, household.children and household.others)",
         ex=[{"relation": "child", "given_name": "Ola"}],
         default_factory=list,
     )
 
+    def partners(self) -> list[tuple[int, HouseholdMember]]:
+        """(index, member) of every spouse or partner living with the client (more than one
+        is a profile error)."""
+        return [
+            (i, m)
+            for i, m in enumerate(self.members)
+            if m.relation in PARTNER_RELATIONS and m.lives_with_client
+        ]
+
+    @property
+    @derived(
+        "object",
+        "The spouse, registered partner or cohabitant (samboer, toeslagpartner) who lives with "
+        "the client; empty when there is none",
+        {"relation": "partner", "given_name": "Per"},
+        model=HouseholdMember,
+    )
+    def partner(self) -> HouseholdMember | None:
+        found = self.partners()
+        return found[0][1] if found else None
+
+    @property
+    @derived(
+        "list[object]",
+        "Members whose relation is child (living with the client or not), oldest first; "
+        "ties and unknown birth dates keep the order they were entered in",
+        [_MEMBER_EX],
+        model=HouseholdMember,
+    )
     def children(self) -> list[HouseholdMember]:
-        """Members whose relation is child (living with the client or not)."""
-        return [m for m in self.members if m.relation == "child"]
+        return _oldest_first([m for m in self.members if m.relation == "child"])
+
+    @property
+    @derived(
+        "list[object]",
+        "Everyone else: parents, siblings, others, and a spouse or partner who does not live "
+        "with the client, oldest first",
+        [{"relation": "parent", "given_name": "Eva"}],
+        model=HouseholdMember,
+    )
+    def others(self) -> list[HouseholdMember]:
+        partner = self.partner
+        return _oldest_first(
+            [m for m in self.members if m.relation != "child" and m is not partner]
+        )
+
+    @property
+    @derived(
+        "list[object]",
+        "Every member, in the order a form that lists the whole household wants them: the "
+        "partner, then the children oldest first, then the others (never the entry order)",
+        [_MEMBER_EX],
+        model=HouseholdMember,
+    )
+    def everyone(self) -> list[HouseholdMember]:
+        partner = self.partner
+        return ([partner] if partner else []) + self.children + self.others
 
     def children_under(self, n: int, on: date) -> int:
         """Children younger than ``n`` years on ``on`` (children without a birth date are not
         counted)."""
-        return sum(1 for c in self.children() if (a := c.age(on)) is not None and a < n)
+        return sum(1 for c in self.children if (a := c.age(on)) is not None and a < n)
 
     @property
     @derived("int", "Number of children (relation child)", 2)
     def children_count(self) -> int:
-        return len(self.children())
+        return len(self.children)
 
     @property
     @derived("int", "Members living with the client, plus the client", 3)
@@ -382,9 +467,11 @@ class Income(_Model):
 class Bank(_Model):
     """Where payments go."""
 
-    iban: Iban | None = _f(d="IBAN, compact", ex="NO1898765400007")
-    bic: Bic | None = _f(d="BIC (SWIFT code)", ex="TESTNOKK")
-    no_account: NoAccount | None = _f(d="Norwegian account number (11 digits)", ex="98765400007")
+    iban: Iban | None = _f(d="IBAN, compact", ex="NO1898765400007", t="IBAN")
+    bic: Bic | None = _f(d="BIC (SWIFT code)", ex="TESTNOKK", t="BIC")
+    no_account: NoAccount | None = _f(
+        d="Norwegian account number (11 digits)", ex="98765400007", t="Norwegian account number"
+    )
     account_holder: str | None = _f(d="Name of the account holder", ex="Kari Nordmann")
     bank_name: str | None = _f(d="Name of the bank", ex="Testbanken ASA")
 
@@ -474,36 +561,176 @@ class Profile(_Model):
 # -- parsing --------------------------------------------------------------------------------------
 
 
-def _cross_checks(profile: Profile) -> list[Problem]:
-    """Agreement between values: identifiers and birth dates, account number and IBAN."""
+def _get(item: Any, key: str) -> Any:
+    """A key of raw data or an attribute of a parsed model; None when absent."""
+    return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+
+
+def _name(item: Any, *keys: str) -> str:
+    """The name parts of a (raw or parsed) person, joined."""
+    return " ".join(str(v) for k in keys if isinstance(v := _get(item, k), str) and v.strip())
+
+
+def whose(path: str, data: Any) -> str:
+    """Whose value a path holds, for a message a person reads: ``household.members[2] (child
+    Biret Somby)``, ``client (Kari Nordmann)``, ``representative (guardian Margaret
+    Whitfield)``. ``data`` is the profile or the raw data being parsed."""
+    m = re.match(r"household\.members\[(\d+)\]", path)
+    if m:
+        members = _get(_get(data, "household") or {}, "members") or []
+        i = int(m.group(1))
+        member = members[i] if isinstance(members, list) and i < len(members) else {}
+        relation = _get(member, "relation")
+        words = " ".join(
+            w for w in (str(relation) if relation else "", _name(member, *_NAMES)) if w
+        )
+        return f"{m.group(0)} ({words})" if words else m.group(0)
+    if path.startswith("representative"):
+        rep = _get(data, "representative") or {}
+        words = " ".join(
+            w for w in (str(_get(rep, "role") or ""), _name(rep, *_NAMES, "organisation")) if w
+        )
+        return f"representative ({words})" if words else "representative"
+    name = _name(_get(data, "person") or {}, "given_name", *_NAMES[1:])
+    return f"client ({name})" if name else "client"
+
+
+_NAMES = ("given_name", "family_name")
+
+
+def described(path: str, reason: str, data: Any) -> Problem:
+    """A profile problem that says whose value it is and what the value is:
+    ``household.members[2] (child Biret Somby): fødselsnummer: invalid check digit``."""
+    if not path:
+        return Problem(path, reason)
+    subject = f"{whose(path, data)}: {label_of(path, _vocabulary())}"
+    return Problem(path, reason, subject)
+
+
+def _cross_checks(profile: Profile, today: date) -> list[Problem]:
+    """Agreement between values: identifiers and birth dates, account number and IBAN, no
+    birth date after today, at most one partner living with the client."""
     people = [("", profile.identifiers, profile.person.birth_date)] + [
         (f"household.members[{i}].", m.identifiers, m.birth_date)
         for i, m in enumerate(profile.household.members)
     ]
-    problems = [
-        Problem(f"{where}identifiers.{name}", reason)
+    found = [
+        (f"{where}identifiers.{name}", reason)
         for where, ids, birth in people
         for name in ("no_fnr", "no_dnr")
         if (reason := birth_date_mismatch(getattr(ids, name), birth))
     ]
+    found += [
+        (f"{where or 'person.'}birth_date", f"in the future ({birth.isoformat()})")
+        for where, _ids, birth in people
+        if birth is not None and birth > today
+    ]
+    partners = profile.household.partners()
+    if len(partners) > 1:
+        names = " and ".join(f"household.members[{i}] ({whose_words(m)})" for i, m in partners)
+        found.append(
+            (
+                "household.members",
+                f"more than one spouse or partner lives with the client: {names}; "
+                "only one can (set lives_with_client = false on the other)",
+            )
+        )
     reason = account_mismatch(profile.bank.no_account, profile.bank.iban)
-    return problems + ([Problem("bank.iban", reason)] if reason else [])
+    found += [("bank.iban", reason)] if reason else []
+    return [described(where, why, profile) for where, why in found]
 
 
-def parse_profile(data: Mapping[str, Any], source: str = "<profile>") -> Profile:
-    """Validate ``data`` into a Profile; ProfileError lists every problem by dotted path."""
+def whose_words(member: HouseholdMember) -> str:
+    """'partner Per Hansen': a member's relation and name."""
+    return " ".join(w for w in (member.relation, member.full_name) if w)
+
+
+def parse_profile(
+    data: Mapping[str, Any], source: str = "<profile>", *, today: date | None = None
+) -> Profile:
+    """Validate ``data`` into a Profile; ProfileError lists every problem by dotted path, each
+    saying whose value it is. A birth date after ``today`` (default: the system date) and two
+    partners living with the client are errors."""
     try:
         profile = Profile.model_validate(dict(data))
     except ValidationError as e:
         vocab = _vocabulary()
         problems = [
-            Problem(dotted(tuple(err["loc"])), problem_message(err, vocab)) for err in e.errors()
+            described(dotted(tuple(err["loc"])), problem_message(err, vocab), data)
+            for err in e.errors()
         ]
         raise ProfileError(source, problems) from None
-    problems = _cross_checks(profile)
+    problems = _cross_checks(profile, today or date.today())
     if problems:
         raise ProfileError(source, problems)
     return profile
+
+
+#: marital statuses that say the client lives with no spouse or partner
+_ALONE = ("single", "separated", "divorced", "widowed")
+
+
+def profile_warnings(profile: Profile, on: date) -> list[Problem]:
+    """Values that are possible but unlikely enough that a person should look before a form is
+    signed: a child born before its parent or when the client was under 12, an age over 120,
+    a marital status that contradicts who lives with the client. Each names whose value it is."""
+    found: list[tuple[str, str]] = []
+    client_birth = profile.person.birth_date
+    people = [("person.birth_date", client_birth)] + [
+        (f"household.members[{i}].birth_date", m.birth_date)
+        for i, m in enumerate(profile.household.members)
+    ]
+    for where, birth in people:
+        if (age := age_on(birth, on)) is not None and age > 120:
+            found.append((where, f"age {age} on {on.isoformat()}: over 120, check the year"))
+    for i, m in enumerate(profile.household.members):
+        if m.relation != "child" or m.birth_date is None or client_birth is None:
+            continue
+        where = f"household.members[{i}].birth_date"
+        if m.birth_date <= client_birth:
+            found.append(
+                (
+                    where,
+                    f"born {m.birth_date.isoformat()}, before the client "
+                    f"({client_birth.isoformat()})",
+                )
+            )
+        elif (at := age_on(client_birth, m.birth_date)) is not None and at < 12:
+            found.append((where, f"the client was {at} when this child was born"))
+    status = profile.person.marital_status
+    partner = profile.household.partner
+    found += _marital_warnings(profile, status, partner)
+    return [described(where, why, profile) for where, why in found]
+
+
+def _marital_warnings(
+    profile: Profile, status: str | None, partner: HouseholdMember | None
+) -> list[tuple[str, str]]:
+    if status is None:
+        return []
+    if partner is not None and status in _ALONE:
+        i = profile.household.members.index(partner)
+        return [
+            (
+                "person.marital_status",
+                f"{status}, but household.members[{i}] ({whose_words(partner)}) lives with the "
+                "client: forms will say the client has a partner",
+            )
+        ]
+    if partner is None and status == "cohabiting":
+        return [("person.marital_status", "cohabiting, but no partner lives with the client")]
+    spouses = [
+        i
+        for i, m in enumerate(profile.household.members)
+        if m.relation == "spouse" and status not in ("married", "registered_partner", "separated")
+    ]
+    return [
+        (
+            f"household.members[{i}].relation",
+            f"spouse, but the client's marital status is {status}",
+        )
+        for i in spouses
+    ]
 
 
 def load_profile(path: Path) -> Profile:
@@ -549,7 +776,25 @@ def resolve_path(profile: Profile, path: str, on: date) -> Any:
     return resolve(profile, path, on, _vocabulary())
 
 
+def label_of_path(path: str) -> str:
+    """The short human name of a path's last part ("fødselsnummer", "birth date")."""
+    return label_of(path, _vocabulary())
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a profile file."""
     schema = Profile.model_json_schema()
+    member = {"$ref": "#/$defs/HouseholdMember"}
+    household = schema["$defs"]["Household"]["properties"]
+    for name, info in derived_members(Household).items():
+        if info.model is None:
+            continue
+        shape: dict[str, Any] = (
+            {"type": "array", "items": member} if info.type.startswith("list[") else member
+        )
+        household[name] = {
+            **shape,
+            "readOnly": True,
+            "description": f"Derived, read-only (never in a file): {info.description}.",
+        }
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

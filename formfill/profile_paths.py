@@ -40,8 +40,12 @@ class PathInfo:
     description: str
     example: Any
     autocomplete: str | None = None
-    derived: bool = False
+    derived: bool = False  # computed from other values: read-only
     choices: tuple[str, ...] = ()
+    label: str = ""  # a short human name ("fødselsnummer"); empty: see :func:`label_of`
+
+
+ModelClass = type[BaseModel]  # named here: DerivedInfo's field "type" hides the builtin
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class DerivedInfo:
     example: Any
     autocomplete: str | None
     takes_date: bool
+    # an object or list of objects whose own paths are walked under this one
+    model: ModelClass | None = None
 
 
 def derived(
@@ -62,13 +68,16 @@ def derived(
     *,
     autocomplete: str | None = None,
     takes_date: bool = False,
+    model: type[BaseModel] | None = None,
 ) -> Callable[[F], F]:
     """Register a model property (or a method taking the reference date ``on`` when
-    ``takes_date``) as a derived vocabulary path named after the function."""
+    ``takes_date``) as a derived vocabulary path named after the function. With ``model``
+    (type ``object`` or ``list[object]``) the paths of that model are in the vocabulary under
+    it, read-only (``household.partner.given_name``, ``household.children[].birth_date``)."""
 
     def mark(func: F) -> F:
         func.__derived__ = DerivedInfo(  # type: ignore[attr-defined]
-            type_, description, example, autocomplete, takes_date
+            type_, description, example, autocomplete, takes_date, model
         )
         return func
 
@@ -129,7 +138,11 @@ def _item_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None:
+def _walk(
+    model: type[BaseModel], prefix: str, out: dict[str, PathInfo], read_only: bool = False
+) -> None:
+    """Add every path of ``model`` under ``prefix``; ``read_only`` marks them derived (paths
+    under a derived object such as ``household.partner``)."""
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         type_name, choices = _type_name(field.annotation)
@@ -143,25 +156,30 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None
                 field.description or "",
                 examples[0],
                 auto if isinstance(auto, str) else None,
-                False,
+                read_only,
                 choices,
+                field.title or "",
             )
         sub = _item_model(field.annotation)
         is_list = type_name.startswith("list[")
         if sub is not None:
-            _walk(sub, f"{path}[]." if is_list else f"{path}.", out)
+            _walk(sub, f"{path}[]." if is_list else f"{path}.", out, read_only)
         elif is_list:
             out[f"{path}[]"] = PathInfo(
                 f"{path}[]",
                 type_name[5:-1],
                 f"One item of {path}.",
                 examples[0][0] if isinstance(examples[0], list) and examples[0] else None,
+                derived=read_only,
             )
     for name, info in derived_members(model).items():
         path = f"{prefix}{name}"
         out[path] = PathInfo(
             path, info.type, info.description, info.example, info.autocomplete, True
         )
+        if info.model is not None:
+            is_list = info.type.startswith("list[")
+            _walk(info.model, f"{path}[]." if is_list else f"{path}.", out, True)
 
 
 def build_vocabulary(root: type[BaseModel]) -> dict[str, PathInfo]:
@@ -193,6 +211,16 @@ def suggest(path: str, vocab: Iterable[str], limit: int = 3) -> list[str]:
 def _put_indices(pattern: str, indices: list[str]) -> str:
     idx = iter(indices)
     return re.sub(r"\[\]", lambda _m: f"[{next(idx, '0')}]", pattern)
+
+
+def label_of(path: str, vocab: dict[str, PathInfo]) -> str:
+    """The short human name of a path's last part: its ``title`` ("fødselsnummer") or the
+    name in words ("birth date")."""
+    info = vocab.get(normalise(path))
+    if info is not None and info.label:
+        return info.label
+    last = normalise(path).rsplit(".", 1)[-1].removesuffix("[]")
+    return last.replace("_", " ")
 
 
 def check(path: str, vocab: dict[str, PathInfo]) -> PathInfo:

@@ -30,6 +30,8 @@ class FillReport:
     document: str  # output path or name
     outcomes: list[FieldOutcome] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "XFA packet removed"
+    # what went to the addendum pages: "Barn: rows 4-5 continued on the addendum"
+    addendum: list[str] = field(default_factory=list)
 
     def add(self, outcome: FieldOutcome) -> None:
         self.outcomes.append(outcome)
@@ -54,5 +56,6 @@ class FillReport:
             "ok": self.ok,
             "counts": self.counts(),
             "notes": list(self.notes),
+            "addendum": list(self.addendum),
             "fields": [asdict(o) | {"status": o.status.value} for o in self.outcomes],
         }

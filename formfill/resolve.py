@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -28,12 +28,15 @@ from formfill.profile import Profile, check_path, resolve_path, vocabulary
 from formfill.transforms import apply_transforms, is_empty
 
 if TYPE_CHECKING:  # form_map imports this module at run time (for the sandbox)
-    from formfill.form_map import FieldSpec, FormMap
+    from formfill.form_map import FieldSpec, FormMap, RowGroup
 
 __all__ = [
     "Blank",
+    "Continued",
+    "Dropped",
     "FillContext",
     "Missing",
+    "ProgramFact",
     "Resolution",
     "Skipped",
     "compile_condition",
@@ -41,7 +44,9 @@ __all__ = [
     "evaluate_condition",
     "expression_context",
     "expression_names",
+    "expression_paths",
     "expression_problems",
+    "program_refs",
     "render_template",
     "resolve",
 ]
@@ -95,8 +100,9 @@ _ENV = _Sandbox(autoescape=False, undefined=StrictUndefined, finalize=_finalize)
 
 
 def expression_names() -> frozenset[str]:
-    """Top-level names an expression may use: the profile's sections and ``fill``."""
-    return frozenset(Profile.model_fields) | {"fill"}
+    """Top-level names an expression may use: the profile's sections, ``fill``, and in a form
+    map ``programs`` (the client's screening: ``programs['utvidet-barnetrygd'].eligible``)."""
+    return frozenset(Profile.model_fields) | {"fill", "programs"}
 
 
 @lru_cache(maxsize=2048)
@@ -155,6 +161,13 @@ def _vocabulary_patterns() -> frozenset[str]:
 
 def _check_chain(root: str, parts: list[str], called: bool) -> str | None:
     """A message when an attribute chain in an expression leaves the profile vocabulary."""
+    if root == "programs":
+        if len(parts) < 2 or parts[1] not in PROGRAM_ATTRIBUTES:
+            return (
+                "programs must be read as programs['<program id>'] followed by one of "
+                + ", ".join(PROGRAM_ATTRIBUTES)
+            )
+        return None
     if root == "fill":
         if parts and parts[0] != ".date":
             return f"fill{parts[0]}: fill has only .date"
@@ -212,6 +225,80 @@ def expression_problems(source: str, *, condition: bool) -> list[str]:
     return out
 
 
+def expression_paths(source: str, *, condition: bool = True) -> frozenset[str]:
+    """The profile paths an expression reads, list indices as ``[]``: {'person.marital_status',
+    'household.children_under'} for ``person.marital_status == 'single' and
+    household.children_under(16, fill.date) > 0``."""
+    try:
+        tree = _parse_ast(source, condition)
+    except TemplateSyntaxError:
+        return frozenset()
+    sections = frozenset(Profile.model_fields)
+    return frozenset(
+        root + "".join(parts).replace(".[]", "[]")
+        for root, parts, _called in _chains(tree)
+        if root in sections
+    )
+
+
+def program_refs(source: str, *, condition: bool = True) -> frozenset[str]:
+    """The program ids an expression reads: {'utvidet-barnetrygd'} for
+    ``programs['utvidet-barnetrygd'].eligible``."""
+    try:
+        tree = _parse_ast(source, condition)
+    except TemplateSyntaxError:
+        return frozenset()
+    return frozenset(
+        node.arg.value
+        for node in tree.find_all(nodes.Getitem)
+        if isinstance(node.node, nodes.Name)
+        and node.node.name == "programs"
+        and isinstance(node.arg, nodes.Const)
+        and isinstance(node.arg.value, str)
+    )
+
+
+# --- what a map may ask of the client's screening ---------------------------------------------
+
+PROGRAM_ATTRIBUTES = (".eligible", ".not_eligible", ".status")
+
+
+@dataclass(frozen=True)
+class ProgramFact:
+    """One program's screening result as a map's expression sees it. A box that claims an
+    entitlement refers to this instead of re-stating the program's criteria; an ``unknown``
+    result leaves the box empty and the report says why."""
+
+    id: str
+    status: str  # eligible | not_eligible | unknown
+    reason: str = ""  # for unknown: what is missing
+
+    @property
+    def eligible(self) -> bool:
+        return self.status == "eligible"
+
+    @property
+    def not_eligible(self) -> bool:
+        return self.status == "not_eligible"
+
+
+class _Programs(dict[str, ProgramFact]):
+    """id -> ProgramFact; a program that was not screened is unknown."""
+
+    def __missing__(self, key: str) -> ProgramFact:
+        return ProgramFact(key, "unknown", "the client was not screened for it")
+
+
+def _unknown_programs(source: str, programs: Mapping[str, ProgramFact], condition: bool) -> str:
+    """Why an expression cannot be decided: the programs it reads whose result is unknown."""
+    reasons = []
+    for pid in sorted(program_refs(source, condition=condition)):
+        fact = programs[pid] if pid in programs else _Programs()[pid]
+        if fact.status == "unknown":
+            reasons.append(f"screening of {pid} is unknown ({fact.reason or 'no reason given'})")
+    return "; ".join(reasons)
+
+
 # --- resolution ------------------------------------------------------------------------------
 
 
@@ -237,6 +324,24 @@ class Skipped(NamedTuple):
     reason: str
 
 
+class Dropped(NamedTuple):
+    """A list item the form has no row for and the map declares no [[rows]] to continue."""
+
+    item: str  # household.children[3]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Continued:
+    """The items of one ``[[rows]]`` list beyond the form's last row: they go on the addendum
+    with the same columns (``cells[i][j]`` is item ``start + i``, column ``j``)."""
+
+    group: RowGroup
+    start: int  # the first list index on the addendum (= the form's number of rows)
+    cells: tuple[tuple[str, ...], ...]
+    who: tuple[str, ...]  # per item: 'household.children[3]'
+
+
 @dataclass(frozen=True)
 class FillContext:
     """The ``fill`` object expressions see."""
@@ -251,6 +356,8 @@ class Resolution:
     missing: list[Missing] = field(default_factory=list)
     blank: list[Blank] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    continued: list[Continued] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def missing_required(self) -> list[Missing]:
@@ -258,11 +365,14 @@ class Resolution:
         return [m for m in self.missing if m.required]
 
 
-def expression_context(profile: Profile, on: date) -> dict[str, Any]:
-    """The names an expression sees: each profile section as the profile's own object, and
-    ``fill`` (with ``.date``)."""
+def expression_context(
+    profile: Profile, on: date, programs: Mapping[str, ProgramFact] | None = None
+) -> dict[str, Any]:
+    """The names an expression sees: each profile section as the profile's own object,
+    ``fill`` (with ``.date``) and ``programs`` (the client's screening, by program id)."""
     context: dict[str, Any] = {name: getattr(profile, name) for name in type(profile).model_fields}
     context["fill"] = FillContext(date=on)
+    context["programs"] = _Programs(programs or {})
     return context
 
 
@@ -352,6 +462,10 @@ def _resolve_field(
             res.missing.append(Missing(spec.field, path, spec.required))
             return
     else:  # expr
+        undecided = _unknown_programs(spec.expr or "", context["programs"], False)
+        if undecided:
+            res.blank.append(Blank(spec.field, undecided))
+            return
         ok, value = _transformed(spec, render_template(spec.expr or "", context), locale, res)
         if not ok:
             return
@@ -369,6 +483,12 @@ def _resolve_conditions(
     """One field set by ``when`` entries: a single one without state gives True/False;
     with states the first true condition sets its state, none true leaves the field unset."""
     name = specs[0].field
+    undecided = "; ".join(
+        u for s in specs if (u := _unknown_programs(s.when or "", context["programs"], True))
+    )
+    if undecided:
+        res.blank.append(Blank(name, f"left empty: {undecided}"))
+        return
     if len(specs) == 1 and specs[0].state is None:
         res.values[name] = evaluate_condition(specs[0].when or "", context)
         return
@@ -380,13 +500,20 @@ def _resolve_conditions(
     res.blank.append(Blank(name, f"no condition is true: {conditions}"))
 
 
-def resolve(fmap: FormMap, profile: Profile, on: date) -> Resolution:
-    """The values of every map field for this profile on the date ``on``.
+def resolve(
+    fmap: FormMap,
+    profile: Profile,
+    on: date,
+    programs: Mapping[str, ProgramFact] | None = None,
+) -> Resolution:
+    """The values of every map field for this profile on the date ``on``; ``programs`` is the
+    client's screening for the programs the map's expressions read (absent: unknown).
 
     A transform that cannot take the profile's value leaves the field blank with the reason;
-    a broken expression raises ExpressionError (a map bug, not a data gap)."""
+    a broken expression raises ExpressionError (a map bug, not a data gap). List items beyond
+    the form's rows are ``continued`` (declared [[rows]]) or ``dropped`` (none declared)."""
     res = Resolution(form_id=fmap.id)
-    context = expression_context(profile, on)
+    context = expression_context(profile, on, programs)
     conditions: dict[str, list[FieldSpec]] = {}
     for spec in fmap.fields:
         if spec.source == "when":
@@ -398,4 +525,72 @@ def resolve(fmap: FormMap, profile: Profile, on: date) -> Resolution:
         elif spec.field not in done:
             done.add(spec.field)
             _resolve_conditions(conditions[spec.field], context, res)
+    _continue_rows(fmap, profile, on, context, res)
     return res
+
+
+_ITEM = re.compile(r"([a-z_][a-z0-9_.]*)\[(\d+)\]")
+
+
+def _with_item(spec: FieldSpec, old: str, new: str) -> FieldSpec:
+    """The spec of row 1's field, reading item ``new`` instead of ``old``."""
+
+    def swap(text: str | None) -> str | None:
+        return text.replace(old, new) if text else text
+
+    return replace(spec, profile=swap(spec.profile), expr=swap(spec.expr), when=swap(spec.when))
+
+
+def _cell(specs: list[FieldSpec], profile: Profile, on: date, fmap: FormMap,
+          context: Mapping[str, Any]) -> str:  # fmt: skip
+    """One addendum cell: the column's field resolved for another item, as text."""
+    res = Resolution(form_id=fmap.id)
+    if specs[0].source == "when":
+        _resolve_conditions(specs, context, res)
+    else:
+        _resolve_field(specs[0], profile, on, fmap.language, context, res)
+    value = res.values.get(specs[0].field)
+    if isinstance(value, bool):
+        return str(apply_transforms(value, ["yesno"], fmap.language))
+    return "" if value is None else str(value)
+
+
+def _continue_rows(
+    fmap: FormMap, profile: Profile, on: date, context: Mapping[str, Any], res: Resolution
+) -> None:
+    by_field: dict[str, list[FieldSpec]] = {}
+    for spec in fmap.fields:
+        by_field.setdefault(spec.field, []).append(spec)
+    declared = {g.list for g in fmap.rows}
+    for group in fmap.rows:
+        items = resolve_path(profile, group.list, on) or []
+        if len(items) <= group.capacity:
+            continue
+        first = f"{group.list}[0]"
+        cells, who = [], []
+        for index in range(group.capacity, len(items)):
+            item = f"{group.list}[{index}]"
+            row = []
+            for name in group.fields[0]:
+                specs = [_with_item(s, first, item) for s in by_field[name]]
+                row.append(_cell(specs, profile, on, fmap, context))
+            cells.append(tuple(row))
+            who.append(item)
+        res.continued.append(Continued(group, group.capacity, tuple(cells), tuple(who)))
+    # lists read by position without a [[rows]] declaration: say who is not on the form
+    highest: dict[str, int] = {}
+    for spec in fmap.fields:
+        for text in (spec.profile, spec.expr, spec.when):
+            for m in _ITEM.finditer(text or ""):
+                highest[m.group(1)] = max(highest.get(m.group(1), -1), int(m.group(2)))
+    for name, top in sorted(highest.items()):
+        if name in declared:
+            continue
+        try:
+            items = resolve_path(profile, name, on)
+        except UnknownPathError:
+            continue
+        for index in range(top + 1, len(items) if isinstance(items, list) else 0):
+            res.dropped.append(Dropped(f"{name}[{index}]", f"the form has room for {top + 1} "
+                                       f"of {name} and the map declares no [[rows]] to continue "
+                                       "them on an addendum"))  # fmt: skip

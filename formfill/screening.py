@@ -23,7 +23,12 @@ from formfill.errors import ExpressionError
 from formfill.profile import Profile, resolve_path
 from formfill.profile_paths import age_on
 from formfill.programs import Catalog, Criterion, Program
-from formfill.resolve import compile_condition, evaluate_condition, expression_context
+from formfill.resolve import (
+    compile_condition,
+    evaluate_condition,
+    expression_context,
+    expression_paths,
+)
 
 __all__ = [
     "Change",
@@ -31,6 +36,7 @@ __all__ = [
     "ProgramResult",
     "Screening",
     "client_language",
+    "criterion_paths",
     "diff",
     "screen",
     "screen_caseload",
@@ -38,7 +44,6 @@ __all__ = [
 
 CriterionStatus = Literal["met", "failed", "unknown", "not_applicable"]
 ProgramStatus = Literal["eligible", "not_eligible", "unknown"]
-PARTNERS = ("spouse", "partner")
 UNKNOWN = "unknown"  # a parameter value the catalog could not verify for a period
 
 STATUS_WORDS: Mapping[str, Mapping[str, str]] = {
@@ -122,6 +127,31 @@ def client_language(profile: Profile) -> str:
     if lang in ("nb", "nn", "no"):
         return "nb"
     return "nl" if lang == "nl" else "en"
+
+
+# the profile paths each kind of criterion reads (one_of and expr name theirs)
+_KIND_PATHS: Mapping[str, frozenset[str]] = {
+    "age": frozenset({"person.birth_date", "person.age"}),
+    "children": frozenset({
+        "household.children", "household.children_count", "household.children_under",
+        "household.members", "household.members[].relation", "household.members[].birth_date",
+        "household.members[].age", "household.children[].birth_date", "household.children[].age",
+    }),
+    "income": frozenset({"income"}),
+    "residence": frozenset({"address.current.country"}),
+}  # fmt: skip
+
+
+def criterion_paths(criterion: Criterion) -> frozenset[str]:
+    """The profile paths a criterion decides on (list indices as ``[]``): a form map whose
+    ``when`` reads them re-states the criterion instead of asking the catalog."""
+    spec = criterion.spec
+    if criterion.kind == "one_of":
+        return frozenset({str(spec["path"])})
+    if criterion.kind == "expr":
+        needs = {str(n) for n in spec.get("needs", ())}
+        return expression_paths(str(spec["test"])) | needs
+    return _KIND_PATHS.get(criterion.kind, frozenset())
 
 
 # --- evaluation of one criterion ----------------------------------------------------------------
@@ -224,11 +254,7 @@ def _income(spec: Mapping[str, Any]) -> Evaluator:
         facts["value"] = value
         over = high is not None and value > Decimal(str(high))
         under = low is not None and value < Decimal(str(low))
-        partners = [
-            i
-            for i, m in enumerate(profile.household.members)
-            if m.relation in PARTNERS and m.lives_with_client
-        ]
+        partners = [i for i, _m in profile.household.partners()]
         if household and partners and not over:
             gaps = tuple(f"income of household.members[{i}] (partner)" for i in partners)
             return "unknown", gaps, "the partner's income is not in the profile", facts

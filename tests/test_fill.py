@@ -13,7 +13,7 @@ import pytest
 from formfill.config import Settings
 from formfill.demo import demo_clients, run_demo
 from formfill.errors import FormChangedError, ProfileIncompleteError
-from formfill.fill import Forms, fill_form
+from formfill.fill import Forms, fill_form, review_map
 from formfill.form_check import check_map, stamp_map
 from formfill.profile import load_profile, parse_profile
 from tests.golden_values import FILL_DATE, GOLDEN, current, read_back
@@ -53,9 +53,43 @@ def test_every_map_passes_its_check() -> None:
     matches its blank form."""
     maps = sorted(SETTINGS.maps_dir.glob("*/*.toml"))
     assert len(maps) >= 4
+    forms = Forms(SETTINGS)
     for path in maps:
         result = check_map(SETTINGS, path)
         assert result.ok, f"{path}: {[str(p) for p in result.problems]}"
+        assert result.fmap is not None
+        problems, warnings = review_map(forms, result.fmap)
+        assert not problems and not warnings, f"{path}: {problems} {warnings}"
+
+
+def test_map_review_warns_about_restated_criteria_and_positions(tmp_path: Path) -> None:
+    """The child-benefit map as it was (children by entry position, utvidet barnetrygd ticked by
+    its own copy of the criteria, no [[rows]]) is warned about on each count; a program the
+    catalog does not have is a problem."""
+    source = (SETTINGS.maps_dir / "nav" / "nav-barnetrygd.toml").read_text(encoding="utf-8")
+    old = source.replace("household.children[", "household.members[")
+    old = old.replace(
+        "when = \"programs['utvidet-barnetrygd'].eligible\"",
+        "when = \"person.marital_status in ['single'] and household.children_count > 0\"",
+    )
+    old = old.split("\n[[rows]]")[0]
+    folder = tmp_path / "nav"
+    folder.mkdir()
+    (folder / "nav-barnetrygd.toml").write_text(old, encoding="utf-8")
+    fmap = check_map(SETTINGS, folder / "nav-barnetrygd.toml").fmap
+    assert fmap is not None
+    problems, warnings = review_map(Forms(SETTINGS), fmap)
+    assert not problems
+    text = "\n".join(warnings)
+    assert "re-states criterion 'single' of utvidet-barnetrygd (person.marital_status)" in text
+    assert "fields[Barn2_fornavn]: reads household.members[i]" in text
+    assert "household.members[0..2] is read row by row but no [[rows]]" in text
+    unknown = source.replace("programs['utvidet-barnetrygd']", "programs['utvida-barnetrygd']")
+    (folder / "nav-barnetrygd.toml").write_text(unknown, encoding="utf-8")
+    fmap = check_map(SETTINGS, folder / "nav-barnetrygd.toml").fmap
+    assert fmap is not None
+    problems, _warnings = review_map(Forms(SETTINGS), fmap)
+    assert [p.message for p in problems] == ["no program 'utvida-barnetrygd' in the catalog"]
 
 
 def test_fill_report_names_blank_values_and_why() -> None:
@@ -66,7 +100,7 @@ def test_fill_report_names_blank_values_and_why() -> None:
     assert result.report.ok
     blanks = {o.field: o.reason for o in result.report.outcomes if o.status.value == "blank"}
     assert "Barn3_fornavn" in blanks
-    assert "household.members[2]" in blanks["Barn3_fornavn"]
+    assert "household.children[2]" in blanks["Barn3_fornavn"]
     assert read_back(result.data)["Fornavn"] == "Tuva Ødegård"
 
 
@@ -89,6 +123,7 @@ def test_changed_blank_is_refused_unless_forced(tmp_path: Path) -> None:
     home = tmp_path / "home"
     shutil.copytree(REPO / "form_maps", home / "form_maps")
     shutil.copytree(REPO / "sample_forms", home / "sample_forms")
+    shutil.copytree(REPO / "programs", home / "programs")
     path = home / "form_maps/nav/nav-barnetrygd.toml"
     text = path.read_text()
     path.write_text(text.replace('fingerprint = "sha256:', 'fingerprint = "sha256:00', 1))
@@ -150,15 +185,16 @@ def test_cli_map_with_unknown_profile_path_is_a_clear_error(tmp_path: Path) -> N
     home = tmp_path / "home"
     shutil.copytree(REPO / "form_maps", home / "form_maps")
     shutil.copytree(REPO / "sample_forms", home / "sample_forms")
+    shutil.copytree(REPO / "programs", home / "programs")
     path = home / "form_maps/nav/nav-barnetrygd.toml"
     path.write_text(
         path.read_text().replace(
-            '"household.members[0].given_name"', '"household.members[0].given_nme"', 1
+            '"household.children[0].given_name"', '"household.children[0].given_nme"', 1
         )
     )
     r = _cli("map", "check", str(path), env_home=home)
     assert r.returncode == 2
-    assert "given_nme" in r.stdout and "household.members[0].given_name" in r.stdout
+    assert "given_nme" in r.stdout and "household.children[0].given_name" in r.stdout
     r = _cli(
         "fill",
         "nav-barnetrygd",
@@ -222,6 +258,7 @@ def test_read_only_field_filled_only_when_the_map_says_so(tmp_path: Path) -> Non
     home = tmp_path / "home"
     shutil.copytree(REPO / "form_maps", home / "form_maps")
     shutil.copytree(REPO / "sample_forms", home / "sample_forms")
+    shutil.copytree(REPO / "programs", home / "programs")
     path = home / "form_maps/nav/nav-barnetrygd.toml"
     text = path.read_text()
     start = text.index('field = "Saksnummer"')

@@ -96,7 +96,8 @@ def test_invalid_fnr_file_names_path_and_reason() -> None:
     with pytest.raises(ProfileError) as info:
         load_profile(CLIENTS / "invalid_fnr.json")
     assert info.value.source.endswith("invalid_fnr.json")
-    assert "identifiers.no_fnr: invalid check digit" in str(info.value)
+    assert "client (Tuva Sæther): fødselsnummer: invalid check digit" in str(info.value)
+    assert [p.where for p in info.value.problems] == ["identifiers.no_fnr"]
 
 
 def test_bad_json_names_file_and_line(tmp_path: Path) -> None:
@@ -278,7 +279,7 @@ def test_children_under() -> None:
     assert household.children_under(6, date(2026, 5, 31)) == 1
     assert household.children_under(6, date(2026, 6, 1)) == 0
     assert household.children_under(18, date(2026, 6, 1)) == 2
-    assert household.children_count == 3 and len(household.children()) == 3
+    assert household.children_count == 3 and len(household.children) == 3
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,7 @@ def test_broken_program_reports_every_problem(tmp_path: Path) -> None:
     text = text.replace('id = "barnetrygd"', 'id = "barnetrygdd"\ncolour = "red"', 1)
     text = text.replace('below = "child_age_limit"', 'below = "child_age_limt"', 1)
     text = text.replace('source = "otprp57"', 'source = "otprp75"', 1)
-    text = text.replace("household.members | selectattr", "houshold.members | selectattr", 1)
+    text = text.replace("household.children | selectattr", "houshold.children | selectattr", 1)
     text = text.replace('nl = "Kinderbijslag in Noorwegen (barnetrygd)"\n', "", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ProgramError) as e:

@@ -44,5 +44,5 @@ def test_income_source_is_built_from_several_proposals():
 
 def test_invalid_value_is_refused():
     """A value the profile refuses (bad check digit) raises ProfileError naming the path."""
-    with pytest.raises(ProfileError, match=r"identifiers\.no_fnr"):
+    with pytest.raises(ProfileError, match=r"client \(.*\): fødselsnummer: invalid check digit"):
         accept_proposal(BASE, _p("identifiers.no_fnr", "14038812469"), "s", WHEN)

@@ -314,7 +314,9 @@ def test_maps_list_every_field(forms: dict) -> None:
         data = tomllib.loads(map_path.read_text(encoding="utf-8"))
         assert data["id"] == map_path.stem
         assert (ROOT / data["source"]).resolve() == FORMS[key].resolve()
-        mapped = [f["field"] for f in data["fields"]]
+        # a Ja/Nee pair set by one when + state per state is one field with several entries
+        mapped = [f["field"] for f in data["fields"] if "state" not in f]
+        mapped += sorted({f["field"] for f in data["fields"] if "state" in f})
         assert len(mapped) == len(set(mapped)), f"duplicate field in {map_path.name}"
         assert set(mapped) == set(forms[key]), map_path.name
 

@@ -76,8 +76,20 @@ def _section_paths(prefix: str) -> list[tuple[str, Any]]:
     return out
 
 
-def build_sections(data: Mapping[str, Any]) -> list[Section]:
-    """The form's sections, with one row per existing list item plus an empty one."""
+def submitted_rows(form: Mapping[str, str]) -> dict[str, int]:
+    """Per list (household.members, income.sources), how many rows a submission holds: rows
+    added in the browser beyond the profile's own are parsed too, never dropped."""
+    found: dict[str, int] = {}
+    for name in form:
+        m = re.match(r"([a-z_.]+)\[(\d+)\]\.", name)
+        if m and int(m.group(2)) < 200:  # a bound: a forged index cannot make a huge form
+            found[m.group(1)] = max(found.get(m.group(1), 0), int(m.group(2)) + 1)
+    return found
+
+
+def build_sections(data: Mapping[str, Any], rows: Mapping[str, int] | None = None) -> list[Section]:
+    """The form's sections, with one row per existing list item (or per submitted row, when
+    ``rows`` says more were sent) plus an empty one."""
     sections = []
     for title, prefix, repeat in SECTIONS:
         paths = _section_paths(prefix)
@@ -93,9 +105,10 @@ def build_sections(data: Mapping[str, Any]) -> list[Section]:
         for part in head.split("."):
             node = (node or {}).get(part) if isinstance(node, dict) else None
         count = len(node) if isinstance(node, list) else 0
-        rows = []
+        count = max(count, (rows or {}).get(head, 0))
+        items = []
         for n in range(count + 1):
-            rows.append(
+            items.append(
                 tuple(
                     Field(
                         p.replace("[]", f"[{n}]", 1),
@@ -107,7 +120,7 @@ def build_sections(data: Mapping[str, Any]) -> list[Section]:
                     for p, i in paths
                 )
             )
-        sections.append(Section(head, title, tuple(rows), True))
+        sections.append(Section(head, title, tuple(items), True))
     return sections
 
 
@@ -220,7 +233,10 @@ def field_errors(
                 where = old + where[len(new) :]
                 break
         if where:
-            by_field[where] = f"{_label(where)}: {p.message}"
+            # a profile problem says whose value it is ("household.members[2] (child Biret
+            # Somby): fødselsnummer: ..."), so two members' errors never read the same
+            subject = getattr(p, "subject", "")
+            by_field[where] = str(p) if subject else f"{_label(where)}: {p.message}"
         else:
             rest.append(str(p))
     return by_field, rest

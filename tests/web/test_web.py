@@ -498,3 +498,38 @@ def test_a_failed_read_is_read_again_on_request(world: World, as_user: Any) -> N
     again = post(c, f"/evidence/{ev_id}/retry")
     assert again.status_code == 409 and "Traceback" not in again.get_data(as_text=True)
     assert post(as_user("specialist2"), f"/evidence/{ev_id}/retry").status_code == 404
+
+
+def test_household_by_relation_and_warnings_where_the_profile_is_edited(
+    world: World, as_user: Any
+) -> None:
+    """Two children with a bad fødselsnummer each get their own message naming the child; a
+    single client with a samboer at home is saved with a 'check before signing' warning, and
+    the client page lists the household as forms see it (partner, then children oldest
+    first), whatever the order of entry."""
+    c = as_user("specialist")
+    base = {
+        "person.given_name": "Márjá",
+        "person.family_name": "Somby",
+        "person.birth_date": "1988-03-14",
+        "person.marital_status": "single",
+        "household.members[0].relation": "child",
+        "household.members[0].given_name": "Máhtte",
+        "household.members[0].birth_date": "2020-01-15",
+        "household.members[1].relation": "partner",
+        "household.members[1].given_name": "Per",
+        "household.members[2].relation": "child",
+        "household.members[2].given_name": "Ánne",
+        "household.members[2].birth_date": "2014-05-02",
+    }
+    bad = dict(base, **{"household.members[0].identifiers.no_fnr": "30051553168",
+                        "household.members[2].identifiers.no_fnr": "30051553168"})  # fmt: skip
+    page = post(c, "/clients/new", bad).get_data(as_text=True)
+    assert "household.members[0] (child Máhtte): fødselsnummer: invalid check digit" in page
+    assert "household.members[2] (child Ánne): fødselsnummer: invalid check digit" in page
+    resp = post(c, "/clients/new", base)
+    assert resp.status_code == 302
+    page = c.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Check before signing" in page and "lives with the client" in page
+    household = page.split('id="household"', 1)[1].split("</section>", 1)[0]
+    assert household.index("Per") < household.index("Ánne") < household.index("Máhtte")

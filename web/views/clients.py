@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from formfill.errors import FormfillError, ProfileError
-from formfill.profile import parse_profile
+from formfill.profile import parse_profile, profile_warnings
 from formfill.provenance import Provenance, flatten
 from formfill.screening import screen
 from formfill.store import notes as store_notes
@@ -28,7 +28,14 @@ from formfill.store.clients import (
 from formfill.store.models import EvidenceFile, User
 from web.access import client_or_404
 from web.auth import me, roles
-from web.forms import build_sections, field_errors, form_values, parse_submission, rerender_on_csrf
+from web.forms import (
+    build_sections,
+    field_errors,
+    form_values,
+    parse_submission,
+    rerender_on_csrf,
+    submitted_rows,
+)
 from web.services import db, services, today
 
 bp = Blueprint("clients", __name__)
@@ -81,6 +88,7 @@ def show(client_id: int) -> Any:
             prov = version.provenance.get(path)
             values.append((path, value, _provenance_text(prov, users), prov or {}))
     screening = None
+    warnings = [str(w) for w in profile_warnings(profile, today())] if profile else []
     if profile is not None:
         try:
             screening = screen(profile, services().catalog, today(), language=_lang())
@@ -103,6 +111,7 @@ def show(client_id: int) -> Any:
         referrals=store_notes.referrals_for(session, actor, client_id),
         users=users,
         today=today(),
+        warnings=warnings,
     )
 
 
@@ -141,7 +150,7 @@ def _save(client_id: int | None) -> Any:
             load_profile(session, me().actor, client_id)  # audited as a read
         return _render_form(client, current_data, form_values(current_data))
     submitted = {k: v for k, v in request.form.items() if k != "csrf_token"}
-    sections = build_sections(current_data)
+    sections = build_sections(current_data, submitted_rows(request.form))
     # rows the user added in the browser beyond the one blank row are kept on a re-render
     data, renames = parse_submission(request.form, current_data, sections)
     if g.get("csrf_expired"):
@@ -167,6 +176,8 @@ def _save(client_id: int | None) -> Any:
     else:
         save_profile(session, actor, client.id, profile, source, note="edited")
         flash(_("Profile saved."), "info")
+    for warning in profile_warnings(profile, today()):
+        flash(_("Check before signing: %(what)s", what=str(warning)), "warning")
     return redirect(url_for("clients.show", client_id=client.id))
 
 
