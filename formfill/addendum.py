@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from formfill.errors import FillError
-from formfill.pdf_font import FONT_CANDIDATES
+from formfill.pdf_font import find_font_file
 
 __all__ = [
     "Addendum",
@@ -132,7 +132,8 @@ class Addendum:
         out = []
         for t in self.tables:
             last = t.first_row + len(t.rows) - 1
-            out.append(f"{t.section}: rows {t.first_row}-{last} continued on the addendum")
+            rows = f"rows {t.first_row}-{last}" if last > t.first_row else f"row {last}"
+            out.append(f"{t.section}: {rows} continued on the addendum")
         out += [f"{o.label or o.field}: text continued on the addendum" for o in self.overflows]
         return out
 
@@ -143,13 +144,10 @@ class Addendum:
 @lru_cache(maxsize=4)
 def _font(path: str | None) -> str:
     """Register the Unicode font (Sámi letters: DejaVu Sans) with reportlab once."""
-    candidates = [path] if path else list(FONT_CANDIDATES)
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            name = "FormfillAddendum-" + Path(candidate).stem
-            pdfmetrics.registerFont(TTFont(name, candidate))
-            return name
-    raise FillError("addendum", "no Unicode font found (install fonts-dejavu-core)")
+    found = find_font_file(path)
+    name = "FormfillAddendum-" + Path(found).stem
+    pdfmetrics.registerFont(TTFont(name, found))
+    return name
 
 
 def _esc(text: str) -> str:

@@ -130,7 +130,7 @@ def test_fourth_child_continues_on_the_addendum(forms: Forms) -> None:
     profile = client([dict(FOURTH), *map(dict, CHILDREN)], status="single")
     filled = fill_form(forms, "nav-barnetrygd", profile, on=ON, allow_missing=True)
     assert filled.report.ok, filled.report.to_dict()
-    assert filled.report.addendum == ["Barn: rows 4-4 continued on the addendum"]
+    assert filled.report.addendum == ["Barn: row 4 continued on the addendum"]
     text = run_flatten_text(filled.data)
     page = text.split("Vedlegg til skjemaet", 1)[1]
     for expected in ("Søknad om barnetrygd", "Márjá Somby", "14038812468", "23. november 2026",
@@ -210,3 +210,21 @@ def test_toeslagpartner_follows_who_lives_with_the_client(forms: Forms) -> None:
     assert read_back(with_partner.data)["Leefsituatie"] == "Samenwonend (met toeslagpartner)"
     assert read_back(alone.data)["Toeslagpartner"] == "Nee"
     assert read_back(alone.data)["Leefsituatie"] == "Alleenstaand"
+
+
+def test_text_too_long_for_its_box_goes_on_the_addendum(forms: Forms) -> None:
+    """A street line that cannot fit even at the smallest font size: the box says 'Se
+    vedlegg', the whole text is on the addendum and the report says so."""
+    profile = client(list(map(dict, CHILDREN)), status="single")
+    assert profile.address.current is not None
+    long_street = "Ájastealli " + "ja " * 60 + "Čuoldeallit"
+    profile.address.current.street = long_street
+    filled = fill_form(forms, "nav-barnetrygd", profile, on=ON, allow_missing=True)
+    assert filled.report.ok, filled.report.to_dict()
+    assert read_back(filled.data)["Adresse"] == "Se vedlegg"
+    (outcome,) = [o for o in filled.report.outcomes if o.field == "Adresse"]
+    assert "the text is on the addendum" in outcome.reason
+    assert any("text continued on the addendum" in a for a in filled.report.addendum)
+    page = run_flatten_text(filled.data).split("Vedlegg til skjemaet", 1)[1]
+    assert "Tekst som ikke fikk plass i feltet" in page
+    assert "".join(page.split()).find("".join(long_street.split())) >= 0

@@ -212,3 +212,35 @@ def test_an_item_that_keeps_killing_its_worker_is_failed_not_requeued(store: Sto
 def store_batches_id(store: Store, item_id: int) -> int:
     with session_scope(store.sessions) as s:
         return store_batches.get_item(s, item_id).batch_id
+
+
+def test_packet_holds_the_addendum(store: Store) -> None:
+    """A client with four children: the batch item's document carries the addendum page with
+    the fourth child, and the client's packet holds that page too."""
+    import json as _json
+
+    raw = _json.loads((REPO / "tests/data/clients/nb_single_parent.json").read_text())
+    extra = [
+        {"relation": "child", "given_name": n, "family_name": "Sæther", "birth_date": b}
+        for n, b in (("Ánne", "2010-02-02"), ("Čiekčá", "2012-03-03"))
+    ]
+    raw["household"]["members"] += extra
+    from formfill.profile import parse_profile
+
+    profile = parse_profile(raw)
+    assert profile.household.children_count == 4
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        clients.save_profile(s, SYSTEM, c.id, profile, Provenance("imported", imported_from="t"))
+        client_id = c.id
+    (item,) = _batch(store, [(client_id, "nav-barnetrygd")])
+    output = fbatch.run_item(store.settings, store.sessions, Forms(store.settings), item).output
+    filled = artifacts.read(store.settings, output or "")
+    with session_scope(store.sessions) as s:
+        report = store_batches.get_item(s, item).report
+        batch_id = store_batches.get_item(s, item).batch_id
+        packet = client_packet(store.settings, s, batch_id, client_id, ON)
+    assert report["addendum"] == ["Barn: row 4 continued on the addendum"]
+    last = PdfReader(io.BytesIO(packet)).pages[-1].extract_text()
+    assert "Vedlegg til skjemaet" in last and "Fortsettelse av Barn, rad 4" in last
+    assert len(PdfReader(io.BytesIO(packet)).pages) == 1 + len(PdfReader(io.BytesIO(filled)).pages)
