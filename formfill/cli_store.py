@@ -7,7 +7,6 @@ call, print a table or JSON. Every FormfillError becomes ``error: message`` and 
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,13 +15,10 @@ from typing import Any
 import click
 
 from formfill.cli_common import _friendly
-from formfill.errors import DeadlineRuleError, Problem
 from formfill.tracking import (
     CHANNELS,
     AppStatus,
-    DeadlineRule,
     Decision,
-    parse_rules,
     parse_within,
 )
 
@@ -40,40 +36,11 @@ def _today() -> date:
     return date.today()
 
 
-def rules_for_form(maps_dir: Path, form_id: str) -> list[DeadlineRule]:
-    """Deadline rules from the ``[[deadlines]]`` array of the form's map, if it has one."""
-    paths = sorted(maps_dir.glob(f"*/{form_id}.toml"))
-    if len(paths) != 1:
-        return []
-    try:
-        data = tomllib.loads(paths[0].read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise DeadlineRuleError(str(paths[0]), [Problem("", str(e))]) from None
-    raw = data.get("deadlines", [])
-    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        raise DeadlineRuleError(str(paths[0]), [Problem("deadlines", "an array of tables")])
-    return parse_rules(raw, source=str(paths[0]))
+def _catalog(root: Path) -> Any:
+    """The program catalog when there is one (a map's own rules serve without it)."""
+    from formfill.programs import load_catalog
 
-
-def rules_for_application(
-    root: Path, form_id: str, program: str | None
-) -> tuple[list[DeadlineRule], str]:
-    """The deadline rules of an application and where they come from: its program's rules in
-    the catalog (``programs/``) when it has a program the catalog knows, else the form map's
-    ``[[deadlines]]``. A catalog that does not load is an error (ProgramError)."""
-    maps_dir = root / "form_maps"
-    if program:
-        from formfill.programs import load_catalog
-
-        catalog_dir = root / "programs"
-        if catalog_dir.is_dir():
-            catalog = load_catalog(catalog_dir)
-            if any(p.id == program for p in catalog.programs):
-                return catalog.get(program).rules, f"program {program}"
-        return rules_for_form(maps_dir, form_id), (
-            f"form map {form_id} (program {program} is not in the catalog)"
-        )
-    return rules_for_form(maps_dir, form_id), f"form map {form_id}"
+    return load_catalog(root) if root.is_dir() else None
 
 
 def register(cli: click.Group) -> None:
@@ -299,6 +266,7 @@ def advance_cmd(
     """Move application APPLICATION_ID to status --to (one event, with deadlines from rules)."""
     from formfill import artifacts
     from formfill.config import Settings
+    from formfill.deadline_rules import advance_application
     from formfill.store import Actor, applications, open_store, session_scope, users
     from formfill.tracking import check_transition
 
@@ -311,26 +279,27 @@ def advance_cmd(
         with session_scope(sessions) as s:
             actor = Actor.of(users.user_by_email(s, by_email)) if by_email else Actor.system("cli")
             app = applications.get_application(s, application_id)
-            before = app.status
-            check_transition(before, to, decision=decision, channel=channel)
+            check_transition(app.status, to, decision=decision, channel=channel)
             submission = None
             if to == AppStatus.SUBMITTED and channel is not None:
                 receipt_id = None
                 if receipt is not None:
                     receipt_id = artifacts.save(settings, receipt.read_bytes(), "receipt")
                 submission = applications.SubmissionDetails(channel, day, reference, receipt_id)
-            rules, rules_from = rules_for_application(settings.root, app.form_id, app.program)
-            app = applications.advance(
+            catalog = _catalog(settings.root / "programs")
+            done = advance_application(
                 s,
                 actor,
                 application_id,
                 to,
                 day,
+                catalog=catalog,
+                maps_dir=settings.maps_dir,
                 note=note,
                 decision=decision,
                 submission=submission,
-                rules=rules,
             )
+            app, before, rules_from = done.application, done.before, done.rules_from
             new = [d for d in app.deadlines if not d.done]
             result = _application_dict(
                 app,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from formfill.config import Settings
 from formfill.fill import Forms
-from formfill.programs import Catalog, load_catalog
+from formfill.programs import Catalog
 from formfill.store import open_store
 
 
@@ -29,7 +29,7 @@ class Services:
 
     @cached_property
     def catalog(self) -> Catalog:
-        return load_catalog(self.settings.root / "programs")
+        return self.forms.catalog()  # one catalog for fills, screening and deadlines
 
     def redis(self) -> Redis:
         if self._redis is None:

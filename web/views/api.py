@@ -13,7 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
 
 from formfill import batch as fbatch
-from formfill.errors import FormfillError
+from formfill.deadline_rules import advance_application
 from formfill.profile import parse_profile
 from formfill.provenance import Provenance
 from formfill.store import applications as store_apps
@@ -169,22 +169,17 @@ def advance(application_id: int) -> Any:
         submission = store_apps.SubmissionDetails(
             str(sub["channel"]), on, str(sub.get("reference") or "") or None
         )
-    from formfill.cli_store import rules_for_form
-
-    try:
-        rules = rules_for_form(services().settings.maps_dir, a.form_id)
-    except FormfillError:
-        rules = []
-    store_apps.advance(
+    advance_application(
         db(),
         me().actor,
         a.id,
         str(body.get("to") or ""),
         on,
+        catalog=services().catalog,
+        maps_dir=services().settings.maps_dir,
         note=body.get("note"),
         decision=body.get("decision"),
         submission=submission,
-        rules=rules,
     )
     db().flush()
     return jsonify(_app_dict(a))

@@ -13,7 +13,7 @@ from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
 from formfill import artifacts
-from formfill.cli_store import rules_for_form
+from formfill.deadline_rules import advance_application
 from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence import evidence_from_bytes
 from formfill.store import applications as store_apps
@@ -148,21 +148,18 @@ def advance(application_id: int) -> Any:
             else None
         )
     try:
-        rules = rules_for_form(services().settings.maps_dir, app.form_id)
-    except FormfillError:
-        rules = []
-    try:
         with db().begin_nested():
-            store_apps.advance(
+            advance_application(
                 db(),
                 me().actor,
                 app.id,
                 to,
                 on,
+                catalog=services().catalog,
+                maps_dir=services().settings.maps_dir,
                 note=(request.form.get("note") or "").strip()[:2000] or None,
                 decision=request.form.get("decision") or None,
                 submission=submission,
-                rules=rules,
             )
     except FormfillError as e:
         db().refresh(app)
