@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from formfill import artifacts
 from formfill.batch import MAX_CRASHES
 from formfill.config import Settings
-from formfill.errors import ConflictError, NotFoundError
+from formfill.errors import ConflictError
 from formfill.evidence import Limits, evidence_from_bytes
 from formfill.extract import extract_evidence
 from formfill.extractors import DocType
 from formfill.store import session_scope
 from formfill.store.audit import Actor, record
+from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile
 from formfill.store.proposals import add_evidence, add_proposal
 
@@ -67,9 +68,7 @@ def upload(
 
 
 def _get(session: Session, evidence_id: int) -> EvidenceFile:
-    row = session.get(EvidenceFile, evidence_id)
-    if row is None:
-        raise NotFoundError("evidence", evidence_id)
+    row = get_row(session, EvidenceFile, evidence_id, "evidence")
     return row
 
 

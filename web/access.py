@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from formfill.errors import NotFoundError
 from formfill.store.clients import visible_client_ids
+from formfill.store.db import MAX_ID
 from formfill.store.models import Batch, Client, User
 from web.auth import me
 from web.services import db
@@ -17,6 +18,8 @@ def visible_ids() -> sa.Select[int]:
 
 
 def client_or_404(client_id: int) -> Client:
+    if not 0 < client_id <= MAX_ID:
+        raise NotFoundError("client", client_id)
     allowed = db().scalar(
         sa.select(Client).where(Client.id == client_id, Client.id.in_(visible_ids()))
     )
@@ -47,7 +50,7 @@ def visible_batches() -> sa.Select[int]:
 def batch_or_404(batch_id: int) -> Batch:
     from formfill.store.batches import get_batch
 
-    if (
+    if not 0 < batch_id <= MAX_ID or (
         db().scalar(
             sa.select(Batch.id).where(Batch.id == batch_id, Batch.id.in_(visible_batches()))
         )

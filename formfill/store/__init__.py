@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formfill.config import Settings
 from formfill.store.audit import Actor
-from formfill.store.db import make_engine, make_sessions, session_scope
+from formfill.store.db import get_row, make_engine, make_sessions, session_scope
 from formfill.store.migrate import require_current
 
-__all__ = ["Actor", "make_engine", "make_sessions", "open_store", "session_scope"]
+__all__ = ["Actor", "get_row", "make_engine", "make_sessions", "open_store", "session_scope"]
 
 
 def open_store(settings: Settings, check: bool = True) -> tuple[sa.Engine, sessionmaker[Session]]:

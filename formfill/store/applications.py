@@ -11,9 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from formfill.errors import NotFoundError
 from formfill.store.audit import Actor, record
 from formfill.store.clients import get_client
+from formfill.store.db import get_row
 from formfill.store.deadlines import add_computed
 from formfill.store.models import (
     Application,
@@ -71,9 +71,7 @@ def create_application(
 
 
 def get_application(session: Session, application_id: int) -> Application:
-    app = session.get(Application, application_id)
-    if app is None:
-        raise NotFoundError("application", application_id)
+    app = get_row(session, Application, application_id, "application")
     return app
 
 

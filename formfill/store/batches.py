@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from formfill.errors import ConflictError, NotFoundError
 from formfill.store.audit import Actor, record
+from formfill.store.db import get_row
 from formfill.store.models import Batch, BatchItem, utcnow
 
 __all__ = [
@@ -138,9 +139,7 @@ def set_job_ids(session: Session, job_ids: dict[int, str]) -> None:
 def refresh_state(session: Session, batch_id: int) -> str:
     """Recompute the batch state from its items (done when none is queued or running)."""
     session.flush()
-    batch = session.get(Batch, batch_id)
-    if batch is None:
-        raise NotFoundError("batch", batch_id)
+    batch = get_row(session, Batch, batch_id, "batch")
     counts = dict(
         session.execute(
             sa.select(BatchItem.status, sa.func.count())

@@ -13,6 +13,7 @@ from formfill.errors import NotFoundError
 from formfill.profile import Profile, parse_profile
 from formfill.provenance import Provenance, carry_forward, flatten
 from formfill.store.audit import Actor, add_created, record
+from formfill.store.db import get_row
 from formfill.store.models import Caseload, Client, ProfileVersion, User, utcnow
 
 __all__ = [
@@ -39,9 +40,7 @@ def create_client(session: Session, actor: Actor, reference: str | None = None) 
 
 
 def get_client(session: Session, client_id: int) -> Client:
-    client = session.get(Client, client_id)
-    if client is None:
-        raise NotFoundError("client", client_id)
+    client = get_row(session, Client, client_id, "client")
     return client
 
 

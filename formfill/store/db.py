@@ -8,17 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from formfill.config import Settings
-from formfill.errors import ConfigError, ConflictError, StoreError
+from formfill.errors import ConfigError, ConflictError, NotFoundError, StoreError
 from formfill.store import guards
 
-__all__ = ["make_engine", "make_sessions", "session_scope"]
+__all__ = ["get_row", "make_engine", "make_sessions", "session_scope"]
+
+T = TypeVar("T")
+# ids are 64-bit signed integers in every table: a larger one names nothing (and PostgreSQL
+# would answer an out-of-range error, not "not found")
+MAX_ID = 2**63 - 1
+
+
+def get_row(session: Session, model: type[T], key: int, kind: str) -> T:
+    """The row of ``model`` with primary key ``key``, or NotFoundError naming ``kind``."""
+    row = session.get(model, key) if 0 < key <= MAX_ID else None
+    if row is None:
+        raise NotFoundError(kind, key)
+    return row
+
 
 SQLITE_BUSY_MS = 10_000
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from formfill.errors import NotFoundError
 from formfill.store.audit import Actor, add_created, record
+from formfill.store.db import get_row
 from formfill.store.models import DeadlineRow, utcnow
 from formfill.tracking import (
     Deadline,
@@ -65,9 +65,7 @@ def mark_done(
 ) -> DeadlineRow | None:
     """Mark a deadline met; for a recurring rule (matched by its description) add the next
     one and return it."""
-    row = session.get(DeadlineRow, deadline_id)
-    if row is None:
-        raise NotFoundError("deadline", deadline_id)
+    row = get_row(session, DeadlineRow, deadline_id, "deadline")
     row.done, row.done_at, row.done_by = True, utcnow(), actor.user_id
     record(session, actor, "update", "deadline", row.id, ["done"])
     for rule in rules:

@@ -7,9 +7,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from formfill.errors import NotFoundError
 from formfill.store.audit import Actor, add_created, record
 from formfill.store.clients import get_client
+from formfill.store.db import get_row
 from formfill.store.models import REFERRAL_STATUSES, Note, Referral
 
 __all__ = ["add_note", "add_referral", "notes_for", "referrals_for", "set_referral_status"]
@@ -64,9 +64,7 @@ def add_referral(
 def set_referral_status(session: Session, actor: Actor, referral_id: int, status: str) -> Referral:
     if status not in REFERRAL_STATUSES:
         raise ValueError(f"referral status {status!r}: one of {', '.join(REFERRAL_STATUSES)}")
-    ref = session.get(Referral, referral_id)
-    if ref is None:
-        raise NotFoundError("referral", referral_id)
+    ref = get_row(session, Referral, referral_id, "referral")
     ref.status = status
     record(session, actor, "update", "referral", ref.id, ["status"])
     return ref

@@ -9,11 +9,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from formfill.errors import ConflictError, NotFoundError
+from formfill.errors import ConflictError
 from formfill.profile import check_path, parse_profile
 from formfill.provenance import Provenance, set_path
 from formfill.store.audit import Actor, add_created, record
 from formfill.store.clients import get_client, latest_version, save_profile
+from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal, ProfileVersion, utcnow
 
 __all__ = ["add_evidence", "add_proposal", "decide", "pending_proposals"]
@@ -55,8 +56,7 @@ def add_proposal(
 ) -> EvidenceProposal:
     """A value read from evidence, proposed for profile ``path`` (checked against the
     vocabulary: UnknownPathError with suggestions)."""
-    if session.get(EvidenceFile, evidence_id) is None:
-        raise NotFoundError("evidence", evidence_id)
+    get_row(session, EvidenceFile, evidence_id, "evidence")
     check_path(path)
     row = EvidenceProposal(
         evidence_id=evidence_id,
@@ -93,9 +93,7 @@ def decide(
 
     Accepting or correcting writes a new profile version (ProfileError if the value does not
     fit the profile) and returns it; rejecting returns None. A decided proposal stays decided."""
-    proposal = session.get(EvidenceProposal, proposal_id)
-    if proposal is None:
-        raise NotFoundError("proposal", proposal_id)
+    proposal = get_row(session, EvidenceProposal, proposal_id, "proposal")
     if proposal.status != "proposed":
         raise ConflictError(f"proposal {proposal_id} is already {proposal.status}")
     if status not in ("accepted", "corrected", "rejected"):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from formfill.errors import ConflictError, NotFoundError
 from formfill.store.audit import Actor, add_created, record
+from formfill.store.db import get_row
 from formfill.store.models import ROLES, Caseload, Client, User
 
 __all__ = [
@@ -55,9 +56,7 @@ def create_user(
 
 
 def get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFoundError("user", user_id)
+    user = get_row(session, User, user_id, "user")
     return user
 
 
@@ -86,8 +85,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def assign(session: Session, actor: Actor, user_id: int, client_id: int) -> None:
     """Put a client on a user's caseload (nothing happens if already there)."""
     get_user(session, user_id)
-    if session.get(Client, client_id) is None:
-        raise NotFoundError("client", client_id)
+    get_row(session, Client, client_id, "client")
     if session.get(Caseload, (user_id, client_id)) is None:
         session.add(Caseload(user_id=user_id, client_id=client_id))
         record(session, actor, "create", "caseload", f"{user_id}:{client_id}")

@@ -18,6 +18,7 @@ from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence import evidence_from_bytes
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
+from formfill.store.db import get_row
 from formfill.store.models import APP_STATUSES, Application, DeadlineRow
 from formfill.tracking import CHANNELS, allowed_from
 from web.access import client_or_404, visible_ids
@@ -73,9 +74,7 @@ def index() -> Any:
 
 
 def application_or_404(application_id: int) -> Application:
-    app = db().get(Application, application_id)
-    if app is None:
-        raise NotFoundError("application", application_id)
+    app = get_row(db(), Application, application_id, "application")
     client_or_404(app.client_id)
     return app
 

@@ -12,9 +12,10 @@ from flask_login import login_required
 from redis.exceptions import RedisError
 
 from formfill import artifacts, evidence_intake, preview
-from formfill.errors import EvidenceError, FormfillError, NotFoundError
+from formfill.errors import EvidenceError, FormfillError
 from formfill.store import proposals as store_proposals
 from formfill.store.audit import record
+from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal
 from web.access import client_or_404
 from web.auth import me
@@ -25,9 +26,7 @@ MAX_FILES = 10
 
 
 def evidence_or_404(evidence_id: int) -> EvidenceFile:
-    row = db().get(EvidenceFile, evidence_id)
-    if row is None:
-        raise NotFoundError("evidence", evidence_id)
+    row = get_row(db(), EvidenceFile, evidence_id, "evidence")
     client_or_404(row.client_id)
     return row
 
@@ -146,9 +145,7 @@ def page_image(evidence_id: int, page: int) -> Any:
 @bp.route("/proposals/<int:proposal_id>", methods=["POST"])
 @login_required  # type: ignore[misc]
 def decide(proposal_id: int) -> Any:
-    proposal = db().get(EvidenceProposal, proposal_id)
-    if proposal is None:
-        raise NotFoundError("proposal", proposal_id)
+    proposal = get_row(db(), EvidenceProposal, proposal_id, "proposal")
     evidence_or_404(proposal.evidence_id)
     action = request.form.get("action", "")
     status = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}.get(action)
