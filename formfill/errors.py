@@ -49,7 +49,9 @@ class UnknownPathError(FormfillError):
     def __init__(self, path: str, suggestions: list[str] | None = None) -> None:
         self.path = path
         self.suggestions = suggestions or []
-        hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        from formfill.suggest import did_you_mean
+
+        hint = did_you_mean(self.suggestions)
         super().__init__(f"unknown profile path {path!r}{hint}")
 
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
-from rapidfuzz import fuzz, process
-
 from formfill.errors import FormMapError, Problem, TransformError, UnknownPathError
 from formfill.profile import check_path, vocabulary
 from formfill.resolve import FILL_PATHS, expression_problems
+from formfill.suggest import close_matches, did_you_mean
 from formfill.transforms import Transform, parse_transform
 
 __all__ = [
@@ -116,24 +115,17 @@ class FormMap:
 
 
 def _suggest(word: str, choices: Iterable[str], cutoff: float = 60) -> list[str]:
-    found = process.extract(word, list(choices), scorer=fuzz.WRatio, limit=3, score_cutoff=cutoff)
-    return [match for match, _score, _i in found]
+    return close_matches(word, choices, cutoff=cutoff, loose=True)
 
 
-def _did_you_mean(suggestions: list[str]) -> str:
-    return f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+_did_you_mean = did_you_mean
 
 
 def _unknown_keys(keys: Iterable[str], allowed: tuple[str, ...], where: str) -> list[Problem]:
     out = []
     for key in keys:
         if key not in allowed:
-            hint = [
-                m
-                for m, _s, _i in process.extract(
-                    key, allowed, scorer=fuzz.ratio, limit=2, score_cutoff=70
-                )
-            ]
+            hint = close_matches(key, allowed, limit=2)
             out.append(Problem(f"{where}{key}", f"unknown key{_did_you_mean(hint)}"))
     return out
 

@@ -18,9 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
-from rapidfuzz import fuzz, process
 
 from formfill.errors import UnknownPathError
+from formfill.suggest import close_matches, did_you_mean
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -204,8 +204,8 @@ def suggest(path: str, vocab: Iterable[str], limit: int = 3) -> list[str]:
     """Close matches for an unknown path, with the caller's list indices put back."""
     pattern = normalise(path)
     indices = [m.group(1) or "0" for m in _INDEX.finditer(path)]
-    matches = process.extract(pattern, list(vocab), scorer=fuzz.ratio, limit=limit, score_cutoff=70)
-    return [_put_indices(match, indices) for match, _score, _i in matches]
+    matches = close_matches(pattern, vocab, limit=limit)
+    return [_put_indices(match, indices) for match in matches]
 
 
 def _put_indices(pattern: str, indices: list[str]) -> str:
@@ -274,10 +274,8 @@ def _unknown_key(loc: tuple[int | str, ...], vocab: Iterable[str]) -> str:
         if p.startswith(f"{parent}.") or not parent
     ]
     names = sorted({s for s in siblings if s and "." not in s and "[" not in s})
-    close = [
-        m for m, _s, _i in process.extract(key, names, scorer=fuzz.ratio, limit=1, score_cutoff=60)
-    ]
-    return f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    close = close_matches(key, names, cutoff=60, limit=1)
+    return f"unknown key {key!r}" + did_you_mean(close, quote=True)
 
 
 def problem_message(err: Any, vocab: Iterable[str]) -> str:

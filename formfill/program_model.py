@@ -11,9 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from formfill.errors import Problem, ProgramError
+from formfill.suggest import close_matches, did_you_mean
 from formfill.tracking import DeadlineRule
 
 LANGUAGES = ("en", "nb", "nl")
@@ -31,8 +30,7 @@ CRITERION_KINDS: Mapping[str, tuple[str, ...]] = {
 
 def suggest(word: str, choices: Any) -> str:
     """A did-you-mean hint (empty when nothing is close)."""
-    found = process.extract(word, list(choices), scorer=fuzz.ratio, limit=2, score_cutoff=70)
-    return f" (did you mean {', '.join(m for m, _s, _i in found)}?)" if found else ""
+    return did_you_mean(close_matches(word, choices, limit=2))
 
 
 @dataclass(frozen=True)

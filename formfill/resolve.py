@@ -21,10 +21,10 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.environment import TemplateExpression
 from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from rapidfuzz import fuzz, process
 
 from formfill.errors import ExpressionError, TransformError, UnknownPathError
 from formfill.profile import Profile, check_path, resolve_path, vocabulary
+from formfill.suggest import close_matches, did_you_mean
 from formfill.transforms import apply_transforms, is_empty
 
 if TYPE_CHECKING:  # form_map imports this module at run time (for the sandbox)
@@ -214,8 +214,7 @@ def expression_problems(source: str, *, condition: bool) -> list[str]:
             out.append(f"private attribute {attr!r} is not allowed in {source!r}")
     names = expression_names()
     for name in sorted(find_undeclared_variables(tree) - names):
-        found = process.extract(name, sorted(names), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-        hint = f" (did you mean {', '.join(m for m, _s, _i in found)}?)" if found else ""
+        hint = did_you_mean(close_matches(name, sorted(names), cutoff=60, loose=True))
         out.append(f"unknown name {name!r}{hint} in {source!r}")
     for root, parts, called in _chains(tree):
         if root in names:
