@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from formfill.errors import FillError
 from formfill.pdf_font import find_font_file
+from formfill.text import localised
 
 __all__ = [
     "Addendum",
@@ -84,8 +85,7 @@ _BABEL = {"nb": "nb_NO", "nn": "nn_NO", "nl": "nl_NL", "en": "en_GB", "de": "de_
 
 def phrase(key: str, language: str) -> str:
     """One phrase of the addendum in the form's language (English when it has none)."""
-    texts = PHRASES[key]
-    return texts.get(language) or texts["en"]
+    return localised(PHRASES[key], language)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import click
 
 from formfill.cli_common import EXIT_BAD_INPUT, _friendly
 from formfill.errors import Problem, ProgramError
+from formfill.text import localised
 
 __all__ = ["catalog_problems", "register"]
 
@@ -92,7 +93,7 @@ def list_cmd(country: str | None, as_json: bool) -> None:
             "country": p.country,
             "agency": p.agency,
             "forms": list(p.forms),
-            "name": p.name.get("en", p.id),
+            "name": localised(p.name, "en", p.id),
             "reviewed": p.reviewed.isoformat(),
         }
         for p in catalog.for_country(country)

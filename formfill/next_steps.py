@@ -18,6 +18,7 @@ from formfill.programs import Catalog
 from formfill.report import FillReport
 from formfill.resolve import FillContext
 from formfill.screening import client_language
+from formfill.text import localised
 
 __all__ = ["Applied", "letter_context", "render_next_steps", "template_for"]
 
@@ -59,7 +60,7 @@ def letter_context(
     dates: list[tuple[date, dict[str, str]]] = []
     for a in applied:
         program = catalog.get(a.program)
-        name = program.name.get(lang, program.id)
+        name = localised(program.name, lang, program.id)
         status = STATUS[lang].get(a.status, a.status)
         rows.append({"name": name, "agency": program.agency.upper(), "status": status})
         for item in checklist(program, profile, on, accepted, lang):
@@ -74,7 +75,7 @@ def letter_context(
             for dl in lifecycle_deadlines(program, "submitted", a.submitted_on):
                 text = next(
                     (
-                        r.text.get(lang, dl.label)
+                        localised(r.text, lang, dl.label)
                         for r in program.deadlines
                         if r.rule.label == dl.label
                     ),

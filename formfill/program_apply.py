@@ -20,6 +20,7 @@ from formfill.store import Actor
 from formfill.store.applications import create_application
 from formfill.store.deadlines import add_computed
 from formfill.store.models import Application, DeadlineRow
+from formfill.text import localised
 from formfill.tracking import Deadline, DeadlineKind
 
 __all__ = ["Created", "form_for", "open_application"]
@@ -51,7 +52,7 @@ def open_application(
     rows: list[DeadlineRow] = []
     due = apply_by(program, entitlement_start)
     if due is not None and program.apply_by is not None:
-        text = program.apply_by.text.get("en", "")
+        text = localised(program.apply_by.text, "en")
         rule = f"apply_by {program.apply_by.rule} from {entitlement_start.isoformat()}"
         deadline = Deadline(DeadlineKind.APPLICATION, due, rule, text)
         rows.append(add_computed(session, actor, client_id, app.id, deadline))

@@ -17,6 +17,7 @@ from formfill.errors import ExpressionError, Problem, ProgramError
 from formfill.profile import Profile
 from formfill.programs import Program
 from formfill.resolve import evaluate_condition, expression_context
+from formfill.text import localised
 from formfill.tracking import Deadline, add_months, compute_deadlines
 
 __all__ = [
@@ -82,7 +83,7 @@ def checklist(
             a.doc_type == item.doc_type and a.dated <= on and (oldest is None or a.dated >= oldest)
             for a in accepted
         )
-        label = item.label.get(language) or item.label.get("en", item.doc_type)
+        label = localised(item.label, language, item.doc_type)
         url = program.sources[item.source].url
         out.append(
             ChecklistItem(item.id, item.doc_type, label, done, item.max_age_months, oldest, url)
@@ -169,7 +170,7 @@ def key_dates(
     out: list[DateItem] = []
 
     def text_of(rule: Any) -> str:
-        return str(rule.text.get(language) or rule.text.get("en", ""))
+        return localised(rule.text, language)
 
     if entitlement_start is not None and program.apply_by is not None:
         due = apply_by(program, entitlement_start)

@@ -13,10 +13,10 @@ from typing import Any
 
 from formfill.errors import Problem, ProgramError
 from formfill.suggest import close_matches, did_you_mean
+from formfill.text import Text as Text  # re-exported: the catalog's texts
 from formfill.tracking import DeadlineRule
 
 LANGUAGES = ("en", "nb", "nl")
-Text = Mapping[str, str]
 CRITERION_KINDS: Mapping[str, tuple[str, ...]] = {
     "age": ("min", "below"),
     "children": ("min", "below", "unit", "count", "living_with_client", "min_custody_share"),

@@ -27,6 +27,7 @@ from formfill.program_model import (
 )
 from formfill.program_model import suggest as _suggest
 from formfill.resolve import expression_problems
+from formfill.text import localised
 from formfill.tracking import parse_rules
 
 _SOURCE_KEYS = ("url", "title", "date", "verified", "note")
@@ -354,7 +355,7 @@ def read_deadlines(
         verified = r.flag(raw, "verified", w, True)
         note = str(raw.get("note", ""))
         rule_data = {k: v for k, v in raw.items() if k not in _META}
-        rule_data.setdefault("label", text.get("en", ""))
+        rule_data.setdefault("label", localised(text, "en"))
         try:
             (rule,) = parse_rules([rule_data], source=w)
         except DeadlineRuleError as e:

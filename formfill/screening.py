@@ -29,6 +29,7 @@ from formfill.resolve import (
     expression_context,
     expression_paths,
 )
+from formfill.text import localised
 
 __all__ = [
     "Change",
@@ -373,7 +374,7 @@ def _show(value: Any) -> Any:
 
 def explain(criterion: Criterion, facts: Mapping[str, Any], language: str) -> str:
     """The criterion's plain-language text with its limits and the client's value filled in."""
-    text = criterion.explain.get(language) or criterion.explain.get("en", criterion.id)
+    text = localised(criterion.explain, language, criterion.id)
     return text.format_map(_Facts({k: _show(v) for k, v in facts.items()}))
 
 
@@ -452,8 +453,8 @@ def _screen_program(
         if "unknown" in statuses
         else "eligible"
     )
-    confirm = tuple(c.text.get(language, c.text.get("en", "")) for c in program.conditions)
-    name = program.name.get(language, program.id)
+    confirm = tuple(localised(c.text, language) for c in program.conditions)
+    name = localised(program.name, language, program.id)
     return ProgramResult(program.id, name, overall, tuple(results), confirm)
 
 

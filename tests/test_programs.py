@@ -108,3 +108,24 @@ def test_cli_list_check_and_screen() -> None:
     assert "Minst ett barn under 18 år bor fast hos deg (2 funnet)." in text.output
     bad = runner.invoke(cli, ["screen", str(client), "--apply", "barnetrygd"])
     assert bad.exit_code == 2 and "CLIENT_ID" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ({"en": "Child benefit", "nb": "Barnetrygd"}, "nb", "Barnetrygd"),
+        ({"en": "Child benefit", "nb": "Barnetrygd"}, "nn", "Barnetrygd"),
+        ({"en": "Child benefit", "nb": "Barnetrygd", "nn": "Barnetrygd (nn)"}, "nn",
+         "Barnetrygd (nn)"),
+        ({"en": "Child benefit", "nb": "Barnetrygd"}, "nl", "Child benefit"),
+        ({"nb": "Barnetrygd", "en": ""}, "de", "default"),
+        (None, "en", "default"),
+    ],
+)  # fmt: skip
+def test_one_fallback_rule_for_localised_text(
+    text: dict[str, str] | None, language: str, expected: str
+) -> None:
+    """The reader's language, bokmål for nynorsk, then English, then the caller's default."""
+    from formfill.text import localised
+
+    assert localised(text, language, "default") == expected

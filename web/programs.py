@@ -21,6 +21,7 @@ from formfill.programs import Catalog, Program
 from formfill.store.audit import Actor
 from formfill.store.clients import latest_version, load_profile
 from formfill.store.models import Application, DeadlineRow, EvidenceFile, EvidenceProposal
+from formfill.text import localised
 from formfill.tracking import add_months
 
 __all__ = ["Checklist", "Row", "accepted_files", "application_checklist", "rule_text"]
@@ -73,7 +74,7 @@ def _dated(f: EvidenceFile) -> date:
 
 def _name(catalog: Catalog, doc_type: str, language: str) -> str:
     names = catalog.doc_types.get(doc_type) or {}
-    return str(names.get(language) or names.get("en") or doc_type)
+    return localised(names, language, doc_type)
 
 
 def application_checklist(
@@ -107,7 +108,7 @@ def application_checklist(
     rows = []
     for item in program.evidence:
         type_name = _name(catalog, item.doc_type, language)
-        label = str(item.label.get(language) or type_name)
+        label = localised(item.label, language, type_name)
         got = items.get(item.id)
         of_type = [f for f in files if f.doc_type == item.doc_type and _dated(f) <= on]
         oldest = add_months(on, -item.max_age_months) if item.max_age_months else None
@@ -142,8 +143,8 @@ def rule_text(catalog: Catalog, program_id: str | None, row: DeadlineRow, langua
         return ""
     if row.rule.startswith("apply_by ") and program.apply_by is not None:
         text = program.apply_by.text
-        return str(text.get(language) or text.get("en", ""))
+        return localised(text, language)
     for info in program.deadlines:
         if info.rule.describe() == row.rule:
-            return str(info.text.get(language) or info.text.get("en", ""))
+            return localised(info.text, language)
     return ""

@@ -16,6 +16,7 @@ from formfill.errors import FormfillError
 from formfill.programs import Catalog
 from formfill.store import deadlines
 from formfill.store.models import Application, DeadlineRow
+from formfill.text import localised
 from web.access import visible_ids
 from web.auth import me
 from web.programs import rule_text
@@ -71,9 +72,7 @@ def index() -> Any:
     lang = str(get_locale() or "en")
     program_names: dict[str, str] = {}
     if catalog is not None:
-        program_names = {
-            p.id: str(p.name.get(lang) or p.name.get("en") or p.id) for p in catalog.programs
-        }
+        program_names = {p.id: localised(p.name, lang, p.id) for p in catalog.programs}
     overdue: list[Entry] = []
     for row, state in sorted(due, key=lambda d: (d[0].due, d[0].id)):
         app = apps.get(row.application_id) if row.application_id is not None else None
