@@ -192,7 +192,35 @@ def build_vocabulary(root: type[BaseModel]) -> dict[str, PathInfo]:
 # -- paths ---------------------------------------------------------------------------------------
 
 _INDEX = re.compile(r"\[(\d*)\]")
-_SEGMENT = re.compile(r"^([a-z_][a-z0-9_]*)((?:\[\d+\])*)$")
+_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a dotted path: a name, and a list index when the name holds a list."""
+
+    name: str
+    index: int | None = None
+
+    def __str__(self) -> str:
+        return self.name if self.index is None else f"{self.name}[{self.index}]"
+
+
+def parse_path(path: str) -> tuple[Step, ...]:
+    """``household.members[2].birth_date`` -> its steps; ValueError naming the bad step. The
+    one grammar of profile paths: the profile, provenance and the web form all parse with it."""
+    steps = []
+    for part in path.strip().split("."):
+        m = _STEP.fullmatch(part)
+        if m is None:
+            raise ValueError(f"{path!r}: {part!r} is not a path step")
+        steps.append(Step(m.group(1), None if m.group(2) is None else int(m.group(2))))
+    return tuple(steps)
+
+
+def format_path(steps: Iterable[Step]) -> str:
+    """The dotted path of ``steps`` (the inverse of :func:`parse_path`)."""
+    return ".".join(str(s) for s in steps)
 
 
 def normalise(path: str) -> str:
@@ -234,23 +262,23 @@ def check(path: str, vocab: dict[str, PathInfo]) -> PathInfo:
 def resolve(root: BaseModel, path: str, on: date, vocab: dict[str, PathInfo]) -> Any:
     """The value at ``path`` under ``root``; None when something on the way is absent."""
     check(path, vocab)
+    try:
+        steps = parse_path(path)
+    except ValueError:  # "[]" without an index: a pattern, not a value
+        raise UnknownPathError(path, [_INDEX.sub("[0]", path)]) from None
     obj: Any = root
-    for segment in path.strip().split("."):
-        m = _SEGMENT.match(segment)
-        if m is None:  # "[]" without an index: a pattern, not a value
-            raise UnknownPathError(path, [_INDEX.sub("[0]", path)])
+    for step in steps:
         if obj is None:
             return None
-        name = m.group(1)
-        info = derived_members(type(obj)).get(name)
+        info = derived_members(type(obj)).get(step.name)
         if info is not None and info.takes_date:
-            obj = getattr(obj, name)(on)
+            obj = getattr(obj, step.name)(on)
         else:
-            obj = getattr(obj, name)
-        for index in re.findall(r"\[(\d+)\]", m.group(2)):
-            if obj is None or int(index) >= len(obj):
+            obj = getattr(obj, step.name)
+        if step.index is not None:
+            if obj is None or step.index >= len(obj):
                 return None
-            obj = obj[int(index)]
+            obj = obj[step.index]
     return obj
 
 

@@ -9,10 +9,11 @@ keep the provenance they had; changed and new values get the provenance the call
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
+
+from formfill.profile_paths import parse_path
 
 __all__ = ["Provenance", "Source", "carry_forward", "flatten", "set_path"]
 
@@ -131,20 +132,14 @@ def carry_forward(
     return out
 
 
-_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
-
-
 def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """A deep copy of profile JSON ``data`` with ``value`` at dotted ``path`` (creating the
     objects on the way; a list index may be one past the end, which appends)."""
     out: dict[str, Any] = copy.deepcopy(data)
-    steps = path.split(".")
+    steps = parse_path(path)
     node: Any = out
     for n, step in enumerate(steps):
-        m = _STEP.fullmatch(step)
-        if not m:
-            raise ValueError(f"{path!r}: {step!r} is not a path step")
-        key, index = m.group(1), m.group(2)
+        key, index = step.name, step.index
         last = n == len(steps) - 1
         if index is None:
             if last:
@@ -153,7 +148,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
                 node = node.setdefault(key, {})
             continue
         items = node.setdefault(key, [])
-        i = int(index)
+        i = index
         if i > len(items):
             raise ValueError(f"{path!r}: index {i} is past the end ({len(items)} items)")
         if i == len(items):

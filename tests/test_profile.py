@@ -439,3 +439,21 @@ def test_dump_and_parse_round_trip(name: str) -> None:
     """A profile dumped to JSON (compact identifiers, ISO dates) parses back to the same profile."""
     profile = demo(name)
     assert parse_profile(profile.model_dump(mode="json", exclude_none=True)) == profile
+
+
+def test_one_path_grammar_parses_and_formats() -> None:
+    """parse_path and format_path are inverses; a bad step is a ValueError naming it; the
+    web form and provenance parse with the same grammar."""
+    from formfill.profile_paths import Step, format_path, parse_path
+    from formfill.provenance import set_path
+
+    path = "household.members[2].identifiers.no_fnr"
+    steps = parse_path(path)
+    assert steps[1] == Step("members", 2) and format_path(steps) == path
+    with pytest.raises(ValueError, match="'members\\[x\\]' is not a path step"):
+        parse_path("household.members[x].given_name")
+    with pytest.raises(ValueError, match="is not a path step"):
+        set_path({}, "household.members[x].given_name", "A")
+    assert set_path({}, "household.members[0].given_name", "Ánne") == {
+        "household": {"members": [{"given_name": "Ánne"}]}
+    }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from formfill.profile import vocabulary
+from formfill.profile_paths import Step, format_path, parse_path
 from formfill.provenance import flatten
 
 RERENDER: dict[str, Callable[..., Any]] = {}  # endpoint -> view that re-renders on a stale token
@@ -81,9 +82,15 @@ def submitted_rows(form: Mapping[str, str]) -> dict[str, int]:
     added in the browser beyond the profile's own are parsed too, never dropped."""
     found: dict[str, int] = {}
     for name in form:
-        m = re.match(r"([a-z_.]+)\[(\d+)\]\.", name)
-        if m and int(m.group(2)) < 200:  # a bound: a forged index cannot make a huge form
-            found[m.group(1)] = max(found.get(m.group(1), 0), int(m.group(2)) + 1)
+        try:
+            steps = parse_path(name)
+        except ValueError:
+            continue
+        at = next((i for i, s in enumerate(steps) if s.index is not None), None)
+        if at is None or at == len(steps) - 1 or (index := steps[at].index or 0) >= 200:
+            continue  # 200: a bound, so that a forged index cannot make a huge form
+        head = format_path([*steps[:at], Step(steps[at].name)])
+        found[head] = max(found.get(head, 0), index + 1)
     return found
 
 
@@ -135,17 +142,14 @@ def form_values(data: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-_STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
-
-
 def _put(data: dict[str, Any], path: str, value: Any) -> None:
     node: Any = data
-    steps = path.split(".")
+    try:
+        steps = parse_path(path)
+    except ValueError:
+        return
     for i, step in enumerate(steps):
-        m = _STEP.fullmatch(step)
-        if m is None:
-            return
-        key, index = m[1], m[2]
+        key, index = step.name, step.index
         last = i == len(steps) - 1
         if index is None:
             if last:
@@ -154,9 +158,9 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
                 node = node.setdefault(key, {})
             continue
         items = node.setdefault(key, {})  # index -> item, compacted later
-        item = items.setdefault(int(index), {})
+        item = items.setdefault(index, {})
         if last:
-            items[int(index)] = value
+            items[index] = value
         else:
             node = item
 
