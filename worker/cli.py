@@ -112,7 +112,8 @@ def _follow(sessions: object, batch_id: int, total: int, quiet: bool) -> None:
 @click.option("-n", "processes", type=click.IntRange(1, 64), default=1, help="Worker processes.")
 @click.option(
     "--class", "kind", type=click.Choice(["fork", "simple"]), default="simple",
-    help="fork: each job in a forked work horse (default); simple: in the worker process.",
+    help="simple (default): each job in the worker process, which a supervisor replaces if "
+    "it dies; fork: each job in a forked work horse (decision 23).",
 )  # fmt: skip
 @click.option("--verbose", is_flag=True)
 @_friendly

@@ -81,7 +81,7 @@ class Env:
     def restart_redis(self, down_for: float) -> None:
         """Stop Redis (it saves its data), wait, start it again on the same address."""
         if self.server is None:
-            from worker.queue import embedded_url, stop_embedded
+            from worker.connection import embedded_url, stop_embedded
 
             stop_embedded(self.settings)
             time.sleep(down_for)
