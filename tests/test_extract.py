@@ -4,7 +4,6 @@ field recall and precision on our rendered set (text layer, clean and degraded s
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -85,13 +84,21 @@ def test_unknown_document_proposes_nothing():
     assert result.doc_type is None and result.proposals == ()
 
 
-def test_text_layer_is_much_faster_than_ocr_of_the_same_page():
-    """Reading a text layer takes a small fraction of OCR of the same page (measured, printed;
-    the 20x target is checked by bench/ocr.py, not here: no timed assertions in tests)."""
-    data = render_pdf(SAMPLES[0])
-    start = time.perf_counter()
-    extract_evidence(evidence_from_bytes(data, "s.pdf"), DOC_TYPES, LANG)
-    print(f"text layer: {time.perf_counter() - start:.3f} s")
+def test_a_text_layer_is_read_without_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF with a text layer is read from it: OCR is never called, every page is a text page
+    and the values are still proposed (the speed of that is bench/ocr.py's, never a timed
+    assertion here)."""
+    from formfill import ocr
+
+    def no_ocr(*_args: object, **_kw: object) -> object:
+        raise AssertionError("OCR was called for a PDF with a text layer")
+
+    monkeypatch.setattr(ocr, "ocr_evidence", no_ocr)
+    evidence = evidence_from_bytes(render_pdf(SAMPLES[0]), "s.pdf")
+    assert all(evidence.text_pages)
+    result = extract_evidence(evidence, DOC_TYPES, LANG)
+    assert result.doc_type == SAMPLES[0].doc_type and result.proposals
+    assert all(p.confidence > 0 for p in result.proposals)
 
 
 ID_AND_HOUSING = [s for s in SAMPLES if s.doc_type in ("id_document", "housing_cost")]
