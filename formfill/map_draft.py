@@ -61,6 +61,9 @@ class _Qualifier:
     words: tuple[str, ...]
     mapping: tuple[tuple[str, str], ...]
     numbered: bool
+    # a whole-household list on a form that asks for the partner apart: the list it is then
+    # ('household.children'), '' when a person must decide, None when it does not apply
+    with_partner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,15 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
     quals = []
     for q in data.get("qualifiers", []):
         words = tuple(norm(w) for lang in LANGS for w in q["words"].get(lang, []))
-        quals.append(_Qualifier(words, tuple(q["map"].items()), bool(q.get("numbered"))))
+        with_partner = q.get("with_partner")
+        quals.append(
+            _Qualifier(
+                words,
+                tuple(q["map"].items()),
+                bool(q.get("numbered")),
+                str(with_partner) if with_partner is not None else None,
+            )
+        )
     quals.sort(key=lambda q: not any(v == "-" for _k, v in q.mapping))  # "not the client's" first
     return Lexicon(
         terms=_terms(data.get("terms", []), "path"),
@@ -258,7 +269,7 @@ def _transforms(path: str, f: FieldInfo) -> list[str]:
     kind = info.type if info is not None else ""
     if path == "fill.date" or kind == "date":
         return ["date_locale"]
-    if path.startswith(("identifiers.", "household.members")) and "identifiers" in path:
+    if path.startswith(("identifiers.", "household.")) and "identifiers" in path:
         return ["digits"] if f.comb or (f.max_len or 99) <= 11 else []
     if kind in ("Decimal", "decimal", "money") or (path.startswith("income.") and "amount" in path):
         return ["money"]
@@ -409,18 +420,30 @@ class Draft:
         return out
 
 
-def _renumber_children(sugs: list[Suggestion]) -> None:
-    """Household convention: with spouse fields on the form, members[0] is the spouse and the
-    children follow from members[1]."""
-    has_spouse = any(
-        s.target.startswith("household.members[0].") and not s.numbered for s in sugs if s.mapped
-    )
-    if not has_spouse:
+_ITEM = re.compile(r"^household\.(?:children|everyone|others)\[\d+\]")
+
+
+def _beside_partner(sugs: list[Suggestion], lex: Lexicon) -> None:
+    """A form that asks for the partner in a block of their own does not list the whole
+    household in its table of dependents or members (``household.everyone`` starts with the
+    partner, who would be on the form twice): dependents are then the children; of a list of
+    members a person must say who is in it (children, others)."""
+    if not any(s.mapped and s.target.startswith("household.partner.") for s in sugs):
         return
     for s in sugs:
-        m = re.match(r"household\.members\[(\d+)\](.*)", s.target)
-        if s.mapped and m and s.numbered:
-            s.target = f"household.members[{int(m.group(1)) + 1}]{m.group(2)}"
+        if not s.target.startswith("household.everyone["):
+            continue
+        q = next((q for q in lex.qualifiers if s.qualifier in q.words), None)
+        instead = q.with_partner if q is not None else ""
+        if instead:
+            s.target = instead + s.target[len("household.everyone") :]
+            s.why += f"; the form asks for the partner apart: its {s.qualifier} -> {s.target}"
+        elif s.mapped:
+            s.kind = "unmapped"
+            s.why += (
+                "; the form asks for the partner apart, so this list is not everyone: "
+                "household.children or household.others? a person decides"
+            )
 
 
 def _reading_order(s: Suggestion) -> tuple[int, float, float]:
@@ -535,9 +558,10 @@ def _row_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
         new, word, numbered = _qualify(path, [inherited], lex)
         if not word:
             continue
-        member = re.match(r"household\.members\[\d+\]", left.target if left else "")
-        if numbered and new and member:  # the same child as the box before ('Child 2: ...')
-            new = re.sub(r"^household\.members\[\d+\]", member.group(0), new)
+        member = _ITEM.match(left.target if left else "")
+        item = _ITEM.match(new or "")
+        if numbered and new and member and item:  # the same child as the box before ('Child 2')
+            new = member.group(0) + new[item.end() :]
         if new is None:
             s.kind, s.target = "none", ""
             s.why += f"; beside the {word}'s field: not the client's"
@@ -633,8 +657,8 @@ def draft_map(form: Path) -> Draft:
                 lab.alternatives.append("organization")
     vertical = _caption_side(list(labels.values()), lex)
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]
-    _renumber_children(sugs)
     _row_owner(sugs, lex)
+    _beside_partner(sugs, lex)
     _one_owner(sugs, lex)
     _split_slices(sugs)
     langs: dict[str, int] = {}

@@ -47,11 +47,18 @@ def test_labels_come_from_printed_text_beside_the_widget() -> None:
 
 
 def test_lexicon_targets_are_real_profile_paths() -> None:
-    """Every path and condition in the lexicon names the profile's vocabulary (or fill.date)."""
+    """Every path and condition in the lexicon names the profile's vocabulary (or fill.date);
+    a term that names a value only once a qualifier says whose (a member's relation) names one
+    once it is a household member's. No qualifier moves a value to household.members[i], the
+    order the household was entered in."""
     lex = load_lexicon()
     for t in lex.terms:
-        if t.target not in FILL_PATHS:
+        if t.qualified_only:
+            check_path(t.target.replace("person.", "household.children[0].", 1))
+        elif t.target not in FILL_PATHS:
             check_path(t.target)
+    for q in lex.qualifiers:
+        assert not any("household.members" in repl for _prefix, repl in q.mapping), q.words
     for c in lex.conditions:
         check_path(c.target.split(" ")[0].split("==")[0])
     assert norm("Fødselsnummer (11 siffer)") == "fødselsnummer 11 siffer"
@@ -63,7 +70,7 @@ def _draft(form: Path) -> dict[str, object]:
 
 def test_draft_of_our_norwegian_form() -> None:
     """The Norwegian sample: names, identifiers, address, the sivilstand radio as options of
-    person.marital_status, child rows as household members; signature and read-only skipped."""
+    person.marital_status, child rows as the children; signature and read-only skipped."""
     d = _draft(SAMPLES / "nav" / "nav-barnetrygd.pdf")
     expect = {
         "Fornavn": "person.given_name",
@@ -72,8 +79,8 @@ def test_draft_of_our_norwegian_form() -> None:
         "Postnummer": "address.current.postal_code",
         "Poststed": "address.current.city",
         "Kontonummer": "bank.no_account",
-        "Barn1_fornavn": "household.members[0].given_name",
-        "Barn2_fodselsnummer": "household.members[1].identifiers.no_fnr",
+        "Barn1_fornavn": "household.children[0].given_name",
+        "Barn2_fodselsnummer": "household.children[1].identifiers.no_fnr",
         "Dato": "fill.date",
     }
     for name, path in expect.items():
@@ -86,10 +93,11 @@ def test_draft_of_our_norwegian_form() -> None:
 
 
 def test_draft_of_our_english_form_numbers_household_rows() -> None:
-    """'Member2 First Name' is the second household member, not a second client name;
-    'Employer' is the client's employer."""
+    """'Member2 First Name' is the second of the whole household (the form asks for no partner
+    apart), not a second client name; 'Employer' is the client's employer."""
     d = _draft(SAMPLES / "county" / "housing-assistance.pdf")
-    assert d["Member2 First Name"].target == "household.members[1].given_name"  # type: ignore[attr-defined]
+    assert d["Member2 First Name"].target == "household.everyone[1].given_name"  # type: ignore[attr-defined]
+    assert d["Member3 Relationship"].target == "household.everyone[2].relation"  # type: ignore[attr-defined]
     assert d["Employer"].target == "employment.employer"  # type: ignore[attr-defined]
     assert d["Interpreter"].kind == "when"  # type: ignore[attr-defined]
     assert d["SSN"].target == "identifiers.us_ssn"  # type: ignore[attr-defined]
