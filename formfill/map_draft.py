@@ -4,7 +4,8 @@ confidence and the reason, its human label as a comment.
 Suggestions come from the multilingual lexicon (formfill/lexicon.toml) matched against each
 field's labels (tooltip, readable name, printed text left of / above / right of the widget).
 A suggestion below the threshold is not mapped: the draft lists it, commented out and flagged,
-for a person to decide. Signatures and office-use fields are recognised and marked skip.
+for a person to decide. Signatures and office-use fields are recognised and marked skip. The
+options of a choice field come from formfill/map_draft_choices.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
@@ -22,7 +23,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from formfill.errors import UnknownPathError
-from formfill.labels import FieldLabel, label_fields
+from formfill.labels import FieldLabel, label_fields, norm
+from formfill.map_draft_choices import match_options, value_key
 from formfill.pdf_inspect import FieldInfo, FormInventory, inspect_pdf
 from formfill.profile import check_path, vocabulary
 from formfill.resolve import FILL_PATHS
@@ -38,14 +40,6 @@ SOURCE_WEIGHT = {
     "below": 0.9,
     "right": 0.95,
 }
-
-
-def norm(text: str) -> str:
-    """Lower case, accents folded (é -> e; ø and æ kept), punctuation to spaces."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w]+", " ", text.replace("'s ", " ").replace("\u2019s ", " "))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -73,6 +67,9 @@ class Lexicon:
     skips: tuple[_Term, ...]
     qualifiers: tuple[_Qualifier, ...]
     subjects: tuple[str, ...]  # headings of a block about the client
+    # the words that name a code of a choice, by map_draft_choices.value_key ('sex',
+    # 'language'): normalised word -> the codes it names (from the conditions)
+    values: Mapping[str, Mapping[str, frozenset[str]]] = dc_field(default_factory=dict)
 
 
 def _terms(entries: list[dict[str, Any]], key: str) -> tuple[_Term, ...]:
@@ -82,6 +79,16 @@ def _terms(entries: list[dict[str, Any]], key: str) -> tuple[_Term, ...]:
             for t in e.get(lang, []):
                 out.append(_Term(norm(t), str(e[key]), lang, bool(e.get("qualified_only"))))
     return tuple(out)
+
+
+def _values(conditions: tuple[_Term, ...]) -> dict[str, dict[str, frozenset[str]]]:
+    """'person.sex == 'female'' said as 'woman': under 'sex', the word 'woman' names female."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for c in conditions:
+        path, value = _condition_path(c.target)
+        if value is not None and c.text:
+            out.setdefault(value_key(path), {}).setdefault(c.text, set()).add(value)
+    return {k: {w: frozenset(v) for w, v in words.items()} for k, words in out.items()}
 
 
 @lru_cache(maxsize=2)
@@ -100,14 +107,16 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
             )
         )
     quals.sort(key=lambda q: not any(v == "-" for _k, v in q.mapping))  # "not the client's" first
+    conditions = _terms(data.get("conditions", []), "condition")
     return Lexicon(
         terms=_terms(data.get("terms", []), "path"),
-        conditions=_terms(data.get("conditions", []), "condition"),
+        conditions=conditions,
         skips=_terms(data.get("skip", []), "reason"),
         qualifiers=tuple(quals),
         subjects=tuple(
             norm(w) for e in data.get("subject", []) for lang in LANGS for w in e.get(lang, [])
         ),
+        values=_values(conditions),
     )
 
 
@@ -446,7 +455,8 @@ def _beside_partner(sugs: list[Suggestion], lex: Lexicon) -> None:
             )
 
 
-def _reading_order(s: Suggestion) -> tuple[int, float, float]:
+def reading_order(s: Suggestion) -> tuple[int, float, float]:
+    """Page, then line from the top, then left to right."""
     f = s.field
     page = f.pages[0] if f.pages else 0
     x1, _y1, _x2, y2 = f.rects[0] if f.rects else (0.0, 0.0, 0.0, 0.0)
@@ -500,7 +510,7 @@ def _one_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
     once more in a block whose heading says it is about the client."""
     seen: dict[str, Suggestion] = {}
     in_subject: dict[str, Suggestion] = {}
-    for s in sorted((s for s in sugs if s.kind == "profile"), key=_reading_order):
+    for s in sorted((s for s in sugs if s.kind == "profile"), key=reading_order):
         first = seen.setdefault(s.target, s)
         subject_first = _about_client(s.label, lex) and in_subject.setdefault(s.target, s) is s
         if first is s:
@@ -647,8 +657,14 @@ def _organisation_form(labels: dict[str, FieldLabel]) -> bool:
 
 
 def draft_map(form: Path) -> Draft:
+    """The draft of a blank PDF form: its fields, labelled from the page, suggested."""
     inv = inspect_pdf(form)
-    labels = label_fields(form, inv.fields)
+    return draft_fields(form, inv, label_fields(form, inv.fields))
+
+
+def draft_fields(form: Path, inv: FormInventory, labels: dict[str, FieldLabel]) -> Draft:
+    """The draft of a form's fields, given their labels: each field's suggestion, then the
+    passes over the whole form (owners of rows, repeats, split values, choice options)."""
     _group_context(inv.fields, labels)
     lex = load_lexicon()
     if _organisation_form(labels):
@@ -666,7 +682,38 @@ def draft_map(form: Path) -> Draft:
         if s.lang and s.mapped:
             langs[s.lang] = langs.get(s.lang, 0) + 1
     language = max(langs, key=lambda k: langs[k]) if langs else "en"
+    _choice_options(sugs, language, lex)
     return Draft(form, inv, sugs, language)
+
+
+def _exports(f: FieldInfo) -> list[tuple[str, str]]:
+    """A choice field's (export value, display text) pairs; a group's on-states."""
+    if f.kind in ("combo", "list"):
+        return list(f.options)
+    return [(state, state) for state in f.states] if len(f.states) > 1 else []
+
+
+def _choice_options(sugs: list[Suggestion], language: str, lex: Lexicon) -> None:
+    """A choice field suggested for a profile value: the value's codes matched to the field's
+    own export values (options), or left to a person when one of them names no code."""
+    for s in sugs:
+        f = s.field
+        if s.kind != "profile" or (f.kind not in ("combo", "list") and len(f.states) <= 1):
+            continue
+        path = s.target
+        m = match_options(path, _exports(f), language, lex.values.get(value_key(path), {}))
+        if m.complete:
+            s.kind, s.options, s.transforms = "options", m.options, []
+            s.why += f"; options from its {len(m.options)} export values"
+            continue
+        s.kind, s.options = "unmapped", m.options
+        if not m.kind:
+            s.why += f"; a choice field, and {path} holds no code to match its export values"
+        else:
+            shown = ", ".join(repr(v) for v in m.unmatched[:6])
+            more = f" and {len(m.unmatched) - 6} more" if len(m.unmatched) > 6 else ""
+            what = {"us_state": "US state", "choices": "value"}.get(m.kind, m.kind)
+            s.why += f"; export values {shown}{more} name no {what}: complete the options"
 
 
 def _q(s: str) -> str:

@@ -97,7 +97,10 @@ def test_draft_of_our_english_form_numbers_household_rows() -> None:
     apart), not a second client name; 'Employer' is the client's employer."""
     d = _draft(SAMPLES / "county" / "housing-assistance.pdf")
     assert d["Member2 First Name"].target == "household.everyone[1].given_name"  # type: ignore[attr-defined]
-    assert d["Member3 Relationship"].target == "household.everyone[2].relation"  # type: ignore[attr-defined]
+    rel = d["Member3 Relationship"]
+    assert (rel.kind, rel.target) == ("options", "household.everyone[2].relation")  # type: ignore[attr-defined]
+    assert rel.options["spouse"] == "SPOUSE"  # type: ignore[attr-defined]
+    assert d["State"].options == {s: s for s in ("IL", "IN", "MI", "OH", "WI")}  # type: ignore[attr-defined]
     assert d["Employer"].target == "employment.employer"  # type: ignore[attr-defined]
     assert d["Interpreter"].kind == "when"  # type: ignore[attr-defined]
     assert d["SSN"].target == "identifiers.us_ssn"  # type: ignore[attr-defined]
