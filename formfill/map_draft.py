@@ -5,12 +5,12 @@ Suggestions come from the multilingual lexicon (formfill/lexicon.toml) matched a
 field's labels (tooltip, readable name, printed text left of / above / right of the widget).
 A suggestion below the threshold is not mapped: the draft lists it, commented out and flagged,
 for a person to decide. Signatures and office-use fields are recognised and marked skip. The
-options of a choice field come from formfill/map_draft_choices.py.
+options of a choice field come from formfill/map_draft_choices.py; the map file, with its
+[[rows]] (formfill/map_draft_rows.py), from formfill/map_draft_toml.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -714,56 +714,3 @@ def _choice_options(sugs: list[Suggestion], language: str, lex: Lexicon) -> None
             more = f" and {len(m.unmatched) - 6} more" if len(m.unmatched) > 6 else ""
             what = {"us_state": "US state", "choices": "value"}.get(m.kind, m.kind)
             s.why += f"; export values {shown}{more} name no {what}: complete the options"
-
-
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
-def render_toml(draft: Draft, *, form_id: str, agency: str, source: str) -> str:
-    """The draft as a map file: mapped fields active, unsure ones commented out and flagged."""
-    c = draft.counts()
-    lines = [
-        f"# Drafted by `formfill map new` from {draft.form.name}: "
-        f"{c.get('profile', 0) + c.get('when', 0) + c.get('options', 0)} mapped, "
-        f"{c.get('skip', 0)} skipped, {c.get('none', 0)} with no profile value, "
-        f"{c.get('unmapped', 0)} for a person to decide (marked TODO).",
-        "# Check every suggestion against the form before use; then `formfill map stamp`.",
-        f"id = {_q(form_id)}",
-        f"agency = {_q(agency)}",
-        f"title = {_q(draft.form.stem)}",
-        'kind = "pdf"',
-        f"source = {_q(source)}",
-        f"fingerprint = {_q(draft.inventory.fingerprint)}",
-        f"language = {_q(draft.language)}",
-    ]
-    for s in draft.suggestions:
-        f = s.field
-        where = f"p{','.join(map(str, f.pages)) or '-'} {f.kind}"
-        lines += ["", f"# {where}: {s.label.best[:90]}"]
-        if s.why:
-            lines.append(f"# confidence {s.confidence:.2f}: {s.why[:150]}")
-        body = [f"field = {_q(f.name)}"]
-        if s.kind == "profile":
-            body.append(f"profile = {_q(s.target)}")
-            if len(s.transforms) == 1:
-                body.append(f"transform = {_q(s.transforms[0])}")
-            elif s.transforms:
-                body.append(f"transform = [{', '.join(_q(t) for t in s.transforms)}]")
-        elif s.kind == "when":
-            body.append(f"when = {_q(s.target)}")
-        elif s.kind == "options":
-            body.append(f"profile = {_q(s.target)}")
-            opts = ", ".join(f"{_q(k)} = {_q(v)}" for k, v in s.options.items())
-            body.append(f"options = {{ {opts} }}")
-        elif s.kind == "skip":
-            body.append(f"skip = {_q(s.target)}")
-        elif s.kind == "none":
-            body.append(f"skip = {_q('no profile value: ' + s.why.split('; but of the ')[-1])}")
-        else:
-            guess = f" (best guess {s.target} at {s.confidence:.2f})" if s.target else ""
-            lines.append(f"# TODO unmapped{guess}: map it or skip it, then uncomment")
-            lines += ["# [[fields]]"] + [f"# {b}" for b in body]
-            continue
-        lines += ["[[fields]]", *body]
-    return "\n".join(lines) + "\n"
