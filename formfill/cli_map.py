@@ -91,7 +91,8 @@ def map_new(form: Path, agency: str | None, form_id: str | None, output: Path | 
 
     from formfill.config import Settings
     from formfill.fill import write_atomic
-    from formfill.map_draft import draft_map, render_toml
+    from formfill.map_draft import draft_map
+    from formfill.map_draft_toml import render_toml
 
     settings = Settings.from_env()
     fid = form_id or _re.sub(r"[^a-z0-9._-]+", "-", form.stem.lower()).strip("-")

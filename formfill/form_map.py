@@ -280,10 +280,12 @@ def _build(data: dict[str, Any], path: Path, out: list[Problem]) -> FormMap | No
     if header["kind"] is not None and header["kind"] not in KINDS:
         out.append(Problem("kind", f"{header['kind']!r} is not one of {', '.join(KINDS)}"))
 
-    raw_fields = data.get("fields")
+    # no entries at all is a map of nothing yet (a draft whose every field is a TODO):
+    # it loads, and `map check` lists each field as unmapped
+    raw_fields = data.get("fields", [])
     specs: list[FieldSpec] = []
-    if not isinstance(raw_fields, list) or not raw_fields:
-        out.append(Problem("fields", "no [[fields]] entries"))
+    if not isinstance(raw_fields, list):
+        out.append(Problem("fields", "must be an array of tables ([[fields]])"))
     else:
         for i, raw in enumerate(raw_fields):
             spec = _load_field(raw, i, header["language"], out)

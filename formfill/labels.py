@@ -8,6 +8,7 @@ extraction per page, so labelling a 700-field form costs about one pass over its
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -31,6 +32,14 @@ _GENERIC = re.compile(
     r"avkrysningsboks|textfeld|kontrollk\w*|campo|champ|casilla|text field)[\s_-]*\d+([_-]\d+)*$",
     re.I,
 )
+
+
+def norm(text: str) -> str:
+    """Lower case, accents folded (é -> e; ø and æ kept), punctuation to spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", " ", text.replace("'s ", " ").replace("\u2019s ", " "))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def readable_name(name: str) -> str:

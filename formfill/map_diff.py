@@ -9,6 +9,7 @@ with the reason, to a person.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -160,8 +161,18 @@ def _q(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
+_POSITIONAL = re.compile(r"\bhousehold\.members\[\d*\]")
+
+
 def _entry_ok(entry: dict[str, Any], change: FieldChange) -> str | None:
     """Why a mapping cannot be carried over to the new field, or None when it can."""
+    said = " ".join(str(entry.get(k, "")) for k in ("profile", "expr", "when"))
+    if _POSITIONAL.search(said):
+        return (
+            "reads household.members[i], the order the household was entered in: say who "
+            "(household.partner, household.children[i], household.others[i], "
+            "household.everyone[i])"
+        )
     if change.kind == "renamed" and change.score < SURE:
         return f"renamed with an unsure match ({change.score:.2f}): check it is the same field"
     new = change.new
@@ -215,16 +226,7 @@ def migrate_map(fmap: FormMap, diff: FormDiff, new_source: str) -> tuple[str, li
             todo.append(f"{change.name!r}: {problem}")
             lines += [f"# TODO {problem}", "# [[fields]]", *[f"# {b}" for b in body]]
     for group in raw.get("rows", []):
-        rows = group.get("fields", [])
-        body = [f"{k} = {_q(v)}" for k, v in group.items() if k != "fields"]
-        if all(f in carried for row in rows for f in row):
-            renamed = [[carried[f] for f in row] for row in rows]
-            lines += ["", "[[rows]]", *body, f"fields = {_q(renamed)}"]
-            continue
-        why = f"the rows of {group.get('list')} are no longer all on the form: declare them again"
-        todo.append(why)
-        lines += ["", f"# TODO {why}", "# [[rows]]", *[f"# {b}" for b in body],
-                  f"# fields = {_q(rows)}"]  # fmt: skip
+        lines += _migrate_rows(group, carried, todo)
     for change in diff.of_kind("added"):
         todo.append(f"{change.new.name!r}: new field ({change.new_label}): map it or skip it")  # type: ignore[union-attr]
         lines += [
@@ -234,3 +236,30 @@ def migrate_map(fmap: FormMap, diff: FormDiff, new_source: str) -> tuple[str, li
             f"# field = {_q(change.new.name)}",  # type: ignore[union-attr]
         ]
     return "\n".join(lines) + "\n", todo
+
+
+def _migrate_rows(group: dict[str, Any], carried: dict[str, str], todo: list[str]) -> list[str]:
+    """A [[rows]] declaration on the new form: its fields renamed; the leading rows whose every
+    field was carried, when later rows went away (the items beyond go on the addendum); a TODO
+    when its first row, or a row between carried ones, did not carry."""
+    rows = group.get("fields", [])
+    body = [f"{k} = {_q(v)}" for k, v in group.items() if k != "fields"]
+    name = group.get("list")
+    whole = [all(f in carried for f in row) for row in rows]
+    kept = whole.index(False) if False in whole else len(rows)
+    if kept and not any(whole[kept:]) and all(f not in carried for r in rows[kept:] for f in r):
+        renamed = [[carried[f] for f in row] for row in rows[:kept]]
+        out = ["", "[[rows]]", *body, f"fields = {_q(renamed)}"]
+        if kept < len(rows):
+            gone = f"row {kept + 1}" if kept + 1 == len(rows) else f"rows {kept + 1}-{len(rows)}"
+            why = (
+                f"the table of {name} lost {gone}: rows 1-{kept} declared, the items beyond "
+                "go on the addendum; check the table"
+            )
+            todo.append(why)
+            out.insert(1, f"# TODO {why}")
+        return out
+    why = f"the rows of {name} are no longer all on the form: declare them again"
+    todo.append(why)
+    return ["", f"# TODO {why}", "# [[rows]]", *[f"# {b}" for b in body],
+            f"# fields = {_q(rows)}"]  # fmt: skip

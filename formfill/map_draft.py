@@ -4,15 +4,16 @@ confidence and the reason, its human label as a comment.
 Suggestions come from the multilingual lexicon (formfill/lexicon.toml) matched against each
 field's labels (tooltip, readable name, printed text left of / above / right of the widget).
 A suggestion below the threshold is not mapped: the draft lists it, commented out and flagged,
-for a person to decide. Signatures and office-use fields are recognised and marked skip.
+for a person to decide. Signatures and office-use fields are recognised and marked skip. The
+options of a choice field come from formfill/map_draft_choices.py; the map file, with its
+[[rows]] (formfill/map_draft_rows.py), from formfill/map_draft_toml.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
@@ -22,7 +23,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from formfill.errors import UnknownPathError
-from formfill.labels import FieldLabel, label_fields
+from formfill.labels import FieldLabel, label_fields, norm
+from formfill.map_draft_choices import match_options, value_key
 from formfill.pdf_inspect import FieldInfo, FormInventory, inspect_pdf
 from formfill.profile import check_path, vocabulary
 from formfill.resolve import FILL_PATHS
@@ -40,14 +42,6 @@ SOURCE_WEIGHT = {
 }
 
 
-def norm(text: str) -> str:
-    """Lower case, accents folded (é -> e; ø and æ kept), punctuation to spaces."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w]+", " ", text.replace("'s ", " ").replace("\u2019s ", " "))
-    return re.sub(r"\s+", " ", text).strip()
-
-
 @dataclass(frozen=True)
 class _Term:
     text: str  # normalised
@@ -61,6 +55,9 @@ class _Qualifier:
     words: tuple[str, ...]
     mapping: tuple[tuple[str, str], ...]
     numbered: bool
+    # a whole-household list on a form that asks for the partner apart: the list it is then
+    # ('household.children'), '' when a person must decide, None when it does not apply
+    with_partner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +67,9 @@ class Lexicon:
     skips: tuple[_Term, ...]
     qualifiers: tuple[_Qualifier, ...]
     subjects: tuple[str, ...]  # headings of a block about the client
+    # the words that name a code of a choice, by map_draft_choices.value_key ('sex',
+    # 'language'): normalised word -> the codes it names (from the conditions)
+    values: Mapping[str, Mapping[str, frozenset[str]]] = dc_field(default_factory=dict)
 
 
 def _terms(entries: list[dict[str, Any]], key: str) -> tuple[_Term, ...]:
@@ -81,22 +81,42 @@ def _terms(entries: list[dict[str, Any]], key: str) -> tuple[_Term, ...]:
     return tuple(out)
 
 
+def _values(conditions: tuple[_Term, ...]) -> dict[str, dict[str, frozenset[str]]]:
+    """'person.sex == 'female'' said as 'woman': under 'sex', the word 'woman' names female."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for c in conditions:
+        path, value = _condition_path(c.target)
+        if value is not None and c.text:
+            out.setdefault(value_key(path), {}).setdefault(c.text, set()).add(value)
+    return {k: {w: frozenset(v) for w, v in words.items()} for k, words in out.items()}
+
+
 @lru_cache(maxsize=2)
 def load_lexicon(path: Path = LEXICON) -> Lexicon:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     quals = []
     for q in data.get("qualifiers", []):
         words = tuple(norm(w) for lang in LANGS for w in q["words"].get(lang, []))
-        quals.append(_Qualifier(words, tuple(q["map"].items()), bool(q.get("numbered"))))
+        with_partner = q.get("with_partner")
+        quals.append(
+            _Qualifier(
+                words,
+                tuple(q["map"].items()),
+                bool(q.get("numbered")),
+                str(with_partner) if with_partner is not None else None,
+            )
+        )
     quals.sort(key=lambda q: not any(v == "-" for _k, v in q.mapping))  # "not the client's" first
+    conditions = _terms(data.get("conditions", []), "condition")
     return Lexicon(
         terms=_terms(data.get("terms", []), "path"),
-        conditions=_terms(data.get("conditions", []), "condition"),
+        conditions=conditions,
         skips=_terms(data.get("skip", []), "reason"),
         qualifiers=tuple(quals),
         subjects=tuple(
             norm(w) for e in data.get("subject", []) for lang in LANGS for w in e.get(lang, [])
         ),
+        values=_values(conditions),
     )
 
 
@@ -258,7 +278,7 @@ def _transforms(path: str, f: FieldInfo) -> list[str]:
     kind = info.type if info is not None else ""
     if path == "fill.date" or kind == "date":
         return ["date_locale"]
-    if path.startswith(("identifiers.", "household.members")) and "identifiers" in path:
+    if path.startswith(("identifiers.", "household.")) and "identifiers" in path:
         return ["digits"] if f.comb or (f.max_len or 99) <= 11 else []
     if kind in ("Decimal", "decimal", "money") or (path.startswith("income.") and "amount" in path):
         return ["money"]
@@ -409,21 +429,34 @@ class Draft:
         return out
 
 
-def _renumber_children(sugs: list[Suggestion]) -> None:
-    """Household convention: with spouse fields on the form, members[0] is the spouse and the
-    children follow from members[1]."""
-    has_spouse = any(
-        s.target.startswith("household.members[0].") and not s.numbered for s in sugs if s.mapped
-    )
-    if not has_spouse:
+_ITEM = re.compile(r"^household\.(?:children|everyone|others)\[\d+\]")
+
+
+def _beside_partner(sugs: list[Suggestion], lex: Lexicon) -> None:
+    """A form that asks for the partner in a block of their own does not list the whole
+    household in its table of dependents or members (``household.everyone`` starts with the
+    partner, who would be on the form twice): dependents are then the children; of a list of
+    members a person must say who is in it (children, others)."""
+    if not any(s.mapped and s.target.startswith("household.partner.") for s in sugs):
         return
     for s in sugs:
-        m = re.match(r"household\.members\[(\d+)\](.*)", s.target)
-        if s.mapped and m and s.numbered:
-            s.target = f"household.members[{int(m.group(1)) + 1}]{m.group(2)}"
+        if not s.target.startswith("household.everyone["):
+            continue
+        q = next((q for q in lex.qualifiers if s.qualifier in q.words), None)
+        instead = q.with_partner if q is not None else ""
+        if instead:
+            s.target = instead + s.target[len("household.everyone") :]
+            s.why += f"; the form asks for the partner apart: its {s.qualifier} -> {s.target}"
+        elif s.mapped:
+            s.kind = "unmapped"
+            s.why += (
+                "; the form asks for the partner apart, so this list is not everyone: "
+                "household.children or household.others? a person decides"
+            )
 
 
-def _reading_order(s: Suggestion) -> tuple[int, float, float]:
+def reading_order(s: Suggestion) -> tuple[int, float, float]:
+    """Page, then line from the top, then left to right."""
     f = s.field
     page = f.pages[0] if f.pages else 0
     x1, _y1, _x2, y2 = f.rects[0] if f.rects else (0.0, 0.0, 0.0, 0.0)
@@ -477,7 +510,7 @@ def _one_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
     once more in a block whose heading says it is about the client."""
     seen: dict[str, Suggestion] = {}
     in_subject: dict[str, Suggestion] = {}
-    for s in sorted((s for s in sugs if s.kind == "profile"), key=_reading_order):
+    for s in sorted((s for s in sugs if s.kind == "profile"), key=reading_order):
         first = seen.setdefault(s.target, s)
         subject_first = _about_client(s.label, lex) and in_subject.setdefault(s.target, s) is s
         if first is s:
@@ -535,9 +568,10 @@ def _row_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
         new, word, numbered = _qualify(path, [inherited], lex)
         if not word:
             continue
-        member = re.match(r"household\.members\[\d+\]", left.target if left else "")
-        if numbered and new and member:  # the same child as the box before ('Child 2: ...')
-            new = re.sub(r"^household\.members\[\d+\]", member.group(0), new)
+        member = _ITEM.match(left.target if left else "")
+        item = _ITEM.match(new or "")
+        if numbered and new and member and item:  # the same child as the box before ('Child 2')
+            new = member.group(0) + new[item.end() :]
         if new is None:
             s.kind, s.target = "none", ""
             s.why += f"; beside the {word}'s field: not the client's"
@@ -623,8 +657,14 @@ def _organisation_form(labels: dict[str, FieldLabel]) -> bool:
 
 
 def draft_map(form: Path) -> Draft:
+    """The draft of a blank PDF form: its fields, labelled from the page, suggested."""
     inv = inspect_pdf(form)
-    labels = label_fields(form, inv.fields)
+    return draft_fields(form, inv, label_fields(form, inv.fields))
+
+
+def draft_fields(form: Path, inv: FormInventory, labels: dict[str, FieldLabel]) -> Draft:
+    """The draft of a form's fields, given their labels: each field's suggestion, then the
+    passes over the whole form (owners of rows, repeats, split values, choice options)."""
     _group_context(inv.fields, labels)
     lex = load_lexicon()
     if _organisation_form(labels):
@@ -633,8 +673,8 @@ def draft_map(form: Path) -> Draft:
                 lab.alternatives.append("organization")
     vertical = _caption_side(list(labels.values()), lex)
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]
-    _renumber_children(sugs)
     _row_owner(sugs, lex)
+    _beside_partner(sugs, lex)
     _one_owner(sugs, lex)
     _split_slices(sugs)
     langs: dict[str, int] = {}
@@ -642,57 +682,35 @@ def draft_map(form: Path) -> Draft:
         if s.lang and s.mapped:
             langs[s.lang] = langs.get(s.lang, 0) + 1
     language = max(langs, key=lambda k: langs[k]) if langs else "en"
+    _choice_options(sugs, language, lex)
     return Draft(form, inv, sugs, language)
 
 
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
+def _exports(f: FieldInfo) -> list[tuple[str, str]]:
+    """A choice field's (export value, display text) pairs; a group's on-states."""
+    if f.kind in ("combo", "list"):
+        return list(f.options)
+    return [(state, state) for state in f.states] if len(f.states) > 1 else []
 
 
-def render_toml(draft: Draft, *, form_id: str, agency: str, source: str) -> str:
-    """The draft as a map file: mapped fields active, unsure ones commented out and flagged."""
-    c = draft.counts()
-    lines = [
-        f"# Drafted by `formfill map new` from {draft.form.name}: "
-        f"{c.get('profile', 0) + c.get('when', 0) + c.get('options', 0)} mapped, "
-        f"{c.get('skip', 0)} skipped, {c.get('none', 0)} with no profile value, "
-        f"{c.get('unmapped', 0)} for a person to decide (marked TODO).",
-        "# Check every suggestion against the form before use; then `formfill map stamp`.",
-        f"id = {_q(form_id)}",
-        f"agency = {_q(agency)}",
-        f"title = {_q(draft.form.stem)}",
-        'kind = "pdf"',
-        f"source = {_q(source)}",
-        f"fingerprint = {_q(draft.inventory.fingerprint)}",
-        f"language = {_q(draft.language)}",
-    ]
-    for s in draft.suggestions:
+def _choice_options(sugs: list[Suggestion], language: str, lex: Lexicon) -> None:
+    """A choice field suggested for a profile value: the value's codes matched to the field's
+    own export values (options), or left to a person when one of them names no code."""
+    for s in sugs:
         f = s.field
-        where = f"p{','.join(map(str, f.pages)) or '-'} {f.kind}"
-        lines += ["", f"# {where}: {s.label.best[:90]}"]
-        if s.why:
-            lines.append(f"# confidence {s.confidence:.2f}: {s.why[:150]}")
-        body = [f"field = {_q(f.name)}"]
-        if s.kind == "profile":
-            body.append(f"profile = {_q(s.target)}")
-            if len(s.transforms) == 1:
-                body.append(f"transform = {_q(s.transforms[0])}")
-            elif s.transforms:
-                body.append(f"transform = [{', '.join(_q(t) for t in s.transforms)}]")
-        elif s.kind == "when":
-            body.append(f"when = {_q(s.target)}")
-        elif s.kind == "options":
-            body.append(f"profile = {_q(s.target)}")
-            opts = ", ".join(f"{_q(k)} = {_q(v)}" for k, v in s.options.items())
-            body.append(f"options = {{ {opts} }}")
-        elif s.kind == "skip":
-            body.append(f"skip = {_q(s.target)}")
-        elif s.kind == "none":
-            body.append(f"skip = {_q('no profile value: ' + s.why.split('; but of the ')[-1])}")
-        else:
-            guess = f" (best guess {s.target} at {s.confidence:.2f})" if s.target else ""
-            lines.append(f"# TODO unmapped{guess}: map it or skip it, then uncomment")
-            lines += ["# [[fields]]"] + [f"# {b}" for b in body]
+        if s.kind != "profile" or (f.kind not in ("combo", "list") and len(f.states) <= 1):
             continue
-        lines += ["[[fields]]", *body]
-    return "\n".join(lines) + "\n"
+        path = s.target
+        m = match_options(path, _exports(f), language, lex.values.get(value_key(path), {}))
+        if m.complete:
+            s.kind, s.options, s.transforms = "options", m.options, []
+            s.why += f"; options from its {len(m.options)} export values"
+            continue
+        s.kind, s.options = "unmapped", m.options
+        if not m.kind:
+            s.why += f"; a choice field, and {path} holds no code to match its export values"
+        else:
+            shown = ", ".join(repr(v) for v in m.unmatched[:6])
+            more = f" and {len(m.unmatched) - 6} more" if len(m.unmatched) > 6 else ""
+            what = {"us_state": "US state", "choices": "value"}.get(m.kind, m.kind)
+            s.why += f"; export values {shown}{more} name no {what}: complete the options"

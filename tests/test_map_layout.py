@@ -23,7 +23,7 @@ def _box(c: canvas.Canvas, name: str, x: float, y: float, w: float, maxlen: int 
                          maxlen=maxlen or 100, fontSize=9)  # fmt: skip
 
 
-def _us_form(path: Path) -> Path:
+def _us_form(path: Path, *, spouse: bool = True, table: str = "Dependents:") -> Path:
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setFont("Helvetica", 7)
     # the client's row, then the spouse's: only the first box of the spouse's row says whose
@@ -31,10 +31,11 @@ def _us_form(path: Path) -> Path:
     c.drawString(204, 792, "Last name")
     _box(c, "f1", 40, 776, 160)
     _box(c, "f2", 202, 776, 160)
-    c.drawString(42, 766, "If joint return, spouse's first name and middle initial")
-    c.drawString(204, 766, "Last name")
-    _box(c, "f3", 40, 750, 160)
-    _box(c, "f4", 202, 750, 160)
+    if spouse:
+        c.drawString(42, 766, "If joint return, spouse's first name and middle initial")
+        c.drawString(204, 766, "Last name")
+        _box(c, "f3", 40, 750, 160)
+        _box(c, "f4", 202, 750, 160)
     # an SSN in 3-2-4 boxes under one caption that spans them
     c.drawString(42, 730, "Social security")
     c.drawString(80, 722, "number")
@@ -44,7 +45,7 @@ def _us_form(path: Path) -> Path:
     c.drawString(108, 710, "–")
     _box(c, "s3", 118, 706, 40, maxlen=4)
     # a table of dependents: headings over columns, rows with no caption of their own
-    c.drawString(10, 676, "Dependents:")
+    c.drawString(10, 676, table)
     c.drawString(96, 668, "(1) First name Last name")
     c.drawString(262, 674, "(2) Social security")
     c.drawString(270, 668, "number")
@@ -83,18 +84,43 @@ def test_split_value_gets_one_caption_and_each_box_its_characters(tmp_path: Path
 
 
 def test_table_rows_are_numbered_household_members(tmp_path: Path) -> None:
-    """Cells under '(1) First name Last name' in a 'Dependents' table are the children's, one
-    member per row; with the spouse as members[0] the children follow from members[1]."""
+    """Cells under '(1) First name Last name' in a 'Dependents' table are one person per row;
+    the form asks for the spouse apart, so its dependents are the children, oldest first, and
+    a row's relationship is that child's."""
     form = _us_form(tmp_path / "f.pdf")
     labels = label_fields(form, inspect_pdf(form).fields)
     assert [labels[f"t{r}b"].row for r in range(3)] == [1, 2, 3]
     assert "Dependents" in labels["t2c"].table
     d = _by_name(form)
     for r in range(3):
-        assert d[f"t{r}a"].target == f"household.members[{r + 1}].full_name", d[f"t{r}a"].why
-        assert d[f"t{r}b"].target == f"household.members[{r + 1}].identifiers.us_ssn"
-        assert d[f"t{r}c"].target == f"household.members[{r + 1}].relation"
+        assert d[f"t{r}a"].target == f"household.children[{r}].full_name", d[f"t{r}a"].why
+        assert d[f"t{r}b"].target == f"household.children[{r}].identifiers.us_ssn"
+        assert d[f"t{r}c"].target == f"household.children[{r}].relation"
         assert d[f"t{r}a"].kind == "profile"
+
+
+@pytest.mark.parametrize(
+    ("spouse", "table", "want"),
+    [
+        (False, "Dependents:", "household.everyone"),  # no partner apart: the whole household
+        (False, "Household members:", "household.everyone"),
+        (True, "Household members:", None),  # the partner apart: who else? a person decides
+    ],
+)
+def test_a_table_of_the_household_is_everyone_unless_the_partner_is_asked_apart(
+    tmp_path: Path, spouse: bool, table: str, want: str | None
+) -> None:
+    """Rows of dependents or household members list the whole household (partner, children,
+    others: household.everyone) on a form that asks for no partner of its own; beside a
+    spouse's block they are not everyone, and members are left to a person."""
+    d = _by_name(_us_form(tmp_path / "f.pdf", spouse=spouse, table=table))
+    for r in range(3):
+        s = d[f"t{r}a"]
+        if want is None:
+            assert s.kind == "unmapped" and "a person decides" in s.why, s.why
+        else:
+            assert (s.kind, s.target) == ("profile", f"{want}[{r}].full_name"), s.why
+            assert d[f"t{r}c"].target == f"{want}[{r}].relation"
 
 
 def test_row_owner_carries_to_boxes_that_do_not_say_whose(tmp_path: Path) -> None:
@@ -102,8 +128,8 @@ def test_row_owner_carries_to_boxes_that_do_not_say_whose(tmp_path: Path) -> Non
     the client's; a phone beside the employer's name is not the client's."""
     d = _by_name(_us_form(tmp_path / "f.pdf"))
     assert (d["f1"].target, d["f2"].target) == ("person.given_name", "person.family_name")
-    assert d["f3"].target == "household.members[0].given_name"
-    assert d["f4"].target == "household.members[0].family_name"
+    assert d["f3"].target == "household.partner.given_name"
+    assert d["f4"].target == "household.partner.family_name"
     assert d["f4"].kind == "profile"
     assert d["e2"].kind == "none" and "employer" in d["e2"].why
 
@@ -209,8 +235,8 @@ def test_a_child_row_keeps_its_child(tmp_path: Path) -> None:
     c.save()
     d = _by_name(path)
     assert d["f1"].target == "person.family_name"
-    assert d["f2"].target == "household.members[1].given_name", d["f2"].why
-    assert (d["f3"].kind, d["f3"].target) == ("profile", "household.members[1].family_name")
+    assert d["f2"].target == "household.children[1].given_name", d["f2"].why
+    assert (d["f3"].kind, d["f3"].target) == ("profile", "household.children[1].family_name")
 
 
 def test_country_and_place_of_a_birth_are_the_birth_ones(tmp_path: Path) -> None:
