@@ -36,7 +36,7 @@ samples: setup
 	$(PY) templates/build_templates.py
 
 docs: setup
-	$(PY) -m formfill.profile_docs docs
+	$(PY) -m formfill.profile.docs docs
 
 clean:
 	rm -rf instance/out .pytest_cache .mypy_cache .ruff_cache

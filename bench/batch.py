@@ -1,5 +1,6 @@
 """Batch throughput: N items through RQ with 1 and 2 worker processes against the same fills in
-one process without a queue (formfill.batch.run_item in a loop: same store writes, same artifact
+one process without a queue (formfill.cases.batch.run_item in a loop: same store writes, same
+artifact
 writes). Also the enqueue-to-start latency with idle workers.
 
     PYTHONPATH=. .venv/bin/python bench/batch.py [--items 1000] [--classes fork,simple]
@@ -29,10 +30,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from formfill import batch as fbatch  # noqa: E402
 from formfill.artifacts import new_key  # noqa: E402
+from formfill.cases import batch as fbatch  # noqa: E402
 from formfill.config import Settings  # noqa: E402
-from formfill.fill import Forms  # noqa: E402
+from formfill.fill.form import Forms  # noqa: E402
 from formfill.store import Actor, make_engine, make_sessions, session_scope  # noqa: E402
 from formfill.store.batches import get_batch  # noqa: E402
 from tests.worker.seed import seed  # noqa: E402

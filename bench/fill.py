@@ -36,8 +36,8 @@ import pypdf
 from pypdf import PdfReader, PdfWriter
 
 from formfill.errors import FormfillError
-from formfill.fill import fill_and_verify
-from formfill.pdf_fields import (
+from formfill.fill.form import fill_and_verify
+from formfill.pdf.fields import (
     FF_COMB,
     FF_FILE_SELECT,
     FF_PASSWORD,
@@ -46,7 +46,7 @@ from formfill.pdf_fields import (
     FF_READ_ONLY,
     iter_fields,
 )
-from formfill.pdf_fill import BlankForm, fill_pdf
+from formfill.pdf.fill import BlankForm, fill_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_forms"

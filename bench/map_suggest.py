@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from formfill.map_draft import Suggestion, draft_map  # noqa: E402
+from formfill.maps.draft.suggest import Suggestion, draft_map  # noqa: E402
 
 TRUTH = REPO / "tests" / "data" / "corpus_truth"
 CORPUS = REPO.parent / "shared" / "corpus" / "forms"

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from formfill import ocr
-from formfill.evidence import evidence_from_bytes, page_images, read_evidence
-from formfill.extract import extract_evidence
-from formfill.extractors import load_extractors
+from formfill.evidence import ocr
+from formfill.evidence.extract import extract_evidence
+from formfill.evidence.extractors import load_extractors
+from formfill.evidence.files import evidence_from_bytes, page_images, read_evidence
 from tests.data.evidence.build import SAMPLES, render_pdf, variant_bytes
 from tests.data.evidence.corpus import CORPUS, cer, geometric_text, truths
 

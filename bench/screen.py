@@ -17,9 +17,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from formfill.profile import parse_profile
-from formfill.programs import load_catalog
-from formfill.screening import screen
+from formfill.profile.model import parse_profile
+from formfill.programs.catalog import load_catalog
+from formfill.programs.screening import screen
 
 ON = date(2025, 6, 2)
 STATUSES = ["employed", "self_employed", "unemployed", "student", "retired", "disabled", None]

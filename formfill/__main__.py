@@ -1,3 +1,3 @@
-from formfill.cli import main
+from formfill.cli.main import main
 
 main()

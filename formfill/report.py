@@ -59,3 +59,17 @@ class FillReport:
             "addendum": list(self.addendum),
             "fields": [asdict(o) | {"status": o.status.value} for o in self.outcomes],
         }
+
+
+def merge(fill: FillReport, check: FillReport) -> FillReport:
+    """Fold verification into the fill report: a value the fill claims but the check cannot find
+    becomes FAILED with the check's reason."""
+    checked = {o.field: o for o in check.outcomes}
+    for o in fill.outcomes:
+        c = checked.get(o.field)
+        if c is None or o.status not in (Status.FILLED, Status.OVERFLOW):
+            continue
+        if c.status is Status.FAILED:
+            o.status = Status.FAILED
+            o.reason = f"verification: {c.reason}"
+    return fill

@@ -11,8 +11,8 @@ import sys
 from typing import Any
 
 from formfill.errors import ProfileError
-from formfill.profile import load_profile
-from formfill.screening import screen
+from formfill.profile.model import load_profile
+from formfill.programs.screening import screen
 from tests.program_fixtures import ON, REPO, catalog
 
 CLIENTS = REPO / "tests" / "data" / "clients"

@@ -14,10 +14,10 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from formfill.config import Settings
-from formfill.demo import demo_clients
-from formfill.fill import Forms, fill_form
-from formfill.pdf_fields import iter_fields
-from formfill.profile import load_profile
+from formfill.fill.demo import demo_clients
+from formfill.fill.form import Forms, fill_form
+from formfill.pdf.fields import iter_fields
+from formfill.profile.model import load_profile
 
 GOLDEN = Path(__file__).parent / "golden"
 FILL_DATE = date(2026, 11, 23)

@@ -7,7 +7,7 @@ import json
 import click
 from click.testing import CliRunner
 
-from formfill.cli_evidence import register
+from formfill.cli.evidence import register
 from tests.data.evidence.build import SAMPLES, render_pdf
 
 

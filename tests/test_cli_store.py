@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from formfill.artifacts import new_key, read
-from formfill.cli_store import register
+from formfill.cli.store import register
 from formfill.config import Settings
-from formfill.profile import parse_profile
-from formfill.provenance import Provenance
+from formfill.profile.model import parse_profile
+from formfill.profile.provenance import Provenance
 from formfill.store import Actor, clients, migrate, open_store, session_scope
 from formfill.store import applications as apps
 
@@ -169,7 +169,7 @@ def test_advance_takes_the_rules_of_the_program_from_the_catalog(
     import shutil
 
     from formfill.config import REPO_ROOT
-    from formfill.programs import load_catalog
+    from formfill.programs.catalog import load_catalog
 
     shutil.copytree(REPO_ROOT / "programs", tmp_path / "programs")
     rules = load_catalog(tmp_path / "programs").get("zorgtoeslag").rules

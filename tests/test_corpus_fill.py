@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from formfill.errors import UnsupportedFormError
-from formfill.fill import fill_and_verify
-from formfill.pdf_fill import BlankForm
+from formfill.fill.form import fill_and_verify
+from formfill.pdf.fill import BlankForm
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 

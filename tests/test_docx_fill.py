@@ -15,7 +15,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from formfill.docx_fill import (
+from formfill.docx.templates import (
     docx_fingerprint,
     fill_docx_fields,
     inspect_docx,
@@ -132,8 +132,8 @@ def test_optional_fill_extras_fall_back_to_blank_lines() -> None:
 
 def test_template_renders_a_real_profile() -> None:
     """The templates work with the profile's own objects (derived properties) via resolve."""
-    from formfill.profile import load_profile
-    from formfill.resolve import expression_context
+    from formfill.maps.resolve import expression_context
+    from formfill.profile.model import load_profile
 
     profile = load_profile(REPO / "tests" / "data" / "clients" / "nb_single_parent.json")
     ctx = expression_context(profile, dt.date(2025, 3, 1))

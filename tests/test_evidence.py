@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from formfill.errors import EvidenceError
-from formfill.evidence import Limits, evidence_from_bytes, page_images, read_evidence, sniff
+from formfill.evidence.files import Limits, evidence_from_bytes, page_images, read_evidence, sniff
 from tests.data.evidence.build import SAMPLES, render_pdf
 
 

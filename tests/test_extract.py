@@ -7,10 +7,10 @@ import dataclasses
 
 import pytest
 
-from formfill import ocr
-from formfill.evidence import evidence_from_bytes
-from formfill.extract import extract_evidence
-from formfill.extractors import load_extractors
+from formfill.evidence import ocr
+from formfill.evidence.extract import extract_evidence
+from formfill.evidence.extractors import load_extractors
+from formfill.evidence.files import evidence_from_bytes
 from tests.conftest import REPO
 from tests.data.evidence.build import SAMPLES, Sample, render_pdf, variant_bytes
 
@@ -88,7 +88,7 @@ def test_a_text_layer_is_read_without_ocr(monkeypatch: pytest.MonkeyPatch) -> No
     """A PDF with a text layer is read from it: OCR is never called, every page is a text page
     and the values are still proposed (the speed of that is bench/ocr.py's, never a timed
     assertion here)."""
-    from formfill import ocr
+    from formfill.evidence import ocr
 
     def no_ocr(*_args: object, **_kw: object) -> object:
         raise AssertionError("OCR was called for a PDF with a text layer")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from formfill.errors import ExtractorError
-from formfill.extractors import load_extractor, load_extractors
+from formfill.evidence.extractors import load_extractor, load_extractors
 from tests.conftest import REPO
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from formfill.config import Settings
-from formfill.demo import demo_clients, run_demo
 from formfill.errors import FormChangedError, ProfileIncompleteError
-from formfill.fill import Forms, fill_form, review_map
-from formfill.form_check import check_map, stamp_map
-from formfill.profile import load_profile, parse_profile
+from formfill.fill.demo import demo_clients, run_demo
+from formfill.fill.form import Forms, fill_form, review_map
+from formfill.maps.check import check_map, stamp_map
+from formfill.profile.model import load_profile, parse_profile
 from tests.golden_values import FILL_DATE, GOLDEN, current, read_back
 
 REPO = Path(__file__).resolve().parents[1]

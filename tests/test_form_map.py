@@ -1,4 +1,4 @@
-"""Tests of formfill.form_map: strict loading that reports every problem at once, and checking a
+"""Tests of formfill.maps.model: strict loading that reports every problem at once, and checking a
 map against the fields of its form."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from formfill.errors import FormMapError, Problem
-from formfill.form_map import (
+from formfill.maps.model import (
     FormMap,
     find_map,
     load_map,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from formfill.errors import ProfileError
-from formfill.profile import (
+from formfill.profile.model import (
     json_schema,
     parse_profile,
     profile_warnings,

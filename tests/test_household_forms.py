@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from formfill.config import Settings
-from formfill.fill import Forms, fill_form, resolve_for
-from formfill.profile import Profile, parse_profile
+from formfill.fill.form import Forms, fill_form, resolve_for
+from formfill.profile.model import Profile, parse_profile
 from tests.conftest import run_flatten_text
 from tests.golden_values import read_back
 
@@ -146,7 +146,7 @@ def test_a_missing_addendum_value_fails_verification(
     forms: Forms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Verification reads the addendum back: an addendum that lost a child's name fails."""
-    import formfill.addendum as addendum
+    import formfill.pdf.addendum as addendum
 
     real = addendum.render_pdf
 
@@ -158,7 +158,7 @@ def test_a_missing_addendum_value_fails_verification(
                                   add.on, tables)  # fmt: skip
         return real(shown, *args)
 
-    monkeypatch.setattr("formfill.fill.render_pdf", lossy)
+    monkeypatch.setattr("formfill.fill.form.render_pdf", lossy)
     profile = client([dict(FOURTH), *map(dict, CHILDREN)], status="single")
     filled = fill_form(forms, "nav-barnetrygd", profile, on=ON, allow_missing=True)
     assert not filled.report.ok
@@ -179,7 +179,7 @@ def test_utvidet_barnetrygd_follows_the_screening(
 ) -> None:
     """'Jeg bor alene med barnet' is ticked exactly when the catalog's screening says the
     client is eligible for utvidet barnetrygd."""
-    from formfill.screening import screen
+    from formfill.programs.screening import screen
 
     profile = client(members, status=status)
     result = screen(profile, forms.catalog(), ON, programs=["utvidet-barnetrygd"]).results[0]

@@ -13,10 +13,10 @@ import pytest
 
 from formfill.config import Settings
 from formfill.errors import FormChangedError
-from formfill.fill import Forms, fill_form
-from formfill.form_map import load_map
-from formfill.map_diff import diff_forms, migrate_map
-from formfill.profile import load_profile
+from formfill.fill.form import Forms, fill_form
+from formfill.maps.diff import diff_forms, migrate_map
+from formfill.maps.model import load_map
+from formfill.profile.model import load_profile
 
 REPO = Path(__file__).resolve().parents[1]
 V1 = REPO / "sample_forms" / "nav" / "nav-barnetrygd.pdf"

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from formfill.form_map import load_map
-from formfill.labels import label_fields, readable_name
-from formfill.map_draft import draft_map, load_lexicon, norm
-from formfill.map_draft_toml import render_toml
-from formfill.pdf_inspect import inspect_pdf
-from formfill.profile import check_path
-from formfill.resolve import FILL_PATHS
+from formfill.maps.draft.render import render_toml
+from formfill.maps.draft.suggest import draft_map, load_lexicon, norm
+from formfill.maps.model import load_map
+from formfill.maps.resolve import FILL_PATHS
+from formfill.pdf.inspect import inspect_pdf
+from formfill.pdf.labels import label_fields, readable_name
+from formfill.profile.model import check_path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_forms"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from formfill.map_draft import load_lexicon
-from formfill.map_draft_choices import code_kind, match_options
+from formfill.maps.draft.choices import code_kind, match_options
+from formfill.maps.draft.suggest import load_lexicon
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from formfill.config import Settings
-from formfill.fill import Forms, review_map
-from formfill.form_check import check_map
-from formfill.form_map import FormMap, load_map
-from formfill.labels import FieldLabel, readable_name
-from formfill.map_draft import Draft, draft_fields, draft_map
-from formfill.map_draft_toml import render_toml
-from formfill.pdf_inspect import FieldInfo, FormInventory
+from formfill.fill.form import Forms, review_map
+from formfill.maps.check import check_map
+from formfill.maps.draft.render import render_toml
+from formfill.maps.draft.suggest import Draft, draft_fields, draft_map
+from formfill.maps.model import FormMap, load_map
+from formfill.pdf.inspect import FieldInfo, FormInventory
+from formfill.pdf.labels import FieldLabel, readable_name
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_FORMS = REPO.parent / "shared" / "corpus" / "forms"

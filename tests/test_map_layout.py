@@ -10,9 +10,9 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from formfill.labels import label_fields
-from formfill.map_draft import Suggestion, draft_map
-from formfill.pdf_inspect import inspect_pdf
+from formfill.maps.draft.suggest import Suggestion, draft_map
+from formfill.pdf.inspect import inspect_pdf
+from formfill.pdf.labels import label_fields
 
 H = 14  # box height
 REPO = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ from datetime import date
 import docx
 import pytest
 
-from formfill.next_steps import Applied, letter_context, render_next_steps
-from formfill.program_dates import AcceptedEvidence
+from formfill.programs.dates import AcceptedEvidence
+from formfill.programs.next_steps import Applied, letter_context, render_next_steps
 from tests.program_fixtures import REPO, catalog, profile
 
 

@@ -8,9 +8,9 @@ import time
 import pytest
 from PIL import Image
 
-from formfill import ocr
 from formfill.errors import EvidenceError
-from formfill.evidence import Limits, page_images, read_evidence
+from formfill.evidence import ocr
+from formfill.evidence.files import Limits, page_images, read_evidence
 from tests.data.evidence.build import SAMPLES, render_image, render_pdf
 from tests.data.evidence.corpus import CORPUS, cer, geometric_text, truths
 
@@ -45,7 +45,7 @@ def test_low_resolution_page_is_upscaled_only_for_small_text(monkeypatch, text_d
     """A small page without a dpi has its text size measured (psm 2) and is upscaled 2x only
     when the text is small; either way it is recognised once, told its resolution, and its
     boxes are in the page as it came."""
-    from formfill.evidence import Page, Word
+    from formfill.evidence.files import Page, Word
 
     calls = []
 

@@ -1,4 +1,4 @@
-"""formfill.pdf_fill: every field kind of the sample forms is filled, read back (/V, /AS) and seen
+"""formfill.pdf.fill: every field kind of the sample forms is filled, read back (/V, /AS) and seen
 by a viewer that only draws stored appearances (qpdf flatten + pdftotext); the report tells what
 did not fit; flatten burns the values in at the right place."""
 
@@ -26,11 +26,11 @@ from pypdf.generic import (
 )
 from reportlab.pdfbase import pdfmetrics
 
-from formfill.pdf_appearance import MIN_FONT_SIZE
-from formfill.pdf_fields import Field, iter_fields
-from formfill.pdf_fill import BlankForm, FillOptions, add_indirect, fill_pdf, flatten_pdf
+from formfill.pdf.appearance import MIN_FONT_SIZE
+from formfill.pdf.fields import Field, iter_fields
+from formfill.pdf.fill import BlankForm, FillOptions, add_indirect, fill_pdf, flatten_pdf
+from formfill.pdf.verify import shown_text, verify_pdf
 from formfill.report import FillReport, Status
-from formfill.verify import shown_text, verify_pdf
 
 FlattenText = Callable[[bytes], str]
 Value = str | bool
@@ -647,7 +647,7 @@ def test_flatten_through_fill_and_verify(
 ) -> None:
     """fill_and_verify(flatten=True) verifies before flattening and returns a form-less PDF
     whose page text holds the values."""
-    from formfill.fill import fill_and_verify
+    from formfill.fill.form import fill_and_verify
 
     blank = BlankForm.from_path(samples["nav-barnetrygd"])
     data, report = fill_and_verify(blank, {"Fornavn": "Testa", "Sivilstand": "Gift"}, flatten=True)
@@ -666,7 +666,7 @@ def test_pinned_pypdf_private_stream_data_for_the_embedded_font(samples: dict[st
     from fontTools.ttLib import TTFont
     from pypdf import PdfReader
 
-    from formfill.pdf_fill import BlankForm, fill_pdf
+    from formfill.pdf.fill import BlankForm, fill_pdf
 
     blank = BlankForm.from_path(samples["nav-barnetrygd"])
     data, report = fill_pdf(blank, {"Fornavn": "Máret Čiekčá Łódź"})

@@ -1,4 +1,4 @@
-"""formfill.pdf_inspect: the field inventory of our sample forms, the fingerprint, and the checks
+"""formfill.pdf.inspect: the field inventory of our sample forms, the fingerprint, and the checks
 that refuse what formfill cannot fill (not a PDF, damaged, XFA-only, password-protected)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pypdf.generic import (
 )
 
 from formfill.errors import UnsupportedFormError
-from formfill.pdf_fill import BlankForm, fill_pdf
-from formfill.pdf_inspect import FieldInfo, FormInventory, inspect_pdf
-from formfill.verify import verify_pdf
+from formfill.pdf.fill import BlankForm, fill_pdf
+from formfill.pdf.inspect import FieldInfo, FormInventory, inspect_pdf
+from formfill.pdf.verify import verify_pdf
 
 
 def _inv(samples: dict[str, Path], form: str) -> FormInventory:

@@ -1,4 +1,4 @@
-"""Tests of formfill.profile: the canonical client profile, its paths and its docs."""
+"""Tests of formfill.profile.model: the canonical client profile, its paths and its docs."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from stdnum import iban
 from stdnum.no import fodselsnummer
 
-from formfill import profile_docs
 from formfill.errors import ProfileError, UnknownPathError
-from formfill.profile import (
+from formfill.profile import docs as profile_docs
+from formfill.profile.model import (
     Address,
     Household,
     HouseholdMember,
@@ -444,8 +444,8 @@ def test_dump_and_parse_round_trip(name: str) -> None:
 def test_one_path_grammar_parses_and_formats() -> None:
     """parse_path and format_path are inverses; a bad step is a ValueError naming it; the
     web form and provenance parse with the same grammar."""
-    from formfill.profile_paths import Step, format_path, parse_path
-    from formfill.provenance import set_path
+    from formfill.profile.paths import Step, format_path, parse_path
+    from formfill.profile.provenance import set_path
 
     path = "household.members[2].identifiers.no_fnr"
     steps = parse_path(path)

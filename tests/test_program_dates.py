@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from formfill.program_dates import (
+from formfill.lifecycle import DeadlineKind, next_occurrence
+from formfill.programs.dates import (
     AcceptedEvidence,
     apply_by,
     checklist,
@@ -15,7 +16,6 @@ from formfill.program_dates import (
     payable_from,
     report_change_by,
 )
-from formfill.tracking import DeadlineKind, next_occurrence
 from tests.program_fixtures import catalog, profile
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from formfill.cli_programs import catalog_problems
+from formfill.cli.programs import catalog_problems
 from formfill.errors import ProgramError
-from formfill.programs import LANGUAGES, load_catalog
+from formfill.programs.catalog import LANGUAGES, load_catalog
 from tests.program_fixtures import PROGRAMS, REPO, catalog
 
 NO = {"barnetrygd", "utvidet-barnetrygd", "kontantstotte", "arbeidsavklaringspenger", "dagpenger",
@@ -91,7 +91,7 @@ def test_cli_list_check_and_screen() -> None:
 
     from click.testing import CliRunner
 
-    from formfill.cli import cli
+    from formfill.cli.main import cli
 
     runner = CliRunner()
     listed = runner.invoke(cli, ["programs", "list", "--country", "nl", "--json"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from formfill.provenance import Provenance, carry_forward, flatten, set_path
+from formfill.profile.provenance import Provenance, carry_forward, flatten, set_path
 
 
 def test_flatten() -> None:

@@ -1,4 +1,5 @@
-"""Tests of formfill.resolve: a map and a profile give the engine's values, and what is missing,
+"""Tests of formfill.maps.resolve: a map and a profile give the engine's values, and what is
+missing,
 blank or skipped; expressions run in the sandbox."""
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from typing import Any
 import pytest
 
 from formfill.errors import ExpressionError
-from formfill.form_map import FormMap, load_map
-from formfill.profile import Profile, parse_profile
-from formfill.resolve import (
+from formfill.maps.model import FormMap, load_map
+from formfill.maps.resolve import (
     Blank,
     Missing,
     Skipped,
@@ -23,6 +23,7 @@ from formfill.resolve import (
     render_template,
     resolve,
 )
+from formfill.profile.model import Profile, parse_profile
 
 ON = date(2025, 6, 1)
 
@@ -303,9 +304,9 @@ def test_fill_date_is_a_profile_path_in_maps(tmp_path: Path) -> None:
         'language = "nb"\n[[fields]]\nfield = "Dato"\nprofile = "fill.date"\n'
         'transform = "date:%d.%m.%Y"\n'
     )
-    from formfill.form_map import load_map
-    from formfill.profile import parse_profile
-    from formfill.resolve import resolve
+    from formfill.maps.model import load_map
+    from formfill.maps.resolve import resolve
+    from formfill.profile.model import parse_profile
 
     fmap = load_map(path)
     prof = parse_profile({"person": {"given_name": "Kari", "family_name": "Nordmann"}})

@@ -1,6 +1,6 @@
 """The synthetic sample forms: reproducible, valid PDFs that carry the traps they claim.
 
-These tests read the forms with pypdf directly (not formfill.pdf_inspect) so that they check the
+These tests read the forms with pypdf directly (not formfill.pdf.inspect) so that they check the
 fixtures themselves, independently of the code the fixtures are meant to test.
 """
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from formfill.programs import Criterion, Program
-from formfill.screening import diff, screen, screen_caseload
-from formfill.tracking import add_months
+from formfill.lifecycle import add_months
+from formfill.programs.catalog import Criterion, Program
+from formfill.programs.screening import diff, screen, screen_caseload
 from tests.program_fixtures import ON, catalog, profile
 
 PARTNER = {"relation": "spouse", "given_name": "P", "birth_date": "1990-01-01"}

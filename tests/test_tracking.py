@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from formfill.errors import DeadlineRuleError, InvalidTransitionError, TransitionDetailsError
-from formfill.tracking import (
+from formfill.lifecycle import (
     OPEN_STATUSES,
     TRANSITIONS,
     AppStatus,

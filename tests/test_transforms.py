@@ -1,4 +1,5 @@
-"""Tests of formfill.transforms: every named transform, its argument checks and its failures."""
+"""Tests of formfill.maps.transforms: every named transform, its argument checks and its
+failures."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from enum import Enum
 import pytest
 
 from formfill.errors import TransformError
-from formfill.transforms import REGISTRY, apply_transforms, parse_transform, parse_transforms
+from formfill.maps.transforms import REGISTRY, apply_transforms, parse_transform, parse_transforms
 
 
 def t(value: object, *specs: str, locale: str = "nb") -> object:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from formfill.values import (
+from formfill.evidence.values import (
     parse_address,
     parse_date,
     parse_iban,

@@ -1,4 +1,4 @@
-"""formfill.verify: a good fill passes; a filled PDF tampered with afterwards (value changed,
+"""formfill.pdf.verify: a good fill passes; a filled PDF tampered with afterwards (value changed,
 appearance emptied, checkbox switched off) fails with a reason; merge() folds failures in."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
-from formfill.pdf_fields import iter_fields
-from formfill.pdf_fill import BlankForm, fill_pdf
-from formfill.report import FieldOutcome, FillReport, Status
-from formfill.verify import merge, verify_pdf, verify_pdf_file
+from formfill.pdf.fields import iter_fields
+from formfill.pdf.fill import BlankForm, fill_pdf
+from formfill.pdf.verify import verify_pdf, verify_pdf_file
+from formfill.report import FieldOutcome, FillReport, Status, merge
 
 Value = str | bool
 

@@ -1,4 +1,4 @@
-"""The web shell's commands: ``formfill up``. formfill/cli.py registers them (via importlib)
+"""The web shell's commands: ``formfill up``. formfill/cli/main.py registers them (via importlib)
 when the web shell is installed beside formfill, as it does for the worker shell."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""HTML forms: the intake/edit form built from the profile schema (formfill.profile's
+"""HTML forms: the intake/edit form built from the profile schema (formfill.profile.model's
 vocabulary), its parsing into profile JSON and the mapping of validation problems back to the
 fields; and the registry of views that show their form again when its CSRF token expired."""
 
@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from formfill.profile import vocabulary
-from formfill.profile_paths import Step, format_path, parse_path
-from formfill.provenance import flatten
+from formfill.profile.model import vocabulary
+from formfill.profile.paths import Step, format_path, parse_path
+from formfill.profile.provenance import flatten
 
 RERENDER: dict[str, Callable[..., Any]] = {}  # endpoint -> view that re-renders on a stale token
 

@@ -15,14 +15,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import FormfillError
-from formfill.profile import Profile, parse_profile
-from formfill.program_dates import AcceptedEvidence, checklist
-from formfill.programs import Catalog, Program
+from formfill.lifecycle import add_months
+from formfill.profile.model import Profile, parse_profile
+from formfill.programs.catalog import Catalog, Program
+from formfill.programs.dates import AcceptedEvidence, checklist
 from formfill.store.audit import Actor
 from formfill.store.clients import latest_version, load_profile
 from formfill.store.models import Application, DeadlineRow, EvidenceFile, EvidenceProposal
 from formfill.text import localised
-from formfill.tracking import add_months
 
 __all__ = ["Checklist", "Row", "accepted_files", "application_checklist", "rule_text"]
 

@@ -25,10 +25,10 @@ DEMO_USERS = (
 
 
 def seed(settings: Settings) -> tuple[list[tuple[str, str]], str | None, bool]:
-    """Demo data on first start: formfill.demo_store.seed when it is there, else a few users
+    """Demo data on first start: formfill.cases.demo_seed.seed when it is there, else a few users
     and the sample clients. Returns (logins, password or None when not new, created)."""
     try:
-        demo_store = importlib.import_module("formfill.demo_store")
+        demo_store = importlib.import_module("formfill.cases.demo_seed")
     except ModuleNotFoundError:
         return _fallback_seed(settings)
     result = demo_store.seed(settings)
@@ -38,9 +38,9 @@ def seed(settings: Settings) -> tuple[list[tuple[str, str]], str | None, bool]:
 def _fallback_seed(settings: Settings) -> tuple[list[tuple[str, str]], str | None, bool]:
     import sqlalchemy as sa
 
-    from formfill.demo import demo_clients
-    from formfill.profile import load_profile
-    from formfill.provenance import Provenance
+    from formfill.fill.demo import demo_clients
+    from formfill.profile.model import load_profile
+    from formfill.profile.provenance import Provenance
     from formfill.store import Actor, open_store, session_scope
     from formfill.store import users as store_users
     from formfill.store.clients import create_client, save_profile

@@ -14,8 +14,8 @@ from rq import Queue
 from sqlalchemy.orm import Session
 
 from formfill.config import Settings
-from formfill.fill import Forms
-from formfill.programs import Catalog
+from formfill.fill.form import Forms
+from formfill.programs.catalog import Catalog
 from formfill.store import open_store
 
 

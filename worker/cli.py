@@ -1,6 +1,6 @@
 """The queue's CLI commands: ``formfill batch run`` and ``formfill worker``.
 
-Registered into the ``formfill`` group by formfill/cli_batch.py when this package is installed.
+Registered into the ``formfill`` group by formfill/cli/batch.py when this package is installed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date
 
 import click
 
-from formfill.cli_common import EXIT_BAD_INPUT, _friendly
+from formfill.cli.common import EXIT_BAD_INPUT, _friendly
 from formfill.config import Settings
 
 
@@ -35,9 +35,9 @@ def run_cmd(
     as_json: bool,
 ) -> None:
     """Plan a batch, store it and queue its items (workers fill them: ``formfill worker``)."""
-    from formfill import batch as fbatch
-    from formfill.cli_batch import client_ids, parse_ids, print_status, status_json
-    from formfill.fill import Forms
+    from formfill.cases import batch as fbatch
+    from formfill.cli.batch import client_ids, parse_ids, print_status, status_json
+    from formfill.fill.form import Forms
     from formfill.store import Actor, open_store, session_scope
     from worker.queue import connect, get_queue, submit
 

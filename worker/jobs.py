@@ -1,4 +1,4 @@
-"""RQ job functions: a thin shell over :func:`formfill.batch.run_item`.
+"""RQ job functions: a thin shell over :func:`formfill.cases.batch.run_item`.
 
 Jobs take an item id (a string: RQ's JSONSerializer) and are idempotent. Nothing is caught in a
 job: RQ records the failure, and :func:`on_failure` records the user-facing status in our store
@@ -22,13 +22,13 @@ from rq.exceptions import AbandonedJobError
 from rq.job import Job
 from sqlalchemy.orm import Session, sessionmaker
 
-from formfill import batch as fbatch
-from formfill import evidence_intake
+from formfill.cases import batch as fbatch
+from formfill.cases import intake as evidence_intake
 from formfill.config import Settings
 from formfill.errors import ConflictError, FormfillError, NotFoundError, StoreError
-from formfill.extractors import DocType, load_extractors
-from formfill.fill import Forms, fill_form
-from formfill.profile import Profile
+from formfill.evidence.extractors import DocType, load_extractors
+from formfill.fill.form import Forms, fill_form
+from formfill.profile.model import Profile
 from formfill.store import make_engine, make_sessions
 
 _state: dict[Any, Any] = {}

@@ -21,8 +21,8 @@ from rq.serializers import JSONSerializer
 from rq.worker import Worker
 from sqlalchemy.orm import Session, sessionmaker
 
-from formfill import batch as fbatch
-from formfill import evidence_intake
+from formfill.cases import batch as fbatch
+from formfill.cases import intake as evidence_intake
 from formfill.config import Settings
 from formfill.store import batches as store_batches
 from formfill.store import session_scope

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from formfill.lifecycle import AppStatus, DeadlineRule, check_transition, compute_deadlines
 from formfill.store.audit import Actor, record
 from formfill.store.clients import get_client
 from formfill.store.db import get_row
@@ -22,7 +23,6 @@ from formfill.store.models import (
     Submission,
     utcnow,
 )
-from formfill.tracking import AppStatus, DeadlineRule, check_transition, compute_deadlines
 
 __all__ = [
     "SubmissionDetails",

@@ -8,10 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from formfill.store.audit import Actor, add_created, record
-from formfill.store.db import get_row
-from formfill.store.models import DeadlineRow, utcnow
-from formfill.tracking import (
+from formfill.lifecycle import (
     Deadline,
     DeadlineKind,
     DeadlineRule,
@@ -19,6 +16,9 @@ from formfill.tracking import (
     list_due,
     next_occurrence,
 )
+from formfill.store.audit import Actor, add_created, record
+from formfill.store.db import get_row
+from formfill.store.models import DeadlineRow, utcnow
 
 __all__ = ["add_computed", "add_manual", "due", "mark_done"]
 

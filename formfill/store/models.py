@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from formfill.tracking import CHANNELS, AppStatus, DeadlineKind, Decision
+from formfill.lifecycle import CHANNELS, AppStatus, DeadlineKind, Decision
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -2,7 +2,8 @@
 
 Run from the repository root:  .venv/bin/python templates/programs/build_next_steps.py
 
-The context is built by formfill.next_steps.letter_context: ``person`` (the profile's person),
+The context is built by formfill.programs.next_steps.letter_context: ``person`` (the profile's
+person),
 ``fill.date`` and ``letter`` (applied, missing, dates, with texts already in the language).
 Without ``letter`` (the demo renders every template with a bare profile) the lists are left out.
 Reproducible bytes: the helpers of templates/build_templates.py fix timestamps and properties.

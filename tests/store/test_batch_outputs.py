@@ -1,4 +1,5 @@
-"""A batch's outputs without a queue: items run in-process (formfill.batch.run_item) record their
+"""A batch's outputs without a queue: items run in-process (formfill.cases.batch.run_item) record
+their
 fill on the client's application, and the per-client packet and the batch ZIP are what they say."""
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import pdfplumber
 from pypdf import PdfReader
 
 from formfill import artifacts
-from formfill import batch as fbatch
-from formfill.fill import Forms
-from formfill.packet import batch_zip, client_packet
-from formfill.profile import load_profile
-from formfill.provenance import Provenance
+from formfill.cases import batch as fbatch
+from formfill.cases.packet import batch_zip, client_packet
+from formfill.fill.form import Forms
+from formfill.profile.model import load_profile
+from formfill.profile.provenance import Provenance
 from formfill.store import applications as apps
 from formfill.store import batches as store_batches
 from formfill.store import clients, session_scope
@@ -225,7 +226,7 @@ def test_packet_holds_the_addendum(store: Store) -> None:
         for n, b in (("Ánne", "2010-02-02"), ("Čiekčá", "2012-03-03"))
     ]
     raw["household"]["members"] += extra
-    from formfill.profile import parse_profile
+    from formfill.profile.model import parse_profile
 
     profile = parse_profile(raw)
     assert profile.household.children_count == 4

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from stdnum.nl import bsn
 from stdnum.no import fodselsnummer
 
-from formfill.cli import cli
+from formfill.cases.demo_seed import DEFAULT_PASSWORD, seed
+from formfill.cli.main import cli
 from formfill.config import Settings
-from formfill.demo_store import DEFAULT_PASSWORD, seed
 from formfill.errors import ConfigError
 from formfill.store import applications, clients, deadlines, open_store, session_scope, users
 from formfill.store.models import Client, User

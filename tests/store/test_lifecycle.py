@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from formfill.errors import InvalidTransitionError, TransitionDetailsError
+from formfill.lifecycle import parse_rules
 from formfill.store import applications as apps
 from formfill.store import clients, deadlines, session_scope
 from formfill.store.models import ApplicationEvent, DeadlineRow
-from formfill.tracking import parse_rules
 from tests.store.conftest import SYSTEM, Store
 
 RULES = parse_rules(

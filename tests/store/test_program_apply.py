@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from formfill.program_apply import open_application
+from formfill.cases.apply import open_application
 from formfill.store import clients, deadlines, session_scope
 from tests.program_fixtures import catalog
 from tests.store.conftest import SYSTEM, Store

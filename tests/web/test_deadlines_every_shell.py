@@ -9,7 +9,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from formfill.cli import cli
+from formfill.cli.main import cli
 from formfill.store import Actor, session_scope
 from formfill.store import applications as store_apps
 from tests.web.conftest import World, csrf_token

@@ -7,15 +7,15 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from formfill.profile import load_profile
-from formfill.provenance import Provenance
+from formfill.lifecycle import Deadline, DeadlineKind
+from formfill.profile.model import load_profile
+from formfill.profile.provenance import Provenance
 from formfill.store import Actor, session_scope
 from formfill.store import users as store_users
 from formfill.store.applications import create_application
 from formfill.store.clients import create_client, save_profile
 from formfill.store.deadlines import add_computed, add_manual
 from formfill.store.proposals import add_evidence, add_proposal, decide
-from formfill.tracking import Deadline, DeadlineKind
 from tests.web.conftest import REPO, World
 from web.services import today
 
@@ -133,7 +133,7 @@ def test_calendar_shows_only_the_caseload(world: World, as_user: Any) -> None:
     """The calendar lists the caseload's open deadlines: overdue at the top, then by week,
     each linked to its application and client with its kind and rule; another specialist's
     are absent; a supervisor sees their team's; an admin none; anonymous is sent to sign in."""
-    from formfill.programs import load_catalog
+    from formfill.programs.catalog import load_catalog
 
     program = load_catalog(REPO / "programs").get("barnetrygd")
     appeal = next(r for r in program.deadlines if r.rule.kind is DeadlineKind.APPEAL)

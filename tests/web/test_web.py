@@ -477,7 +477,7 @@ def test_evidence_read_the_queue_lost_is_queued_again(world: World, as_user: Any
 def test_a_failed_read_is_read_again_on_request(world: World, as_user: Any) -> None:
     """A file whose reading failed (the queue was down) offers 'Read again'; it is queued,
     read, and the request is in the audit trail. A file not failed cannot be re-queued (409)."""
-    from formfill import evidence_intake
+    from formfill.cases import intake as evidence_intake
     from formfill.store import session_scope
     from formfill.store.audit import entries
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from formfill.config import Settings
-from formfill.profile import Profile
-from formfill.provenance import Provenance
+from formfill.profile.model import Profile
+from formfill.profile.provenance import Provenance
 from formfill.store import Actor, make_engine, make_sessions, migrate, session_scope
 from formfill.store.clients import create_client, save_profile
 

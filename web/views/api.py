@@ -12,10 +12,10 @@ from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
 
-from formfill import batch as fbatch
-from formfill.deadline_rules import advance_application
-from formfill.profile import parse_profile
-from formfill.provenance import Provenance
+from formfill.cases import batch as fbatch
+from formfill.cases.deadlines import advance_application
+from formfill.profile.model import parse_profile
+from formfill.profile.provenance import Provenance
 from formfill.store import applications as store_apps
 from formfill.store import users as store_users
 from formfill.store.clients import (

@@ -13,14 +13,14 @@ from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
 from formfill import artifacts
-from formfill.deadline_rules import advance_application
+from formfill.cases.deadlines import advance_application
 from formfill.errors import FormfillError, NotFoundError
-from formfill.evidence import evidence_from_bytes
+from formfill.evidence.files import evidence_from_bytes
+from formfill.lifecycle import CHANNELS, allowed_from
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
 from formfill.store.db import get_row
 from formfill.store.models import APP_STATUSES, Application, DeadlineRow
-from formfill.tracking import CHANNELS, allowed_from
 from web.access import client_or_404, visible_ids
 from web.auth import me
 from web.forms import rerender_on_csrf

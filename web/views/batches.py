@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from redis.exceptions import RedisError
 
-from formfill import artifacts, preview
-from formfill import batch as fbatch
+from formfill import artifacts
+from formfill.cases import batch as fbatch
+from formfill.cases.packet import batch_zip, client_packet
 from formfill.errors import NotFoundError
-from formfill.packet import batch_zip, client_packet
+from formfill.evidence import preview
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
 from formfill.store.models import BatchItem, Client

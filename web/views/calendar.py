@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_login import login_required
 
 from formfill.errors import FormfillError
-from formfill.programs import Catalog
+from formfill.programs.catalog import Catalog
 from formfill.store import deadlines
 from formfill.store.models import Application, DeadlineRow
 from formfill.text import localised

@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from formfill.errors import FormfillError, ProfileError
-from formfill.profile import parse_profile, profile_warnings
-from formfill.provenance import Provenance, flatten
-from formfill.screening import screen
+from formfill.profile.model import parse_profile, profile_warnings
+from formfill.profile.provenance import Provenance, flatten
+from formfill.programs.screening import screen
 from formfill.store import notes as store_notes
 from formfill.store import users as store_users
 from formfill.store.applications import list_applications

@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from redis.exceptions import RedisError
 
-from formfill import artifacts, evidence_intake, preview
+from formfill import artifacts
+from formfill.cases import intake as evidence_intake
 from formfill.errors import EvidenceError, FormfillError
+from formfill.evidence import preview
 from formfill.store import proposals as store_proposals
 from formfill.store.audit import record
 from formfill.store.db import get_row

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
-from formfill import preview
-from formfill.batch import plan
+from formfill.cases.batch import plan
 from formfill.errors import FormfillError, NotFoundError
-from formfill.form_check import MapCheck, check_map
+from formfill.evidence import preview
+from formfill.maps.check import MapCheck, check_map
 from formfill.store.models import Client
 from web.access import visible_ids
 from web.auth import me

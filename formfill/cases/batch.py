@@ -1,0 +1,315 @@
+"""Batches: plan client x form items (readiness before anything runs) and run one item.
+
+No queue here: ``worker/`` enqueues item ids and calls :func:`run_item`; the CLI and the web read
+progress from the store (:func:`status`), never from the queue.
+
+Idempotence: a done item is skipped; the output is deterministic for a (profile version, form,
+date) and stored under its sha256, so an item run twice (a crashed worker's job run again) writes
+the same artifact once and :func:`formfill.store.batches.finish_item` accepts the same output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from formfill import artifacts
+from formfill.config import Settings
+from formfill.errors import FormfillError, NotFoundError, VerificationError
+from formfill.fill.form import Forms, fill_form, resolve_for
+from formfill.lifecycle import AppStatus
+from formfill.profile.model import profile_warnings
+from formfill.store import applications as store_apps
+from formfill.store import batches as store_batches
+from formfill.store import session_scope
+from formfill.store.audit import Actor
+from formfill.store.clients import client_label, latest_version, load_profile
+from formfill.store.models import Application, Batch, BatchItem, Client
+
+__all__ = [
+    "ItemResult",
+    "Readiness",
+    "all_client_ids",
+    "create",
+    "fail",
+    "link_application",
+    "plan",
+    "reconcile",
+    "run_item",
+    "status",
+]
+
+WORKER = Actor.system("worker")
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether one client x form item can be filled, and if not, why."""
+
+    client: int
+    form: str
+    client_label: str
+    missing: list[str] = field(default_factory=list)  # required profile paths without a value
+    problem: str | None = None  # the form changed, is unknown, or the client has no profile
+    # people or items the form has no room for and the map cannot continue (not ready)
+    dropped: list[str] = field(default_factory=list)
+    # ready, but a person should look before signing: implausible values, boxes the screening
+    # could not decide, what goes on the addendum
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing and not self.dropped and self.problem is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "client_label": self.client_label,
+            "form": self.form,
+            "ready": self.ready,
+            "missing": self.missing,
+            "problem": self.problem,
+            "dropped": self.dropped,
+            "warnings": self.warnings,
+        }
+
+
+def all_client_ids(session: Session) -> list[int]:
+    """Every client that is not archived, by id."""
+    q = sa.select(Client.id).where(Client.archived.is_(False)).order_by(Client.id)
+    return list(session.scalars(q))
+
+
+def _form_problem(forms: Forms, form_id: str) -> str | None:
+    """None when the form can be filled; else why not (unknown, or its blank changed)."""
+    if form_id not in forms.map_ids():
+        return None if form_id in forms.template_ids() else f"unknown form {form_id!r}"
+    try:
+        fmap = forms.map(form_id)
+        actual = forms.fingerprint(fmap)
+    except FormfillError as e:
+        return str(e)
+    if fmap.fingerprint != actual:
+        return f"the blank of {form_id} changed since it was mapped (fingerprint {actual})"
+    return None
+
+
+def plan(
+    forms: Forms,
+    session: Session,
+    client_ids: Sequence[int],
+    form_ids: Sequence[str],
+    on: date,
+) -> list[Readiness]:
+    """Readiness of every client x form item, computed from the stored profiles (nothing runs,
+    nothing is written but the audit log's reads)."""
+    problems = {f: _form_problem(forms, f) for f in form_ids}
+    out: list[Readiness] = []
+    for client_id in client_ids:
+        version = latest_version(session, client_id)
+        label = client_label(version, client_id)
+        profile = None
+        if version is not None:
+            profile, _ = load_profile(session, WORKER, client_id)
+        warned = [str(w) for w in profile_warnings(profile, on)] if profile else []
+        for form_id in form_ids:
+            problem = problems[form_id]
+            if profile is None:
+                out.append(Readiness(client_id, form_id, label, problem="no profile yet"))
+                continue
+            missing: list[str] = []
+            dropped: list[str] = []
+            warnings = list(warned)
+            if problem is None and form_id in forms.map_ids():
+                res = resolve_for(forms, forms.map(form_id), profile, on)
+                missing = [m.path for m in res.missing_required]
+                dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
+                warnings += [
+                    f"{b.field}: {b.reason}" for b in res.blank if "screening of" in b.reason
+                ]
+                warnings += [
+                    f"{len(c.cells)} more of {c.group.list} continue on the addendum"
+                    for c in res.continued
+                ]
+            out.append(Readiness(client_id, form_id, label, missing, problem, dropped, warnings))
+    return out
+
+
+def create(
+    session: Session,
+    actor: Actor,
+    items: Iterable[tuple[int, str]],
+    on: date,
+    label: str | None = None,
+) -> Batch:
+    """A batch of (client id, form id) items, all queued; ``on`` (the fill date) is kept with it
+    so that a rerun of an item fills the same document."""
+    return store_batches.create_batch(session, actor, items, label, {"on": on.isoformat()})
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item_id: int
+    status: str  # done | skipped (already done)
+    output: str | None  # artifact id
+
+
+def run_item(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    forms: Forms,
+    item_id: int,
+    job_id: str | None = None,
+) -> ItemResult:
+    """The whole item: load the profile, fill, verify, store the output, mark the item done.
+
+    Raises FormfillError for bad input (incomplete profile, changed form, failed verification):
+    the caller records it with :func:`fail`. A done item is skipped."""
+    with session_scope(sessions) as session:
+        item = store_batches.start_item(session, item_id, job_id)
+        if item is None:
+            done = store_batches.get_item(session, item_id)
+            return ItemResult(item_id, "skipped", done.output_artifact)
+        batch = session.get(Batch, item.batch_id)
+        options = batch.options if batch is not None else {}
+        on = date.fromisoformat(options["on"]) if options.get("on") else date.today()
+        client_id, form_id = item.client_id, item.form_id
+        profile, _version = load_profile(session, WORKER, client_id)
+    result = fill_form(forms, form_id, profile, on=on)
+    if not result.report.ok:
+        bad = [o.field for o in result.report.outcomes if o.status.value in ("failed", "truncated")]
+        raise VerificationError(f"{form_id}: values did not land: {', '.join(bad)}")
+    output = artifacts.save(settings, result.data, "output")
+    report = result.report.to_dict()
+    fingerprint = forms.map(form_id).fingerprint if form_id in forms.map_ids() else None
+    with session_scope(sessions) as session:  # the item and its application: one transaction
+        already = store_batches.get_item(session, item_id, lock=True).status == "done"
+        item = store_batches.finish_item(session, item_id, output, report)
+        if not already:
+            link_application(session, WORKER, item, output, report, fingerprint)
+    return ItemResult(item_id, "done", output)
+
+
+# an application a batch may (re)fill: not yet sent. A submitted one keeps the document that was
+# sent; a new fill of that client x form then starts a new application.
+FILLABLE = (AppStatus.DRAFT, AppStatus.READY, AppStatus.FILLED, AppStatus.REVIEWED)
+
+
+def link_application(
+    session: Session,
+    actor: Actor,
+    item: BatchItem,
+    output: str,
+    report: dict[str, Any] | None,
+    fingerprint: str | None = None,
+) -> Application:
+    """Record a done item's fill on its client x form application, so that tracking shows what
+    was filled: the item's own application if it names one and it is not yet submitted, else the
+    client's newest application of that form not yet submitted, else a new one. It moves
+    to ``filled`` (draft and ready step forward; a reviewed one goes back to filled: the new
+    document needs a new review), one event per step, noted with the batch and item."""
+    fillable = {s.value for s in FILLABLE}
+    q = (
+        sa.select(Application)
+        .where(
+            Application.client_id == item.client_id,
+            Application.form_id == item.form_id,
+            Application.status.in_(sorted(fillable)),
+        )
+        .order_by(Application.id.desc())
+        .limit(1)
+    )
+    app = session.get(Application, item.application_id) if item.application_id else None
+    if app is None or app.status not in fillable:
+        app = session.scalar(q)
+    note = f"filled by batch {item.batch_id} (item {item.id})"
+    if app is None:
+        app = store_apps.create_application(
+            session, actor, item.client_id, item.form_id, fingerprint, note=note
+        )
+    today = date.today()
+    steps = {
+        AppStatus.DRAFT: (AppStatus.READY, AppStatus.FILLED),
+        AppStatus.READY: (AppStatus.FILLED,),
+        AppStatus.REVIEWED: (AppStatus.FILLED,),
+    }
+    for to in steps.get(AppStatus(app.status), ()):
+        store_apps.advance(session, actor, app.id, to.value, today, note=note)
+    store_apps.record_fill(session, actor, app.id, output, report, fingerprint)
+    item.application_id = app.id
+    return app
+
+
+def fail(sessions: sessionmaker[Session], item_id: int, message: str, job_id: str | None) -> bool:
+    """Record an item's failure unless a later job carries it now; True if recorded."""
+    with session_scope(sessions) as session:
+        try:
+            item = store_batches.get_item(session, item_id)
+        except NotFoundError:
+            return False
+        if job_id is not None and item.job_id not in (None, job_id):
+            return False  # a stale job (the item was requeued under another job)
+        store_batches.fail_item(session, item_id, message)
+        return True
+
+
+def requeue(sessions: sessionmaker[Session], item_id: int, job_id: str | None) -> None:
+    """Put an item back to queued while the queue retries its job."""
+    with session_scope(sessions) as session:
+        item = store_batches.get_item(session, item_id)
+        if job_id is None or item.job_id in (None, job_id):
+            store_batches.requeue_item(session, item_id)
+
+
+MAX_CRASHES = 3  # a running item whose worker vanished this often is failed, not requeued
+
+
+def reconcile(
+    sessions: sessionmaker[Session], batch_id: int, job_alive: Callable[[str | None], bool]
+) -> list[int]:
+    """Items the queue lost: running items whose job is gone (a killed worker) are put back to
+    queued; queued items without a live job are listed too. Returns the ids to enqueue again.
+
+    ``job_alive(job_id)`` says whether the queue still holds that job, queued, scheduled or
+    running on a live worker (the worker shell answers it from Redis)."""
+    lost: list[int] = []
+    with session_scope(sessions) as session:
+        rows = session.scalars(
+            sa.select(BatchItem).where(
+                BatchItem.batch_id == batch_id, BatchItem.status.in_(("queued", "running"))
+            )
+        ).all()
+        for item in rows:
+            if job_alive(item.job_id):
+                continue
+            if item.status == "running":
+                if item.attempts >= MAX_CRASHES:
+                    # the worker died on this item every time: stop, so one bad item cannot
+                    # take down the workers of the whole batch again and again
+                    store_batches.fail_item(
+                        session,
+                        item.id,
+                        f"the worker stopped while filling this item {item.attempts} times "
+                        "(a damaged form or profile?); not tried again",
+                    )
+                    continue
+                store_batches.requeue_item(session, item.id)
+            lost.append(item.id)
+    return lost
+
+
+def open_batch_ids(session: Session) -> list[int]:
+    """Batches with items still queued or running."""
+    q = sa.select(Batch.id).where(Batch.state != "done").order_by(Batch.id)
+    return list(session.scalars(q))
+
+
+def status(session: Session, batch_id: int) -> dict[str, Any]:
+    """The batch as ``formfill batch status --json`` prints it (outputs are artifact ids)."""
+    batch = store_batches.get_batch(session, batch_id)
+    return store_batches.batch_dict(batch)

@@ -1,0 +1,91 @@
+"""Which deadline rules an application follows, and advancing it with them: the one place the
+CLI, the web and the JSON API call, so that the same transition gives the same deadlines.
+
+An application's rules are its program's rules in the catalog when it has a program the
+catalog knows, else the ``[[deadlines]]`` of its form's map.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from formfill.errors import DeadlineRuleError, Problem
+from formfill.lifecycle import DeadlineRule, parse_rules
+from formfill.programs.model import Catalog
+from formfill.store import applications as store_apps
+from formfill.store.audit import Actor
+from formfill.store.models import Application
+
+__all__ = ["Advanced", "advance_application", "rules_for_application", "rules_for_form"]
+
+
+def rules_for_form(maps_dir: Path, form_id: str) -> list[DeadlineRule]:
+    """Deadline rules from the ``[[deadlines]]`` array of the form's map, if it has one."""
+    paths = sorted(maps_dir.glob(f"*/{form_id}.toml"))
+    if len(paths) != 1:
+        return []
+    try:
+        data = tomllib.loads(paths[0].read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise DeadlineRuleError(str(paths[0]), [Problem("", str(e))]) from None
+    raw = data.get("deadlines", [])
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        raise DeadlineRuleError(str(paths[0]), [Problem("deadlines", "an array of tables")])
+    return parse_rules(raw, source=str(paths[0]))
+
+
+def rules_for_application(
+    catalog: Catalog | None, maps_dir: Path, form_id: str, program: str | None
+) -> tuple[list[DeadlineRule], str]:
+    """The deadline rules of an application and where they come from (for the user)."""
+    if program and catalog is not None and any(p.id == program for p in catalog.programs):
+        return list(catalog.get(program).rules), f"program {program}"
+    rules = rules_for_form(maps_dir, form_id)
+    if program:
+        return rules, f"form map {form_id} (program {program} is not in the catalog)"
+    return rules, f"form map {form_id}"
+
+
+@dataclass(frozen=True)
+class Advanced:
+    application: Application
+    before: str
+    rules_from: str
+
+
+def advance_application(
+    session: Session,
+    actor: Actor,
+    application_id: int,
+    to: str,
+    on: date,
+    *,
+    catalog: Catalog | None,
+    maps_dir: Path,
+    note: str | None = None,
+    decision: str | None = None,
+    submission: store_apps.SubmissionDetails | None = None,
+) -> Advanced:
+    """Move an application to ``to`` as one event, adding the deadlines its rules anchor on
+    that status (InvalidTransitionError / TransitionDetailsError when the lifecycle forbids
+    it; nothing is written then)."""
+    app = store_apps.get_application(session, application_id)
+    before = app.status
+    rules, rules_from = rules_for_application(catalog, maps_dir, app.form_id, app.program)
+    app = store_apps.advance(
+        session,
+        actor,
+        application_id,
+        to,
+        on,
+        note=note,
+        decision=decision,
+        submission=submission,
+        rules=rules,
+    )
+    return Advanced(app, before, rules_from)

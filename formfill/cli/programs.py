@@ -1,0 +1,238 @@
+"""CLI commands of the program catalog: ``programs list``, ``programs check`` and ``screen``.
+
+``register(cli)`` adds them to the ``formfill`` group. A shell: parse, make one formfill call,
+print a table or JSON. Every FormfillError becomes ``error: message`` and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from formfill.cli.common import EXIT_BAD_INPUT, _friendly
+from formfill.errors import Problem, ProgramError
+from formfill.text import localised
+
+__all__ = ["catalog_problems", "register"]
+
+STALE_DAYS = 400  # a money parameter whose newest value is older than this is reported
+
+
+def _root() -> Path:
+    from formfill.config import Settings
+
+    return Settings.from_env().root
+
+
+def catalog_problems(root: Path, today: date) -> tuple[list[Problem], list[str]]:
+    """Everything ``programs check`` finds: (problems, warnings). Problems: a file that does not
+    load (every expression compiles, every parameter value has a source and a date), a form
+    map that does not exist, an evidence type without its extractor. Warnings: unverified
+    figures and money parameters whose newest value is old."""
+    from formfill.programs.catalog import load_catalog
+
+    catalog = load_catalog(root / "programs")
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    maps = {p.stem for p in (root / "form_maps").glob("*/*.toml")}
+    extractors = {p.stem for p in (root / "extractors").glob("*.toml")}
+    raw_types = _extractor_types(root / "programs" / "document-types.toml")
+    for t in sorted(raw_types - extractors):
+        problems.append(
+            Problem(f"document-types.toml: {t}", "extractor = true, no extractors/ file")
+        )
+    for program in catalog.programs:
+        for form in program.forms:
+            if form not in maps:
+                problems.append(Problem(f"{program.id}: forms", f"no form map {form!r}"))
+        unverified = [s.id for s in program.sources.values() if not s.verified]
+        if unverified:
+            warnings.append(f"{program.id}: unverified sources: {', '.join(unverified)}")
+        for param in program.parameters.values():
+            newest = param.values[-1]
+            money = any(c in param.unit for c in ("NOK", "EUR"))
+            if money and (today - newest.start).days > STALE_DAYS:
+                warnings.append(
+                    f"{program.id}: {param.name} newest value is from {newest.start} "
+                    f"({newest.value} {param.unit}): check for a newer one"
+                )
+    return problems, warnings
+
+
+def _extractor_types(path: Path) -> set[str]:
+    import tomllib
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {
+        k for k, v in data.get("types", {}).items() if isinstance(v, dict) and v.get("extractor")
+    }
+
+
+@click.group("programs")
+def programs_group() -> None:
+    """The program catalog (programs/<country>/<id>.toml)."""
+
+
+@programs_group.command("list")
+@click.option("--country", help="Only this country (NO, NL).")
+@click.option("--json", "as_json", is_flag=True)
+@_friendly
+def list_cmd(country: str | None, as_json: bool) -> None:
+    """List the programs: id, country, agency, forms, name."""
+    from formfill.programs.catalog import load_catalog
+
+    catalog = load_catalog(_root() / "programs")
+    rows = [
+        {
+            "id": p.id,
+            "country": p.country,
+            "agency": p.agency,
+            "forms": list(p.forms),
+            "name": localised(p.name, "en", p.id),
+            "reviewed": p.reviewed.isoformat(),
+        }
+        for p in catalog.for_country(country)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        forms = ", ".join(r["forms"]) or "-"
+        click.echo(f"{r['country']}  {r['id']:24} {r['agency']:10} {forms:28} {r['name']}")
+
+
+@programs_group.command("check")
+@_friendly
+def check_cmd() -> None:
+    """Load every program strictly; check maps, extractors, sources and dates."""
+    root = _root()
+    problems, warnings = catalog_problems(root, date.today())
+    for w in warnings:
+        click.echo(f"warning: {w}")
+    if problems:
+        raise ProgramError(str(root / "programs"), problems)
+    click.echo("programs: every program loads, every map exists, every expression compiles")
+
+
+def _print_screening(screening: Any) -> None:
+    click.echo(f"screening on {screening.on.isoformat()} ({screening.language})")
+    for r in screening.results:
+        click.echo(f"{r.status:13} {r.program}: {r.name}")
+        for c in r.criteria:
+            extra = f" [missing: {', '.join(c.missing)}]" if c.missing else ""
+            extra += f" ({c.reason})" if c.reason and not c.missing else ""
+            click.echo(f"    {c.status:14} {c.explanation}{extra}")
+        if r.status != "not_eligible":
+            for text in r.to_confirm:
+                click.echo(f"    to confirm:    {text}")
+
+
+def _load_client(target: str) -> tuple[Any, int | None]:
+    from formfill.profile.model import load_profile
+
+    path = Path(target)
+    if path.suffix.lower() == ".json" or path.exists():
+        return load_profile(path), None
+    if not target.isdigit():
+        raise click.BadParameter(f"{target!r}: give a profile .json file or a client id")
+    from formfill.config import Settings
+    from formfill.store import Actor, clients, open_store, session_scope
+
+    engine, sessions = open_store(Settings.from_env())
+    try:
+        with session_scope(sessions) as s:
+            profile, _version = clients.load_profile(s, Actor.system("cli"), int(target))
+    finally:
+        engine.dispose()
+    return profile, int(target)
+
+
+@click.command("screen")
+@click.argument("target", metavar="PROFILE.json|CLIENT_ID")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default today.")
+@click.option("--country", help="Only programs of this country.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--apply",
+    "apply_ids",
+    multiple=True,
+    metavar="PROGRAM_ID",
+    help="Create a draft application for this program (CLIENT_ID only).",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="With --apply: when the right starts (default: --on).",
+)
+@_friendly
+def screen_cmd(
+    target: str,
+    on: datetime | None,
+    country: str | None,
+    as_json: bool,
+    apply_ids: tuple[str, ...],
+    start: datetime | None,
+) -> None:
+    """Screen one client against every program: eligible, not eligible or unknown (and why)."""
+    from formfill.programs.catalog import load_catalog
+    from formfill.programs.screening import screen
+
+    day = on.date() if on else date.today()
+    catalog = load_catalog(_root() / "programs")
+    profile, client_id = _load_client(target)
+    wanted = [p.id for p in catalog.for_country(country)]
+    result = screen(profile, catalog, day, programs=wanted)
+    created: list[dict[str, Any]] = []
+    if apply_ids:
+        if client_id is None:
+            click.echo("error: --apply needs a CLIENT_ID from the store", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        created = _apply(catalog, client_id, apply_ids, start.date() if start else day)
+    if as_json:
+        click.echo(
+            json.dumps(result.to_dict() | {"created": created}, ensure_ascii=False, indent=1)
+        )
+        return
+    _print_screening(result)
+    for c in created:
+        dues = ", ".join(f"{d['kind']} {d['due']}" for d in c["deadlines"]) or "no claim deadline"
+        click.echo(f"created application {c['id']} for {c['program']} ({dues})")
+
+
+def _apply(catalog: Any, client_id: int, ids: tuple[str, ...], start: date) -> list[dict[str, Any]]:
+    from formfill.cases.apply import open_application
+    from formfill.config import Settings
+    from formfill.store import Actor, open_store, session_scope
+
+    programs = [catalog.get(pid) for pid in ids]
+    engine, sessions = open_store(Settings.from_env())
+    out: list[dict[str, Any]] = []
+    try:
+        with session_scope(sessions) as s:
+            for program in programs:
+                made = open_application(s, Actor.system("cli"), client_id, program, start)
+                out.append(
+                    {
+                        "id": made.application.id,
+                        "program": program.id,
+                        "form": made.application.form_id,
+                        "deadlines": [
+                            {"kind": d.kind, "due": d.due.isoformat()} for d in made.deadlines
+                        ],
+                    }
+                )
+    finally:
+        engine.dispose()
+    return out
+
+
+def register(cli: click.Group) -> None:
+    """Add ``programs`` and ``screen`` to the formfill command group."""
+    cli.add_command(programs_group)
+    cli.add_command(screen_cmd)

@@ -1,0 +1,396 @@
+"""One fill, end to end: (map + profile) or raw values -> document -> verification -> file.
+
+Everything that writes a file writes it atomically (a temporary file in the same folder, then
+rename), so a crash never leaves half a PDF where a good one was expected.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from formfill.config import Settings
+from formfill.docx import templates as docx_fill
+from formfill.docx.verify import verify_docx
+from formfill.errors import FormChangedError, Problem, ProfileIncompleteError
+from formfill.maps.check import check_map
+from formfill.maps.model import FormMap, RowGroup, find_map
+from formfill.maps.resolve import (
+    ProgramFact,
+    Resolution,
+    expression_context,
+    expression_paths,
+    program_refs,
+    resolve,
+)
+from formfill.pdf.addendum import (
+    Addendum,
+    ContinuedTable,
+    Overflow,
+    append_to_pdf,
+    phrase,
+    render_pdf,
+    verify_pdf_addendum,
+)
+from formfill.pdf.fill import BlankForm, FillOptions, fill_pdf, flatten_pdf
+from formfill.pdf.inspect import inspect_reader
+from formfill.pdf.verify import verify_pdf
+from formfill.profile.model import Profile, label_of_path
+from formfill.programs.catalog import load_catalog
+from formfill.programs.model import Catalog
+from formfill.programs.screening import criterion_paths, screen
+from formfill.report import FieldOutcome, FillReport, Status, merge
+
+Value = str | bool
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fill_and_verify(
+    blank: BlankForm,
+    values: Mapping[str, Value],
+    *,
+    flatten: bool = False,
+    options: FillOptions | None = None,
+) -> tuple[bytes, FillReport]:
+    """Fill, then read the result back and fold the verification into the report.
+
+    With ``flatten`` the verified form is flattened afterwards (values read back first)."""
+    data, report = fill_pdf(blank, values, options)
+    # what the fill claims landed whole; a truncated value already fails the report
+    landed = {
+        o.field: values[o.field]
+        for o in report.outcomes
+        if o.status in (Status.FILLED, Status.OVERFLOW) and o.field in values
+    }
+    merge(report, verify_pdf(blank.name, data, landed))
+    if flatten:
+        data = flatten_pdf(blank.name, data)
+        report.notes.append("flattened: the values are part of the page, the form is removed")
+    return data, report
+
+
+def fill_pdf_values(
+    form: Path, values: Mapping[str, Value], output: Path, *, flatten: bool = False
+) -> FillReport:
+    """Engine-level fill of one PDF from field values (``formfill fill-pdf``)."""
+    blank = BlankForm.from_path(form)
+    data, report = fill_and_verify(blank, values, flatten=flatten)
+    write_atomic(output, data)
+    report.document = str(output)
+    return report
+
+
+# --- map + profile -> verified document ------------------------------------------------------
+
+
+@dataclass
+class FormFill:
+    """The result of one form fill: the document, its report, and its file suffix."""
+
+    data: bytes
+    report: FillReport
+    suffix: str  # ".pdf" | ".docx"
+    resolution: Resolution | None = None
+
+
+class Forms:
+    """The form catalogue of one installation: maps, their blanks (parsed once and kept, so a
+    batch of one form for many clients parses the blank once) and the Word templates."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._maps: dict[str, FormMap] = {}
+        self._blanks: dict[Path, BlankForm] = {}
+        self._catalog: Catalog | None = None
+
+    def catalog(self) -> Catalog:
+        """The program catalog whose screening a map's ``programs[...]`` reads."""
+        if self._catalog is None:
+            self._catalog = load_catalog(self.settings.root / "programs")
+        return self._catalog
+
+    def map(self, form_id: str) -> FormMap:
+        if form_id not in self._maps:
+            self._maps[form_id] = find_map(self.settings.maps_dir, form_id)
+        return self._maps[form_id]
+
+    def blank(self, fmap: FormMap) -> BlankForm:
+        path = self.settings.root / fmap.source
+        if path not in self._blanks:
+            self._blanks[path] = BlankForm.from_path(path)
+        return self._blanks[path]
+
+    def template_ids(self) -> dict[str, Path]:
+        root = self.settings.templates_dir
+        return {p.stem: p for p in sorted(root.glob("**/*.docx"))} if root.is_dir() else {}
+
+    def map_ids(self) -> list[str]:
+        root = self.settings.maps_dir
+        return sorted(p.stem for p in root.glob("*/*.toml")) if root.is_dir() else []
+
+    def fingerprint(self, fmap: FormMap) -> str:
+        if fmap.kind == "pdf":
+            blank = self.blank(fmap)
+            return inspect_reader(blank.name, blank.reader).fingerprint
+        return docx_fill.docx_fingerprint(docx_fill.inspect_docx(self.settings.root / fmap.source))
+
+
+def _fold_resolution(report: FillReport, res: Resolution) -> None:
+    for m in res.missing:
+        why = f"no value in the profile at {m.path}" + (" (required)" if m.required else "")
+        report.add(FieldOutcome(m.field, Status.BLANK, None, why))
+    for b in res.blank:
+        report.add(FieldOutcome(b.field, Status.BLANK, None, b.reason))
+    for s in res.skipped:
+        report.add(FieldOutcome(s.field, Status.SKIPPED, None, s.reason))
+    for d in res.dropped:
+        report.add(FieldOutcome(d.item, Status.FAILED, None, f"not on the form: {d.reason}"))
+
+
+def map_programs(fmap: FormMap) -> frozenset[str]:
+    """The programs whose screening the map's expressions read."""
+    found: set[str] = set()
+    for spec in fmap.fields:
+        if spec.when:
+            found |= program_refs(spec.when)
+        if spec.expr:
+            found |= program_refs(spec.expr, condition=False)
+    return frozenset(found)
+
+
+def program_facts(
+    catalog: Catalog, profile: Profile, on: date, ids: frozenset[str]
+) -> dict[str, ProgramFact]:
+    """The client's screening for ``ids``, as a map's expressions see it."""
+    known = {p.id for p in catalog.programs}
+    facts: dict[str, ProgramFact] = {}
+    for r in screen(profile, catalog, on, programs=ids & known).results:
+        reasons = [f"missing {m}" for m in r.missing]
+        reasons += [c.reason for c in r.criteria if c.status == "unknown" and c.reason]
+        facts[r.program] = ProgramFact(r.program, r.status, "; ".join(reasons))
+    for pid in ids - known:
+        facts[pid] = ProgramFact(pid, "unknown", "no such program in the catalog")
+    return facts
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """One path is the other or lies under it (income.sources[].amount under income)."""
+    return a == b or a.startswith(b + ".") or a.startswith(b + "[") or b.startswith(a + ".")
+
+
+_POSITIONAL = re.compile(r"household\.members\[\d+\]")
+
+
+def review_map(forms: Forms, fmap: FormMap) -> tuple[list[Problem], list[str]]:
+    """What the map check adds once the catalog is known: problems (a program the map reads
+    that the catalog does not have) and warnings (a ``when`` that re-states a criterion of a
+    program the form belongs to, people addressed by the order they were entered in, a list
+    read row by row without a [[rows]] declaration, so that extra items would be dropped)."""
+    catalog = forms.catalog()
+    known = {p.id for p in catalog.programs}
+    problems = [
+        Problem(f"fields[{spec.field}]", f"no program {pid!r} in the catalog")
+        for spec in fmap.fields
+        for text, cond in ((spec.when, True), (spec.expr, False))
+        if text
+        for pid in sorted(program_refs(text, condition=cond) - known)
+    ]
+    warnings: list[str] = []
+    owners = [p for p in catalog.programs if fmap.id in p.forms]
+    for spec in fmap.fields:
+        if not spec.when:
+            continue
+        used = expression_paths(spec.when)
+        for program in owners:
+            for criterion in program.criteria:
+                hit = sorted(u for u in used for c in criterion_paths(criterion) if _overlaps(u, c))
+                if hit:
+                    warnings.append(
+                        f"fields[{spec.field}]: when re-states criterion {criterion.id!r} of "
+                        f"{program.id} ({', '.join(dict.fromkeys(hit))}): refer to "
+                        f"programs['{program.id}'] instead, so the box and the screening agree"
+                    )
+    for spec in fmap.fields:
+        text = " ".join(t for t in (spec.profile, spec.expr, spec.when) if t)
+        if _POSITIONAL.search(text):
+            warnings.append(
+                f"fields[{spec.field}]: reads household.members[i], the order the household "
+                "was entered in: use household.partner, household.children[i], "
+                "household.others[i] or household.everyone[i]"
+            )
+    declared = {g.list for g in fmap.rows}
+    lists: dict[str, int] = {}
+    for spec in fmap.fields:
+        for source in (spec.profile, spec.expr, spec.when):
+            for m in re.finditer(r"([a-z_][a-z0-9_.]*)\[(\d+)\]", source or ""):
+                lists[m.group(1)] = max(lists.get(m.group(1), -1), int(m.group(2)))
+    for name, top in sorted(lists.items()):
+        if name not in declared:
+            warnings.append(
+                f"{name}[0..{top}] is read row by row but no [[rows]] declares it: a client "
+                f"with more than {top + 1} would have the rest left off the form"
+            )
+    return problems, warnings
+
+
+def resolve_for(forms: Forms, fmap: FormMap, profile: Profile, on: date) -> Resolution:
+    """Resolve a map for a client, with the screening its expressions need: the one way every
+    fill, readiness check and coverage report computes a form's values."""
+    ids = map_programs(fmap)
+    facts = program_facts(forms.catalog(), profile, on, ids) if ids else None
+    return resolve(fmap, profile, on, facts)
+
+
+def fill_form(
+    forms: Forms,
+    form_id: str,
+    profile: Profile,
+    *,
+    on: date,
+    flatten: bool = False,
+    force: bool = False,
+    allow_missing: bool = False,
+    extras: Mapping[str, object] | None = None,
+) -> FormFill:
+    """Map + profile -> a verified document. A Word template id renders the template instead.
+
+    Refuses (typed errors, nothing written) when the blank changed since the map was made
+    (unless ``force``) and when required values are missing (unless ``allow_missing``).
+    Rows and text the form has no room for go on an addendum at the end of the document."""
+    templates = forms.template_ids()
+    if form_id not in forms.map_ids() and form_id in templates:
+        return render_template_form(templates[form_id], profile, on=on, extras=extras)
+    fmap = forms.map(form_id)
+    actual = forms.fingerprint(fmap)
+    if fmap.fingerprint != actual and not force:
+        check = check_map(forms.settings, fmap.path)
+        details = [str(p) for p in check.problems if p.where != "fingerprint"]
+        details += [f"new field not in the map: {check.label(n)}" for n in check.unmapped]
+        raise FormChangedError(fmap.id, fmap.fingerprint, actual, details)
+    res = resolve_for(forms, fmap, profile, on)
+    if res.missing_required and not allow_missing:
+        raise ProfileIncompleteError(
+            fmap.id, [f"{m.path} (for field {m.field})" for m in res.missing_required]
+        )
+    if fmap.kind == "pdf":
+        data, report = _fill_pdf_form(forms, fmap, profile, on, res, flatten)
+        suffix = ".pdf"
+    else:
+        data, report = docx_fill.fill_docx_fields(forms.settings.root / fmap.source, res.values)
+        verify_docx(data, res.values, report)
+        for c in res.continued:
+            for item in c.who:
+                why = "this Word form has no addendum yet: add the item by hand"
+                report.add(FieldOutcome(item, Status.FAILED, None, why))
+        suffix = ".docx"
+    report.document = fmap.id
+    if force and fmap.fingerprint != actual:
+        report.notes.append("filled with --force although the blank's fingerprint differs")
+    _fold_resolution(report, res)
+    return FormFill(data, report, suffix, res)
+
+
+def _section(group: RowGroup) -> str:
+    return group.section or label_of_path(group.list)
+
+
+def _columns(group: RowGroup, fmap: FormMap, report: FillReport) -> tuple[str, ...]:
+    if group.columns:
+        return group.columns
+    labels = {o.field: o.label for o in report.outcomes if o.label}
+    specs = {s.field: s for s in fmap.fields}
+    return tuple(labels.get(f) or specs[f].label or f for f in group.fields[0])
+
+
+def _fill_pdf_form(
+    forms: Forms, fmap: FormMap, profile: Profile, on: date, res: Resolution, flatten: bool
+) -> tuple[bytes, FillReport]:
+    blank = forms.blank(fmap)
+    allowed = frozenset(f.field for f in fmap.fields if f.overwrite_read_only)
+    options = FillOptions(write_read_only=allowed)
+    data, report = fill_and_verify(blank, res.values, options=options)
+    addendum = Addendum(
+        title=fmap.title,
+        language=fmap.language,
+        client_name=profile.person.full_name,
+        client_id=profile.identifiers.national_id,
+        on=on,
+    )
+    for c in res.continued:
+        rows = tuple(c.cells)
+        table = ContinuedTable(
+            _section(c.group), _columns(c.group, fmap, report), c.start + 1, rows
+        )
+        addendum.tables.append(table)
+    overflowing = [o for o in report.outcomes if o.status is Status.OVERFLOW]
+    if overflowing:
+        see = phrase("see", fmap.language)
+        addendum.overflows = [
+            Overflow(o.field, o.label, str(res.values[o.field])) for o in overflowing
+        ]
+        values = dict(res.values) | {o.field: see for o in overflowing}
+        data, report = fill_and_verify(blank, values, options=options)
+        moved = {o.field for o in overflowing}
+        for o in report.outcomes:
+            if o.field in moved and o.status is Status.FILLED:
+                o.reason = (
+                    "does not fit its box even at the smallest font size: the box says "
+                    f"{see!r}, the text is on the addendum"
+                )
+    if addendum:
+        pages = render_pdf(addendum, _page_size(blank), forms.settings.font_path)
+        count = _page_count(pages)
+        data = append_to_pdf(blank.name, data, pages)
+        report.addendum = addendum.entries()
+        for text in verify_pdf_addendum(data, addendum, count):
+            why = "not found on the addendum when it was read back"
+            report.add(FieldOutcome("addendum", Status.FAILED, text, why))
+        report.notes.append(f"addendum: {count} page(s) appended")
+    if flatten:
+        data = flatten_pdf(blank.name, data)
+        report.notes.append("flattened: the values are part of the page, the form is removed")
+    return data, report
+
+
+def _page_size(blank: BlankForm) -> tuple[float, float]:
+    box = blank.reader.pages[0].mediabox
+    return float(box.width), float(box.height)
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def render_template_form(
+    template: Path, profile: Profile, *, on: date, extras: Mapping[str, object] | None = None
+) -> FormFill:
+    """Render a Word template with the profile; every placeholder must resolve.
+
+    ``extras`` are facts of this one letter that are not the client's (``fill.recipient``,
+    ``fill.enclosures``, ``fill.agencies``): templates see them beside ``fill.date``."""
+    context = expression_context(profile, on)
+    if extras:
+        context["fill"] = {"date": on, **extras}
+    data, report = docx_fill.render_template(template, context)
+    verify_docx(data, {}, report)
+    report.document = template.stem
+    return FormFill(data, report, ".docx")

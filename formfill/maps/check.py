@@ -1,0 +1,155 @@
+"""Check a form map against its blank form, and stamp the blank's fingerprint into the map.
+
+The rot test runs ``check_map`` on every map at every test run, so a map that drifts from its
+form (renamed field, changed states, a changed profile vocabulary) fails loudly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from formfill.config import Settings
+from formfill.docx import templates as docx_fill
+from formfill.errors import FormfillError, FormMapError, Problem
+from formfill.maps.model import FormMap, load_map, unmapped_fields, validate_against_form
+from formfill.pdf.inspect import FieldInfo, inspect_pdf
+from formfill.profile.model import Profile
+from formfill.report import Status
+
+
+@dataclass(frozen=True)
+class DocxFieldView:
+    """A Word field seen as a map field: dropdowns are choices, the rest text or checkbox."""
+
+    name: str
+    kind: str
+    states: list[str]
+    options: list[tuple[str, str]]
+    read_only: bool = False
+
+
+@dataclass
+class MapCheck:
+    path: Path
+    fmap: FormMap | None = None
+    fingerprint: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+
+    labels: dict[str, str] = field(default_factory=dict)  # field name -> human label
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def label(self, name: str) -> str:
+        """'Fornavn (og eventuelle mellomnavn)' [Fornavn]: what a person reads, then the name."""
+        lab = self.labels.get(name, "")
+        return f"{lab} [{name}]" if lab and lab != name else name
+
+    def summary(self) -> str:
+        if self.fmap is None:
+            return f"{len(self.problems)} problem(s)"
+        kinds = [f.source for f in self.fmap.fields]
+        mapped = sum(k != "skip" for k in kinds)
+        return f"{mapped} mapped, {kinds.count('skip')} skipped, {len(self.unmapped)} unmapped" + (
+            f", {len(self.problems)} problem(s)" if self.problems else ""
+        )
+
+
+def _views(settings: Settings, fmap: FormMap) -> tuple[dict[str, object], str]:
+    source = settings.root / fmap.source
+    if fmap.kind == "pdf":
+        inv = inspect_pdf(source)
+        views: dict[str, FieldInfo] = inv.by_name()
+        return dict(views), inv.fingerprint
+    fields = docx_fill.inspect_docx(source)
+    dviews: dict[str, object] = {}
+    for f in fields:
+        kind = {"dropdown": "combo", "combo": "combo", "checkbox": "checkbox"}.get(f.kind, "text")
+        dviews[f.name] = DocxFieldView(f.name, kind, [], list(f.options))
+    return dviews, docx_fill.docx_fingerprint(fields)
+
+
+def check_map(settings: Settings, path: Path) -> MapCheck:
+    """Every problem of one map: loading, its blank, field names and states, fingerprint."""
+    result = MapCheck(path)
+    try:
+        fmap = load_map(path)
+    except FormMapError as e:
+        result.problems.extend(e.problems)
+        return result
+    result.fmap = fmap
+    try:
+        views, fp = _views(settings, fmap)
+    except FormfillError as e:
+        result.problems.append(Problem("source", f"{fmap.source}: {e}"))
+        return result
+    result.fingerprint = fp
+    result.labels = {
+        name: (getattr(v, "tooltip", "") or getattr(v, "alias", "") or "")
+        for name, v in views.items()
+    }
+    for spec in fmap.fields:
+        if spec.label and not result.labels.get(spec.field):
+            result.labels[spec.field] = spec.label
+    result.problems.extend(validate_against_form(fmap, views))  # type: ignore[arg-type]
+    result.unmapped = unmapped_fields(fmap, views)  # type: ignore[arg-type]
+    if fmap.fingerprint is None:
+        result.problems.append(
+            Problem("fingerprint", "missing: run `formfill map stamp` once the map is checked")
+        )
+    elif fmap.fingerprint != fp:
+        result.problems.append(
+            Problem("fingerprint", f"the blank changed: map has {fmap.fingerprint}, form is {fp}")
+        )
+    return result
+
+
+_FP_LINE = re.compile(r'^fingerprint\s*=\s*"[^"]*"\s*$', re.M)
+
+
+def stamp_map(settings: Settings, path: Path) -> str:
+    """Write the blank's current fingerprint into the map file (keeping everything else)."""
+    fmap = load_map(path)
+    _, fp = _views(settings, fmap)
+    text = path.read_text(encoding="utf-8")
+    line = f'fingerprint = "{fp}"'
+    if _FP_LINE.search(text):
+        text = _FP_LINE.sub(line, text, count=1)
+    else:
+        text = re.sub(
+            r"^(source\s*=.*)$", lambda m: m.group(1) + "\n" + line, text, count=1, flags=re.M
+        )
+    path.write_text(text, encoding="utf-8")
+    return fp
+
+
+@dataclass
+class ProfileCoverage:
+    """For one client and one form: mapped fields that would come out empty, and values that
+    would not fit their box (measured by laying them out in the field's font and size)."""
+
+    empty: list[tuple[str, str]] = field(default_factory=list)  # (field, why)
+    overflow: list[tuple[str, str]] = field(default_factory=list)  # (field, why)
+
+
+def profile_coverage(
+    settings: Settings, fmap: FormMap, profile: Profile, on: date
+) -> ProfileCoverage:
+    from formfill.fill.form import Forms, fill_and_verify, resolve_for  # fill imports this module
+
+    forms = Forms(settings)
+    res = resolve_for(forms, fmap, profile, on)
+    cov = ProfileCoverage()
+    cov.empty += [(m.field, f"no value at {m.path}") for m in res.missing]
+    cov.empty += [(b.field, b.reason) for b in res.blank]
+    if fmap.kind == "pdf":
+        _data, report = fill_and_verify(forms.blank(fmap), res.values)
+        for o in report.outcomes:
+            if o.status in (Status.OVERFLOW, Status.TRUNCATED):
+                cov.overflow.append((o.field, f"{o.value!r}: {o.reason}"))
+    return cov

@@ -1,0 +1,16 @@
+"""Drafting a map for a new form: the lexicon, per-field suggestions, whole-form passes (rows,
+choice options) and the TOML rendering that always loads."""
+
+from __future__ import annotations
+
+from formfill.maps.draft.render import (
+    render_toml,
+)
+from formfill.maps.draft.suggest import (
+    Draft,
+    Suggestion,
+    draft_map,
+    load_lexicon,
+)
+
+__all__ = ["Draft", "Suggestion", "draft_map", "load_lexicon", "render_toml"]

@@ -1,0 +1,203 @@
+"""The program catalog's data model: programs, their dated parameters, typed criteria, evidence
+items and deadline rules, as loaded from ``programs/<country>/<id>.toml`` by
+:mod:`formfill.programs.catalog` (which re-exports everything here)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from formfill.errors import Problem, ProgramError
+from formfill.lifecycle import DeadlineRule
+from formfill.suggest import close_matches, did_you_mean
+from formfill.text import Text as Text  # re-exported: the catalog's texts
+
+LANGUAGES = ("en", "nb", "nl")
+CRITERION_KINDS: Mapping[str, tuple[str, ...]] = {
+    "age": ("min", "below"),
+    "children": ("min", "below", "unit", "count", "living_with_client", "min_custody_share"),
+    "income": ("measure", "max", "min", "scope", "currency"),
+    "residence": ("country",),
+    "one_of": ("path", "values", "negate"),
+    "expr": ("test", "needs"),
+    "assessment": ("max", "min", "currency"),  # limits only shown in the explanation
+}
+
+
+def suggest(word: str, choices: Any) -> str:
+    """A did-you-mean hint (empty when nothing is close)."""
+    return did_you_mean(close_matches(word, choices, limit=2))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a rule or figure comes from, and the date of the rule (or of the page read)."""
+
+    id: str
+    url: str
+    title: str
+    date: date
+    verified: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    """One value of a parameter, in force from ``start`` until the next value's start."""
+
+    start: date
+    value: Any
+    source: str
+    verified: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    unit: str
+    values: tuple[ParamValue, ...]  # sorted by start
+    description: str = ""
+
+    def on(self, day: date) -> ParamValue | None:
+        """The value in force on ``day``; None before the first one."""
+        i = bisect_right([v.start for v in self.values], day)
+        return self.values[i - 1] if i else None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A typed condition over the profile; ``spec`` holds the kind's own keys."""
+
+    id: str
+    kind: str
+    spec: Mapping[str, Any]
+    explain: Text
+    source: str
+    when: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition formfill cannot check: text for the specialist."""
+
+    text: Text
+    source: str
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    id: str
+    doc_type: str
+    label: Text
+    source: str
+    when: str | None = None
+    max_age_months: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A lifecycle deadline rule (``tracking.DeadlineRule``) with its text and source."""
+
+    rule: DeadlineRule
+    text: Text
+    source: str
+    verified: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ApplyBy:
+    """When a claim must be in, counted from the start (or year) of the entitlement."""
+
+    rule: str
+    text: Text
+    source: str
+    months: int = 0
+    month: int = 0
+    day: int = 0
+    verified: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Backdating:
+    """How far back a claim is paid: ``months`` (a number or a parameter, taken on the date the
+    claim is received) before the month of receipt; payment starts the month after the right
+    begins (``month_after``) or in that month (``same_month``)."""
+
+    months: int | str
+    starts: str
+    text: Text
+    source: str
+    verified: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportChanges:
+    """The duty to report changes; ``weeks`` None when the law sets no fixed period."""
+
+    weeks: int | None
+    text: Text
+    source: str
+    verified: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    country: str
+    agency: str
+    name: Text
+    summary: Text
+    links: tuple[str, ...]
+    forms: tuple[str, ...]
+    reviewed: date
+    sources: Mapping[str, Source]
+    parameters: Mapping[str, Parameter]
+    criteria: tuple[Criterion, ...]
+    conditions: tuple[Condition, ...]
+    evidence: tuple[EvidenceItem, ...]
+    deadlines: tuple[RuleInfo, ...]
+    apply_by: ApplyBy | None
+    backdating: Backdating | None
+    report_changes: ReportChanges | None
+    path: Path
+    note: str = ""
+
+    def params_on(self, day: date) -> dict[str, Any]:
+        """Every parameter's value in force on ``day`` (absent before its first value)."""
+        out: dict[str, Any] = {}
+        for name, param in self.parameters.items():
+            v = param.on(day)
+            if v is not None:
+                out[name] = v.value
+        return out
+
+    @property
+    def rules(self) -> list[DeadlineRule]:
+        """The lifecycle deadline rules, for ``applications.advance(rules=...)``."""
+        return [r.rule for r in self.deadlines]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    programs: tuple[Program, ...]
+    doc_types: Mapping[str, Text] = field(default_factory=dict)
+
+    def get(self, program_id: str) -> Program:
+        for p in self.programs:
+            if p.id == program_id:
+                return p
+        hint = suggest(program_id, [p.id for p in self.programs])
+        raise ProgramError("catalog", [Problem(program_id, f"no such program{hint}")])
+
+    def for_country(self, country: str | None) -> list[Program]:
+        return [p for p in self.programs if country is None or p.country == country.upper()]
