@@ -1,4 +1,4 @@
-"""Build the four synthetic sample forms that formfill's maps and tests are written against.
+"""Build the synthetic sample forms that formfill's maps and tests are written against.
 
 Run from the repository root:  .venv/bin/python sample_forms/build.py
 
@@ -50,6 +50,17 @@ BOX = 11  # checkbox / radio size
 _NAME_BYTE_PATCHES = {b"/S#C3#AD": b"/S#ED   "}
 
 
+class _Latin1Name(NameObject):
+    """A name pypdf writes as single Latin-1 bytes (/S#ED), the way agency forms made with
+    a single-byte encoding spell their state names; pypdf itself writes UTF-8 (/S#C3#AD)."""
+
+    def renumber(self) -> bytes:
+        return b"/" + b"".join(
+            f"#{b:02X}".encode() if b > 126 or b < 33 or b in b"#()<>[]{}/%" else bytes([b])
+            for b in self[1:].encode("latin-1")
+        )
+
+
 @dataclass
 class Patch:
     """What pypdf must change on one field after reportlab wrote it."""
@@ -61,13 +72,22 @@ class Patch:
     orphan: bool = False  # remove from /AcroForm /Fields, keep in the page's /Annots
     merge_into: str | None = None  # this widget becomes a second widget of that field
     blank_choice: bool = False  # drop the preselected value reportlab insists on
+    latin1: bool = False  # write the renamed states as Latin-1 bytes (/S#ED), not UTF-8
 
 
 class Form:
     """A fillable form under construction: reportlab canvas plus the pypdf patches to apply."""
 
-    def __init__(self, path: Path, pagesize: tuple[float, float], title: str, notice: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        pagesize: tuple[float, float],
+        title: str,
+        notice: str,
+        byte_patches: dict[bytes, bytes] | None = None,
+    ) -> None:
         self.path = path
+        self.byte_patches = _NAME_BYTE_PATCHES if byte_patches is None else byte_patches
         self.width, self.height = pagesize
         self.title = title
         self.notice = notice
@@ -313,7 +333,7 @@ class Form:
         out = BytesIO()
         writer.write(out)
         data = out.getvalue()
-        for old, new in _NAME_BYTE_PATCHES.items():
+        for old, new in self.byte_patches.items():
             assert len(old) == len(new)
             data = data.replace(old, new)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -330,19 +350,21 @@ def _widgets(field_obj: DictionaryObject) -> list[DictionaryObject]:
     return [field_obj]
 
 
-def _rename_states(field_obj: DictionaryObject, mapping: dict[str, str]) -> None:
+def _rename_states(
+    field_obj: DictionaryObject, mapping: dict[str, str], name: type[NameObject] = NameObject
+) -> None:
     for widget in _widgets(field_obj):
         ap = widget["/AP"]
         for key in list(ap.keys()):
             states = ap[key].get_object()
             for old, new in mapping.items():
                 if NameObject("/" + old) in states:
-                    states[NameObject("/" + new)] = states.pop(NameObject("/" + old))
+                    states[name("/" + new)] = states.pop(NameObject("/" + old))
         for key in ("/AS", "/V"):
             if key in widget and str(widget[key])[1:] in mapping:
-                widget[NameObject(key)] = NameObject("/" + mapping[str(widget[key])[1:]])
+                widget[NameObject(key)] = name("/" + mapping[str(widget[key])[1:]])
     if "/V" in field_obj and str(field_obj["/V"])[1:] in mapping:
-        field_obj[NameObject("/V")] = NameObject("/" + mapping[str(field_obj["/V"])[1:]])
+        field_obj[NameObject("/V")] = name("/" + mapping[str(field_obj["/V"])[1:]])
 
 
 def _postprocess(writer: PdfWriter, patches: dict[str, Patch]) -> None:
@@ -381,7 +403,7 @@ def _postprocess(writer: PdfWriter, patches: dict[str, Patch]) -> None:
         ref = by_name[name]
         obj = ref.get_object()
         if patch.states:
-            _rename_states(obj, patch.states)
+            _rename_states(obj, patch.states, _Latin1Name if patch.latin1 else NameObject)
         if patch.opt is not None:
             obj[NameObject("/Opt")] = ArrayObject(TextStringObject(v) for v in patch.opt)
         if patch.blank_choice:
@@ -820,6 +842,59 @@ def build_housing(root: Path) -> Path:
     return f.save()
 
 
+def build_button_states(root: Path) -> Path:
+    """One page of checkboxes and radios whose on-state names are non-ASCII, written as single
+    Latin-1 bytes (/S#ED, /Divorc#E9) in every widget shape a filler meets, plus one state
+    spelt in UTF-8 (/S#C3#AD) that must stay so. No map: tests fill it by field name."""
+    f = Form(
+        root / "traps" / "button-states.pdf",
+        A4,
+        "Button states: single-byte names (sample)",
+        "Sample form made for testing formfill. Not an official form. All data is fictitious.",
+        byte_patches={},  # the Latin-1 names are written as such; /S#C3#AD below is meant
+    )
+    f.section("1  Checkbox, field and widget in one object (on-state /S#ED)")
+    y = f.row(24)
+    f.checkbox("Interprete", "¿Necesita intérprete? (Sí)", 40, y, on="Sí")
+    f.patches["Interprete"].latin1 = True
+    f.section("2  Checkbox field with two widgets (on-state /Acept#F3 on both)")
+    y = f.row(24)
+    f.buttons(
+        "Acepta",
+        "Acepto las condiciones",
+        [("Aceptó", "Acepto las condiciones", 40, y), ("Aceptó", "(repetido)", 300, y)],
+        radio=False,
+    )
+    f.patches["Acepta"].latin1 = True
+    f.section("3  Radio group (/Veuf, /Mari#E9, /Pacs#E9, /Divorc#E9)")
+    y = f.row(24)
+    f.buttons(
+        "Situation",
+        "Situation de famille",
+        [
+            ("Veuf", "Veuf", 40, y),
+            ("Marié", "Marié", 140, y),
+            ("Pacsé", "Pacsé", 240, y),
+            ("Divorcé", "Divorcé", 340, y),
+        ],
+    )
+    f.patches["Situation"].latin1 = True
+    f.section("4  Widget only on the page, not in /AcroForm /Fields (on-state /S#ED)")
+    y = f.row(24)
+    f.checkbox("Urgente", "¿Es urgente? (Sí)", 40, y, on="Sí")
+    f.patches["Urgente"].latin1 = True
+    f.orphan("Urgente")
+    f.section("5  Per-widget states, /Sí spelt in UTF-8 (/No, /S#C3#AD)")
+    y = f.row(24)
+    f.buttons(
+        "Acompanante",
+        "¿Viene acompañado?",
+        [("No", "No", 40, y), ("Sí", "Sí", 140, y)],
+        radio=False,
+    )
+    return f.save()
+
+
 def build_nav_barnetrygd_v2(root: Path) -> Path:
     """Version 2 of the child-benefit form, as an agency re-issues a form without notice:
     'Telefon' renamed 'Mobilnummer' (same place, same tooltip), 'Epost' moved down 24 pt,
@@ -894,6 +969,7 @@ BUILDERS = (
     build_nav_yrkesskade,
     build_toeslag,
     build_housing,
+    build_button_states,
 )
 
 

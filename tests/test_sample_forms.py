@@ -26,6 +26,7 @@ FORMS = {
     "nav-yrkesskade": SAMPLES / "nav" / "nav-yrkesskade.pdf",
     "toeslag-aanvraag": SAMPLES / "toeslagen" / "toeslag-aanvraag.pdf",
     "housing-assistance": SAMPLES / "county" / "housing-assistance.pdf",
+    "button-states": SAMPLES / "traps" / "button-states.pdf",  # no map: tests fill by name
 }
 MAPS = {
     "nav-barnetrygd": ROOT / "form_maps" / "nav" / "nav-barnetrygd.toml",
@@ -233,7 +234,7 @@ def test_orphan_widget(forms: dict) -> None:
     assert field["orphan"] is True
     assert field["type"] == "/Tx"
     orphans = [n for f in forms.values() for n, v in f.items() if v["orphan"]]
-    assert orphans == ["Telefoonnummer"]
+    assert orphans == ["Telefoonnummer", "Urgente"]
 
 
 def test_hidden_widget(forms: dict) -> None:
@@ -266,6 +267,29 @@ def test_non_ascii_state_names(forms: dict) -> None:
     assert forms["housing-assistance"]["Interpreter"]["widgets"][0]["states"] == ["Off", "Sí"]
     raw = FORMS["housing-assistance"].read_bytes()
     assert b"/S#ED" in raw and b"/S#C3#AD" not in raw
+
+
+def test_single_byte_state_names_in_every_shape(forms: dict) -> None:
+    """The button-states form spells its states as single Latin-1 bytes in every widget shape
+    (merged, two kids, radio, orphan) and /Sí once in UTF-8, on a per-widget pair."""
+    fields = forms["button-states"]
+    states = {
+        n: [[s for s in w["states"] if s != "Off"] for w in f["widgets"]] for n, f in fields.items()
+    }
+    assert states == {
+        "Interprete": [["Sí"]],
+        "Acepta": [["Aceptó"], ["Aceptó"]],
+        "Situation": [["Veuf"], ["Marié"], ["Pacsé"], ["Divorcé"]],
+        "Urgente": [["Sí"]],
+        "Acompanante": [["No"], ["Sí"]],
+    }
+    assert fields["Situation"]["ff"] & FF_RADIO and not fields["Acepta"]["ff"] & FF_RADIO
+    assert fields["Urgente"]["orphan"]
+    raw = FORMS["button-states"].read_bytes()
+    for name in (b"/S#ED", b"/Acept#F3", b"/Mari#E9", b"/Pacs#E9", b"/Divorc#E9"):
+        assert raw.count(name) >= 3, name  # /AP /N, /D and /R of each widget
+    assert raw.count(b"/S#C3#AD") == 3  # Acompanante's one widget
+    assert b"/Mari#C3#A9" not in raw and b"/Acept#C3#B3" not in raw
 
 
 def test_other_field_kinds(forms: dict) -> None:

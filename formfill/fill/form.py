@@ -81,7 +81,7 @@ def fill_and_verify(
         for o in report.outcomes
         if o.status in (Status.FILLED, Status.OVERFLOW) and o.field in values
     }
-    merge(report, verify_pdf(blank.name, data, landed))
+    merge(report, verify_pdf(blank.name, data, landed, blank=blank.data))
     if flatten:
         data = flatten_pdf(blank.name, data)
         report.notes.append("flattened: the values are part of the page, the form is removed")

@@ -49,8 +49,11 @@ from formfill.pdf.fields import (
     FF_MULTILINE,
     FF_READ_ONLY,
     Field,
+    RawName,
+    RawObjects,
     Widget,
     as_dict,
+    button_bytes,
     document_parts,
     iter_fields,
 )
@@ -92,6 +95,22 @@ class BlankForm:
             # only a form that may be XFA-only or fieldless pays for a walk here; every fill
             # walks its own copy anyway and checks again (a 700-field walk is ~15% of a fill)
             check_fillable(name, root, list(iter_fields(root, pages)))
+        self._spellings: dict[str, dict[str, bytes]] | None = None
+
+    def button_spellings(self) -> dict[str, dict[str, bytes]]:
+        """Field name -> {pypdf's name: the blank's bytes} for every button name pypdf would
+        write with other bytes than the blank has (/S#ED, not /S#C3#AD). Read once per blank,
+        and only when a fill meets a non-ASCII button name."""
+        if self._spellings is None:
+            root, pages = document_parts(self.reader)
+            raw = RawObjects(self.reader, self.data)
+            self._spellings = {}
+            for f in iter_fields(root, pages):
+                if f.kind in ("checkbox", "radio") and _non_ascii_names(f):
+                    found = button_bytes(raw, f).spellings()
+                    if found:
+                        self._spellings[f.name] = found
+        return self._spellings
 
     @classmethod
     def from_path(cls, path: Path) -> BlankForm:
@@ -145,7 +164,6 @@ class _Doc:
     options: FillOptions
     report: FillReport
     dr_fonts: DictionaryObject | None
-    blank_data: bytes = b""
     uni: UnicodeFont | None = None
     uni_ref: IndirectObject | None = None
     helv_ref: IndirectObject | None = None
@@ -513,48 +531,38 @@ def _set_value(f: Field, value: PdfObject) -> None:
             del w.obj["/V"]
 
 
-class LatinName(NameObject):
-    """A name written byte for byte in Latin-1 (/S#ED), as the form spelt it. pypdf writes
-    every name as UTF-8 (/S#C3#AD), which readers such as pdftk take for another name."""
-
-    def renumber(self) -> bytes:
-        out = [b"/"]
-        for c in self[1:]:
-            if c > "~" or c in "#()<>[]{}/% " or c < "!":
-                out.append(f"#{ord(c):02X}".encode())
-            else:
-                out.append(c.encode())
-        return b"".join(out)
+def _non_ascii_names(f: Field) -> bool:
+    """Does a button field carry a name pypdf may spell otherwise than the file (non-ASCII)?"""
+    v = f.obj.get("/V")
+    names = [*f.on_states(), *(w.obj.get("/AS") for w in f.widgets), v]
+    return any(n is not None and not str(n).isascii() for n in names)
 
 
-def _keep_spelling(blank_data: bytes, f: Field) -> None:
-    """Give non-ASCII state names of a button field the byte spelling the blank used."""
-    for s in f.on_states():
-        text = str(s)[1:]
-        if text.isascii():
+def _keep_spelling(f: Field, spelt: Mapping[str, bytes]) -> None:
+    """Give a button field's names (/V, /AS, the /AP /N /D /R keys) the bytes the blank spelt
+    them with, as RawName: pypdf writes every name as UTF-8, and it rewrites a widget's inline
+    /AP along with any /AS it changes."""
+
+    def keep(name: PdfObject) -> PdfObject:
+        raw = spelt.get(str(name)) if isinstance(name, NameObject) else None
+        return RawName(str(name), raw) if raw is not None else name
+
+    for obj in [f.obj, *(w.obj for w in f.widgets)]:
+        for key in ("/V", "/AS"):
+            if key in obj:
+                obj[NameObject(key)] = keep(obj[key])
+    for w in f.widgets:
+        ap = w.obj.get("/AP")
+        if ap is None:
             continue
-        try:
-            latin = text.encode("latin-1")
-        except UnicodeEncodeError:
-            continue
-        escaped = "".join(f"#{b:02X}" if b > 126 else chr(b) for b in latin).encode()
-        utf8 = "".join(f"#{b:02X}" if b > 126 else chr(b) for b in text.encode("utf-8")).encode()
-        if utf8 in blank_data or (b"/" + text.encode("utf-8")) in blank_data:
-            continue  # the form itself spells it in UTF-8: pypdf's way is right
-        if escaped.lower() not in blank_data.lower() and (b"/" + latin) not in blank_data:
-            continue
-        name = LatinName(str(s))
-        for w in f.widgets:
-            ap = w.obj.get("/AP")
-            if ap is None:
-                continue
-            for key in ("/N", "/D", "/R"):
-                d = ap.get_object().get(key)
-                d = d.get_object() if d is not None else None
-                if isinstance(d, DictionaryObject) and s in d:
-                    d[name] = d.pop(s)
-            if w.obj.get("/AS") == s:
-                w.obj[NameObject("/AS")] = name
+        for key in ("/N", "/D", "/R"):
+            d = ap.get_object().get(key)
+            d = d.get_object() if d is not None else None
+            if isinstance(d, DictionaryObject) and any(str(k) in spelt for k in d):
+                items = [(keep(k), v) for k, v in d.items()]
+                d.clear()  # a dict keeps its old key object on assignment: rebuild it
+                for k, v in items:
+                    d[k] = v
 
 
 def _fill_button(doc: _Doc, f: Field, value: Value) -> FieldOutcome:
@@ -589,9 +597,6 @@ def _fill_button(doc: _Doc, f: Field, value: Value) -> FieldOutcome:
                 f.name, Status.FAILED, None, f"{text!r} is not one of its states ({choices})"
             )
     off = NameObject("/Off")
-    if target is not None and not str(target)[1:].isascii():
-        _keep_spelling(doc.blank_data, f)
-        target = next((s for s in f.on_states() if s == target), target)
     _set_value(f, target if target is not None else off)
     for w in f.widgets:
         ws = w.states()
@@ -714,10 +719,15 @@ def fill_pdf(
         options=options,
         report=report,
         dr_fonts=dr_fonts.get_object() if dr_fonts is not None else None,
-        blank_data=blank.data,
     )
     by_name = {f.name: f for f in fields}
     names = list(by_name)
+    # every button name pypdf would re-spell gets the blank's bytes, touched or not: an
+    # encrypted blank is rewritten whole, and a widget is rewritten whenever its /AS changes
+    if any(f.kind in ("checkbox", "radio") and _non_ascii_names(f) for f in fields):
+        for fname, spelt in blank.button_spellings().items():
+            if fname in by_name:
+                _keep_spelling(by_name[fname], spelt)
     for name, value in values.items():
         found = by_name.get(name)
         if found is None:

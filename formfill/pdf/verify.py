@@ -1,6 +1,8 @@
 """Read a filled document back and prove that every value landed and shows.
 
-PDF: each field's /V holds the value; each button's /AS agrees with its /V on every widget; each
+PDF: each field's /V holds the value; each button's /AS agrees with its /V on every widget, and
+every non-ASCII button name (/V, /AS, the /AP keys) has the very bytes the blank spelt it with
+(/S#ED stays /S#ED: /S#C3#AD decodes to the same text but is another name to pdftk); each
 visible text or choice widget's appearance stream draws the value (decoded through the stream's
 own fonts: WinAnsi for simple fonts, the ToUnicode map for Type0). Word documents are checked by
 :mod:`formfill.docx.verify`; :func:`formfill.report.merge` folds a check into the fill report.
@@ -15,7 +17,16 @@ from pathlib import Path
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, StreamObject
 
-from formfill.pdf.fields import Field, document_parts, iter_fields
+from formfill.pdf.fields import (
+    ButtonBytes,
+    Field,
+    RawObjects,
+    button_bytes,
+    decoded_name,
+    document_parts,
+    iter_fields,
+    spelling,
+)
 from formfill.pdf.font import parse_to_unicode
 from formfill.pdf.inspect import open_pdf, read_bytes
 from formfill.report import FieldOutcome, FillReport, Status
@@ -109,7 +120,12 @@ def _check_text(f: Field, expected: str) -> str | None:
     return None
 
 
-def _check_button(f: Field, expected: Value) -> str | None:
+def _check_button(
+    f: Field,
+    expected: Value,
+    spelt: ButtonBytes | None = None,
+    blank: dict[str, bytes] | None = None,
+) -> str | None:
     v = f.obj.get("/V")
     got = str(v.get_object()) if v is not None else "/Off"
     states = f.on_states()
@@ -129,7 +145,72 @@ def _check_button(f: Field, expected: Value) -> str | None:
         should = want if want in [str(s) for s in w.states()] else "/Off"
         if a != should:
             return f"a widget shows {a}, expected {should}"
+    return _check_spelling(f, want, spelt, blank) if spelt is not None else None
+
+
+def _check_spelling(
+    f: Field, want: str, spelt: ButtonBytes, blank: dict[str, bytes] | None
+) -> str | None:
+    """Compare the field's names as bytes: with the blank's spelling when the blank is known,
+    else /V and /AS with the /AP key of the same state."""
+    ap_keys = [k for _, ap in spelt.widgets for keys in ap.values() for k in keys]
+    on_ap = next((k for k in ap_keys if decoded_name(k) == want), None)
+    if blank is not None:
+        for raw in ap_keys:
+            name = decoded_name(raw)
+            if not name.isascii() and name in blank and raw != blank[name]:
+                return (
+                    f"{f.name!r}: an appearance state is spelt {spelling(raw)}, "
+                    f"the blank spells it {spelling(blank[name])}"
+                )
+    if want.isascii():
+        return None
+    should = blank.get(want, on_ap) if blank is not None else on_ap
+    if should is None:
+        return None
+    if spelt.v is not None and spelt.v != should:
+        return f"{f.name!r}: /V is spelt {spelling(spelt.v)}, the form spells it {spelling(should)}"
+    for a, _ in spelt.widgets:
+        if a is not None and decoded_name(a) == want and a != should:
+            return f"{f.name!r}: /AS is spelt {spelling(a)}, the form spells it {spelling(should)}"
     return None
+
+
+def _previous_revision(data: bytes) -> bytes | None:
+    """The document before its last incremental update: for a fill's output, the blank."""
+    start = data.rfind(b"startxref")
+    if start < 0:
+        return None
+    try:
+        offset = int(data[start + 9 : start + 40].split()[0])
+    except (ValueError, IndexError):
+        return None
+    eof = data.rfind(b"%%EOF", 0, offset)
+    if eof < 0:
+        return None
+    end = eof + 5
+    while end < len(data) and data[end] in b"\r\n" and end - eof < 7:
+        end += 1
+    return data[:end]
+
+
+def _blank_names(name: str, blank: bytes | None) -> dict[str, dict[str, bytes]] | None:
+    """Field name -> {non-ASCII button name: its bytes} of the blank, or None if unreadable."""
+    if blank is None:
+        return None
+    try:
+        reader = open_pdf(name, blank)
+        root, pages = document_parts(reader)
+        raw = RawObjects(reader, blank)
+        out: dict[str, dict[str, bytes]] = {}
+        for f in iter_fields(root, pages):
+            if f.kind in ("checkbox", "radio"):
+                names = {k: v for k, v in button_bytes(raw, f).names().items() if not k.isascii()}
+                if names:
+                    out[f.name] = names
+        return out
+    except Exception:  # noqa: BLE001 - an earlier revision we cannot read only loses a check
+        return None
 
 
 def _check_choice(f: Field, expected: str) -> str | None:
@@ -149,12 +230,20 @@ def _check_choice(f: Field, expected: str) -> str | None:
     return None
 
 
-def verify_pdf(name: str, data: bytes, values: Mapping[str, Value]) -> FillReport:
-    """A report with one outcome per value: FILLED when it landed and shows, else FAILED."""
+def verify_pdf(
+    name: str, data: bytes, values: Mapping[str, Value], blank: bytes | None = None
+) -> FillReport:
+    """A report with one outcome per value: FILLED when it landed and shows, else FAILED.
+
+    Button names are compared as bytes with ``blank`` (default: the document's revision before
+    its last incremental update, which for a fill's output is the blank)."""
     reader = open_pdf(name, data)
     root, pages = document_parts(reader)
     fields = {f.name: f for f in iter_fields(root, pages)}
     report = FillReport(document=name)
+    raw = RawObjects(reader, data)
+    blank_names: dict[str, dict[str, bytes]] | None = None
+    blank_read = False
     for field_name, expected in values.items():
         f = fields.get(field_name)
         if f is None:
@@ -163,7 +252,12 @@ def verify_pdf(name: str, data: bytes, values: Mapping[str, Value]) -> FillRepor
         if f.kind == "text":
             problem = _check_text(f, str(expected))
         elif f.kind in ("checkbox", "radio"):
-            problem = _check_button(f, expected)
+            spelt = button_bytes(raw, f)
+            if not blank_read and any(not n.isascii() for n in spelt.names()):
+                blank_names = _blank_names(name, blank or _previous_revision(data))
+                blank_read = True
+            spelt_blank = blank_names.get(f.name) if blank_names is not None else None
+            problem = _check_button(f, expected, spelt, spelt_blank)
         elif f.kind in ("combo", "list"):
             problem = _check_choice(f, str(expected))
         else:
