@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from formfill.artifacts import new_key  # noqa: E402
 from formfill.cases import batch as fbatch  # noqa: E402
 from formfill.config import Settings  # noqa: E402
-from formfill.fill.form import Forms  # noqa: E402
+from formfill.fill import FormCatalogue  # noqa: E402
 from formfill.store import Actor, make_engine, make_sessions, session_scope  # noqa: E402
 from formfill.store.batches import get_batch  # noqa: E402
 from tests.worker.seed import seed  # noqa: E402
@@ -63,7 +63,7 @@ def new_batch(settings: Settings, clients: list[int]) -> tuple[int, list[int]]:
 def in_process(settings: Settings, clients: list[int]) -> float:
     _batch_id, items = new_batch(settings, clients)
     sessions = make_sessions(make_engine(settings))
-    forms = Forms(settings)
+    forms = FormCatalogue(settings)
     forms.blank(forms.map(FORM))  # parsed once, as the worker preloads it
     t = time.perf_counter()
     for item_id in items:

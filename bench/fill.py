@@ -36,7 +36,7 @@ import pypdf
 from pypdf import PdfReader, PdfWriter
 
 from formfill.errors import FormfillError
-from formfill.fill.form import fill_and_verify
+from formfill.fill import fill_and_verify
 from formfill.pdf.fields import (
     FF_COMB,
     FF_FILE_SELECT,

@@ -50,6 +50,21 @@ class Settings:
         return self.root / "templates"
 
     @property
+    def programs_dir(self) -> Path:
+        """The program catalog: one TOML file per program, and document-types.toml."""
+        return self.root / "programs"
+
+    @property
+    def extractors_dir(self) -> Path:
+        """What the evidence reader looks for in each kind of document."""
+        return self.root / "extractors"
+
+    @property
+    def personas_dir(self) -> Path:
+        """The demo's synthetic clients (product data, not test data)."""
+        return self.root / "personas"
+
+    @property
     def out_dir(self) -> Path:
         return self.data_dir / "out"
 

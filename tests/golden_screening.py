@@ -15,7 +15,7 @@ from formfill.profile.model import load_profile
 from formfill.programs.screening import screen
 from tests.program_fixtures import ON, REPO, catalog
 
-CLIENTS = REPO / "tests" / "data" / "clients"
+CLIENTS = REPO / "personas"
 GOLDEN = REPO / "tests" / "golden" / "screening"
 
 

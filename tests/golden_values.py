@@ -14,8 +14,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from formfill.config import Settings
+from formfill.fill import FormCatalogue, fill_form
 from formfill.fill.demo import demo_clients
-from formfill.fill.form import Forms, fill_form
 from formfill.pdf.fields import iter_fields
 from formfill.profile.model import load_profile
 
@@ -40,7 +40,7 @@ def read_back(data: bytes) -> dict[str, str]:
 
 
 def current(settings: Settings) -> dict[str, dict[str, dict[str, str]]]:
-    forms = Forms(settings)
+    forms = FormCatalogue(settings)
     result: dict[str, dict[str, dict[str, str]]] = {}
     for client in demo_clients(settings):
         profile = load_profile(client)

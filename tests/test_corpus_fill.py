@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from formfill.errors import UnsupportedFormError
-from formfill.fill.form import fill_and_verify
+from formfill.fill import fill_and_verify
 from formfill.pdf.fill import BlankForm
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]

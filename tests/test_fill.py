@@ -12,8 +12,8 @@ import pytest
 
 from formfill.config import Settings
 from formfill.errors import FormChangedError, ProfileIncompleteError
+from formfill.fill import FormCatalogue, fill_form, review_map
 from formfill.fill.demo import demo_clients, run_demo
-from formfill.fill.form import Forms, fill_form, review_map
 from formfill.maps.check import check_map, stamp_map
 from formfill.profile.model import load_profile, parse_profile
 from tests.golden_values import FILL_DATE, GOLDEN, current, read_back
@@ -53,7 +53,7 @@ def test_every_map_passes_its_check() -> None:
     matches its blank form."""
     maps = sorted(SETTINGS.maps_dir.glob("*/*.toml"))
     assert len(maps) >= 4
-    forms = Forms(SETTINGS)
+    forms = FormCatalogue(SETTINGS)
     for path in maps:
         result = check_map(SETTINGS, path)
         assert result.ok, f"{path}: {[str(p) for p in result.problems]}"
@@ -78,7 +78,7 @@ def test_map_review_warns_about_restated_criteria_and_positions(tmp_path: Path) 
     (folder / "nav-barnetrygd.toml").write_text(old, encoding="utf-8")
     fmap = check_map(SETTINGS, folder / "nav-barnetrygd.toml").fmap
     assert fmap is not None
-    problems, warnings = review_map(Forms(SETTINGS), fmap)
+    problems, warnings = review_map(FormCatalogue(SETTINGS), fmap)
     assert not problems
     text = "\n".join(warnings)
     assert "re-states criterion 'single' of utvidet-barnetrygd (person.marital_status)" in text
@@ -88,14 +88,14 @@ def test_map_review_warns_about_restated_criteria_and_positions(tmp_path: Path) 
     (folder / "nav-barnetrygd.toml").write_text(unknown, encoding="utf-8")
     fmap = check_map(SETTINGS, folder / "nav-barnetrygd.toml").fmap
     assert fmap is not None
-    problems, _warnings = review_map(Forms(SETTINGS), fmap)
+    problems, _warnings = review_map(FormCatalogue(SETTINGS), fmap)
     assert [p.message for p in problems] == ["no program 'utvida-barnetrygd' in the catalog"]
 
 
 def test_fill_report_names_blank_values_and_why() -> None:
     """A fill reports each value left blank with the profile path it would have come from."""
-    forms = Forms(SETTINGS)
-    profile = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
+    forms = FormCatalogue(SETTINGS)
+    profile = load_profile(REPO / "personas/nb_single_parent.json")
     result = fill_form(forms, "nav-barnetrygd", profile, on=FILL_DATE)
     assert result.report.ok
     blanks = {o.field: o.reason for o in result.report.outcomes if o.status.value == "blank"}
@@ -106,8 +106,8 @@ def test_fill_report_names_blank_values_and_why() -> None:
 
 def test_required_value_missing_is_refused_naming_the_path() -> None:
     """A profile without a required value is refused, naming the missing path and field."""
-    forms = Forms(SETTINGS)
-    raw = json.loads((REPO / "tests/data/clients/nb_single_parent.json").read_text())
+    forms = FormCatalogue(SETTINGS)
+    raw = json.loads((REPO / "personas/nb_single_parent.json").read_text())
     raw["identifiers"].pop("no_fnr", None)
     raw["identifiers"].pop("no_dnr", None)
     profile = parse_profile(raw)
@@ -128,10 +128,10 @@ def test_changed_blank_is_refused_unless_forced(tmp_path: Path) -> None:
     text = path.read_text()
     path.write_text(text.replace('fingerprint = "sha256:', 'fingerprint = "sha256:00', 1))
     settings = Settings.from_env({"FORMFILL_HOME": str(home)})
-    profile = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
+    profile = load_profile(REPO / "personas/nb_single_parent.json")
     with pytest.raises(FormChangedError, match="changed"):
-        fill_form(Forms(settings), "nav-barnetrygd", profile, on=FILL_DATE)
-    forced = fill_form(Forms(settings), "nav-barnetrygd", profile, on=FILL_DATE, force=True)
+        fill_form(FormCatalogue(settings), "nav-barnetrygd", profile, on=FILL_DATE)
+    forced = fill_form(FormCatalogue(settings), "nav-barnetrygd", profile, on=FILL_DATE, force=True)
     assert any("--force" in n for n in forced.report.notes)
     assert not check_map(settings, path).ok
     stamp_map(settings, path)
@@ -154,7 +154,7 @@ def test_cli_fill_writes_verified_pdf(tmp_path: Path) -> None:
         "fill",
         "toeslag-aanvraag",
         "--profile",
-        "tests/data/clients/nl_couple_irregular.json",
+        "personas/nl_couple_irregular.json",
         "-o",
         str(out),
         "--date",
@@ -199,7 +199,7 @@ def test_cli_map_with_unknown_profile_path_is_a_clear_error(tmp_path: Path) -> N
         "fill",
         "nav-barnetrygd",
         "--profile",
-        str(REPO / "tests/data/clients/nb_single_parent.json"),
+        str(REPO / "personas/nb_single_parent.json"),
         "-o",
         str(tmp_path / "x.pdf"),
         env_home=home,
@@ -232,7 +232,7 @@ def test_cli_fill_word_template_with_letter_facts(tmp_path: Path) -> None:
     out = tmp_path / "consent.docx"
     r = _cli(
         "fill", "consent-share-information-nb", "--profile",
-        "tests/data/clients/nb_single_parent.json", "-o", str(out), "--date", "2026-11-23",
+        "personas/nb_single_parent.json", "-o", str(out), "--date", "2026-11-23",
         "--set", "agencies=NAV Tromsø", "--set", "agencies=Kommunen",
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
@@ -246,7 +246,7 @@ def test_cli_set_rejects_malformed_fact(tmp_path: Path) -> None:
     """--set without KEY=VALUE is bad input: exit 2 and a message naming it."""
     r = _cli(
         "fill", "consent-share-information-nb", "--profile",
-        "tests/data/clients/nb_single_parent.json", "-o", str(tmp_path / "x.docx"),
+        "personas/nb_single_parent.json", "-o", str(tmp_path / "x.docx"),
         "--set", "no-equals-sign",
     )  # fmt: skip
     assert r.returncode == 2 and "--set no-equals-sign" in r.stderr
@@ -269,7 +269,7 @@ def test_read_only_field_filled_only_when_the_map_says_so(tmp_path: Path) -> Non
     assert any("read-only" in p.message for p in check_map(settings, path).problems)
     path.write_text(text[:start] + entry + "overwrite_read_only = true\n\n" + text[end:])
     assert check_map(settings, path).ok
-    profile = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
-    result = fill_form(Forms(settings), "nav-barnetrygd", profile, on=FILL_DATE)
+    profile = load_profile(REPO / "personas/nb_single_parent.json")
+    result = fill_form(FormCatalogue(settings), "nav-barnetrygd", profile, on=FILL_DATE)
     assert result.report.ok
     assert read_back(result.data)["Saksnummer"] == "SAK-2026-0042"

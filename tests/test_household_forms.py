@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from formfill.config import Settings
-from formfill.fill.form import Forms, fill_form, resolve_for
+from formfill.fill import FormCatalogue, fill_form, resolve_for
 from formfill.profile.model import Profile, parse_profile
 from tests.conftest import run_flatten_text
 from tests.golden_values import read_back
@@ -67,11 +67,11 @@ def _fnr(born: date, fodselsnummer: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def forms() -> Forms:
-    return Forms(SETTINGS)
+def forms() -> FormCatalogue:
+    return FormCatalogue(SETTINGS)
 
 
-def _outputs(forms: Forms, profile: Profile) -> dict[str, Any]:
+def _outputs(forms: FormCatalogue, profile: Profile) -> dict[str, Any]:
     """What each shipped form holds for the client: PDF fields read back from the document,
     the text of its addendum pages; Word values as resolved."""
     out: dict[str, Any] = {}
@@ -88,7 +88,7 @@ def _outputs(forms: Forms, profile: Profile) -> dict[str, Any]:
     return out
 
 
-def test_every_form_fills_the_same_for_every_order_of_the_household(forms: Forms) -> None:
+def test_every_form_fills_the_same_for_every_order_of_the_household(forms: FormCatalogue) -> None:
     """A partner and three children, entered in each of the 24 possible orders: every shipped
     form comes out with exactly the same values."""
     people = [PARTNER, *CHILDREN]
@@ -100,7 +100,7 @@ def test_every_form_fills_the_same_for_every_order_of_the_household(forms: Forms
         assert got == first, f"order {order} fills differently"
 
 
-def test_larger_household_in_random_orders_fills_the_same(forms: Forms) -> None:
+def test_larger_household_in_random_orders_fills_the_same(forms: FormCatalogue) -> None:
     """Four children, a partner and a grandmother (720 orders; 12 drawn with a fixed seed),
     including what continues on the addendum."""
     people = [PARTNER, *CHILDREN, FOURTH, GRANDMA]
@@ -110,7 +110,7 @@ def test_larger_household_in_random_orders_fills_the_same(forms: Forms) -> None:
         assert _outputs(forms, client([dict(people[i]) for i in order])) == first, order
 
 
-def test_no_one_in_a_row_of_another_relation(forms: Forms) -> None:
+def test_no_one_in_a_row_of_another_relation(forms: FormCatalogue) -> None:
     """The partner entered first is not child 1 of the child-benefit form; children are oldest
     first; the household list gives each member their own relation."""
     values = _outputs(forms, client([dict(PARTNER), *map(dict, reversed(CHILDREN))]))
@@ -124,7 +124,7 @@ def test_no_one_in_a_row_of_another_relation(forms: Forms) -> None:
     assert rows == [("Per", "PARTNER"), ("Ánne", "CHILD"), ("Biret", "CHILD")]
 
 
-def test_fourth_child_continues_on_the_addendum(forms: Forms) -> None:
+def test_fourth_child_continues_on_the_addendum(forms: FormCatalogue) -> None:
     """A fourth child is not dropped: the addendum names the form, the client, the section and
     the row, lists the child with the same columns, and a viewer shows it."""
     profile = client([dict(FOURTH), *map(dict, CHILDREN)], status="single")
@@ -143,7 +143,7 @@ def test_fourth_child_continues_on_the_addendum(forms: Forms) -> None:
 
 
 def test_a_missing_addendum_value_fails_verification(
-    forms: Forms, monkeypatch: pytest.MonkeyPatch
+    forms: FormCatalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Verification reads the addendum back: an addendum that lost a child's name fails."""
     import formfill.pdf.addendum as addendum
@@ -175,7 +175,7 @@ def test_a_missing_addendum_value_fails_verification(
     ],
 )
 def test_utvidet_barnetrygd_follows_the_screening(
-    forms: Forms, status: str, members: list[dict[str, Any]], ticked: bool
+    forms: FormCatalogue, status: str, members: list[dict[str, Any]], ticked: bool
 ) -> None:
     """'Jeg bor alene med barnet' is ticked exactly when the catalog's screening says the
     client is eligible for utvidet barnetrygd."""
@@ -188,7 +188,7 @@ def test_utvidet_barnetrygd_follows_the_screening(
     assert read_back(filled.data)["Utvidet_barnetrygd"] == ("Ja" if ticked else "Off")
 
 
-def test_unknown_screening_leaves_the_box_unticked_and_says_why(forms: Forms) -> None:
+def test_unknown_screening_leaves_the_box_unticked_and_says_why(forms: FormCatalogue) -> None:
     """Without a marital status the catalog cannot decide utvidet barnetrygd: the box stays
     empty and the report names the program and what is missing."""
     profile = client(list(map(dict, CHILDREN)), status="single")
@@ -199,7 +199,7 @@ def test_unknown_screening_leaves_the_box_unticked_and_says_why(forms: Forms) ->
     assert "utvidet-barnetrygd is unknown" in why and "person.marital_status" in why
 
 
-def test_toeslagpartner_follows_who_lives_with_the_client(forms: Forms) -> None:
+def test_toeslagpartner_follows_who_lives_with_the_client(forms: FormCatalogue) -> None:
     """Toeslagpartner is Ja when a partner lives with the client, whatever was entered first,
     and Nee when nobody does."""
     with_partner = fill_form(forms, "toeslag-aanvraag", client([*map(dict, CHILDREN),
@@ -212,7 +212,7 @@ def test_toeslagpartner_follows_who_lives_with_the_client(forms: Forms) -> None:
     assert read_back(alone.data)["Leefsituatie"] == "Alleenstaand"
 
 
-def test_text_too_long_for_its_box_goes_on_the_addendum(forms: Forms) -> None:
+def test_text_too_long_for_its_box_goes_on_the_addendum(forms: FormCatalogue) -> None:
     """A street line that cannot fit even at the smallest font size: the box says 'Se
     vedlegg', the whole text is on the addendum and the report says so."""
     profile = client(list(map(dict, CHILDREN)), status="single")

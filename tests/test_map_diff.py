@@ -13,7 +13,7 @@ import pytest
 
 from formfill.config import Settings
 from formfill.errors import FormChangedError
-from formfill.fill.form import Forms, fill_form
+from formfill.fill import FormCatalogue, fill_form
 from formfill.maps.diff import diff_forms, migrate_map
 from formfill.maps.model import load_map
 from formfill.profile.model import load_profile
@@ -117,9 +117,9 @@ def test_fill_with_changed_blank_is_refused_with_the_report(tmp_path: Path) -> N
     shutil.copytree(REPO / "sample_forms", home / "sample_forms")
     shutil.copy(V2, home / "sample_forms" / "nav" / "nav-barnetrygd.pdf")
     settings = Settings.from_env({"FORMFILL_HOME": str(home)})
-    profile = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
+    profile = load_profile(REPO / "personas/nb_single_parent.json")
     with pytest.raises(FormChangedError) as e:
-        fill_form(Forms(settings), "nav-barnetrygd", profile, on=date(2026, 11, 23))
+        fill_form(FormCatalogue(settings), "nav-barnetrygd", profile, on=date(2026, 11, 23))
     msg = str(e.value)
     assert "Telefon" in msg and "Barn3_fornavn" in msg and "Sprak" in msg
 

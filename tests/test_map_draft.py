@@ -11,9 +11,9 @@ import pytest
 from formfill.maps.draft.render import render_toml
 from formfill.maps.draft.suggest import draft_map, load_lexicon, norm
 from formfill.maps.model import load_map
-from formfill.maps.resolve import FILL_PATHS
 from formfill.pdf.inspect import inspect_pdf
 from formfill.pdf.labels import label_fields, readable_name
+from formfill.profile.expressions import FILL_PATHS
 from formfill.profile.model import check_path
 
 REPO = Path(__file__).resolve().parents[1]

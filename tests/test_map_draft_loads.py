@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from formfill.config import Settings
-from formfill.fill.form import Forms, review_map
+from formfill.fill import FormCatalogue, review_map
 from formfill.maps.check import check_map
 from formfill.maps.draft.render import render_toml
 from formfill.maps.draft.suggest import Draft, draft_fields, draft_map
@@ -46,7 +46,7 @@ def _check_draft(form: Path, home: Path) -> tuple[str, list[str]]:
     problems = [str(p) for p in result.problems]
     if result.fmap is not None:
         assert result.fingerprint == result.fmap.fingerprint, form.name
-        problems += [str(p) for p in review_map(Forms(Settings.from_env()), result.fmap)[0]]
+        problems += [str(p) for p in review_map(FormCatalogue(Settings.from_env()), result.fmap)[0]]
     return text, problems
 
 

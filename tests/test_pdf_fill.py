@@ -647,7 +647,7 @@ def test_flatten_through_fill_and_verify(
 ) -> None:
     """fill_and_verify(flatten=True) verifies before flattening and returns a form-less PDF
     whose page text holds the values."""
-    from formfill.fill.form import fill_and_verify
+    from formfill.fill import fill_and_verify
 
     blank = BlankForm.from_path(samples["nav-barnetrygd"])
     data, report = fill_and_verify(blank, {"Fornavn": "Testa", "Sivilstand": "Gift"}, flatten=True)

@@ -31,13 +31,14 @@ from formfill.profile.model import (
     vocabulary,
 )
 
-CLIENTS = Path(__file__).parent / "data" / "clients"
+CLIENTS = Path(__file__).parent / "data" / "clients"  # invalid profiles
+PERSONAS = Path(__file__).parents[1] / "personas"
 DEMOS = ["nb_single_parent", "nl_couple_irregular", "en_pensioner_guardian"]
 ON = date(2026, 11, 23)
 
 
 def demo(name: str) -> Profile:
-    return load_profile(CLIENTS / f"{name}.json")
+    return load_profile(PERSONAS / f"{name}.json")
 
 
 def problems_of(data: dict[str, Any]) -> dict[str, str]:
@@ -428,7 +429,7 @@ def test_profile_docs_writes_both_files(tmp_path: Path) -> None:
 
 def test_parse_does_not_mutate_input() -> None:
     """parse_profile leaves the caller's mapping untouched."""
-    data = json.loads((CLIENTS / "nb_single_parent.json").read_text(encoding="utf-8"))
+    data = json.loads((PERSONAS / "nb_single_parent.json").read_text(encoding="utf-8"))
     before = copy.deepcopy(data)
     parse_profile(data)
     assert data == before

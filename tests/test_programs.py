@@ -99,7 +99,7 @@ def test_cli_list_check_and_screen() -> None:
     assert {r["id"] for r in json.loads(listed.output)} == NL
     checked = runner.invoke(cli, ["programs", "check"])
     assert checked.exit_code == 0 and "every program loads" in checked.output
-    client = REPO / "tests" / "data" / "clients" / "nb_single_parent.json"
+    client = REPO / "personas" / "nb_single_parent.json"
     out = runner.invoke(cli, ["screen", str(client), "--on", "2025-06-02", "--json"])
     assert out.exit_code == 0, out.output
     statuses = {r["program"]: r["status"] for r in json.loads(out.output)["results"]}

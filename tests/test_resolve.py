@@ -11,18 +11,15 @@ from typing import Any
 import pytest
 
 from formfill.errors import ExpressionError
-from formfill.maps.model import FormMap, load_map
-from formfill.maps.resolve import (
-    Blank,
-    Missing,
-    Skipped,
+from formfill.expressions import (
     compile_condition,
     compile_template,
     evaluate_condition,
-    expression_context,
     render_template,
-    resolve,
 )
+from formfill.maps.model import FormMap, load_map
+from formfill.maps.resolve import Blank, Missing, Skipped, resolve
+from formfill.profile.expressions import expression_context
 from formfill.profile.model import Profile, parse_profile
 
 ON = date(2025, 6, 1)

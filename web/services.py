@@ -14,7 +14,7 @@ from rq import Queue
 from sqlalchemy.orm import Session
 
 from formfill.config import Settings
-from formfill.fill.form import Forms
+from formfill.fill import FormCatalogue
 from formfill.programs.catalog import Catalog
 from formfill.store import open_store
 
@@ -23,7 +23,7 @@ class Services:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.engine, self.sessions = open_store(settings, check=False)
-        self.forms = Forms(settings)
+        self.forms = FormCatalogue(settings)
         self._redis: Redis | None = None
         self.previews: dict[Any, bytes] = {}  # blank-form previews (the blanks do not change)
 

@@ -37,7 +37,7 @@ def run_cmd(
     """Plan a batch, store it and queue its items (workers fill them: ``formfill worker``)."""
     from formfill.cases import batch as fbatch
     from formfill.cli.batch import client_ids, parse_ids, print_status, status_json
-    from formfill.fill.form import Forms
+    from formfill.fill import FormCatalogue
     from formfill.store import Actor, open_store, session_scope
     from worker.queue import connect, get_queue, submit
 
@@ -47,7 +47,7 @@ def run_cmd(
     form_ids = parse_ids(forms_spec)
     with session_scope(sessions) as session:
         clients = client_ids(session, clients_spec)
-        readiness = fbatch.plan(Forms(settings), session, clients, form_ids, day)
+        readiness = fbatch.plan(FormCatalogue(settings), session, clients, form_ids, day)
     not_ready = [r for r in readiness if not r.ready]
     if not as_json:
         for r in not_ready:

@@ -27,7 +27,7 @@ from formfill.cases import intake as evidence_intake
 from formfill.config import Settings
 from formfill.errors import ConflictError, FormfillError, NotFoundError, StoreError
 from formfill.evidence.extractors import DocType, load_extractors
-from formfill.fill.form import Forms, fill_form
+from formfill.fill import FormCatalogue, fill_form
 from formfill.profile.model import Profile
 from formfill.store import make_engine, make_sessions
 
@@ -56,17 +56,17 @@ def store_sessions(s: Settings | None = None) -> sessionmaker[Session]:
     return _state["sessions"]  # type: ignore[no-any-return]
 
 
-def forms() -> Forms:
+def forms() -> FormCatalogue:
     """The form catalogue, parsed once (preloaded in the worker before it forks)."""
     if "forms" not in _state:
-        _state["forms"] = Forms(settings())
+        _state["forms"] = FormCatalogue(settings())
     return _state["forms"]  # type: ignore[no-any-return]
 
 
 def doc_types() -> list[DocType]:
     """The evidence extractors, loaded once per process."""
     if "doc_types" not in _state:
-        _state["doc_types"] = load_extractors(settings().root / "extractors")
+        _state["doc_types"] = load_extractors(settings().extractors_dir)
     return _state["doc_types"]  # type: ignore[no-any-return]
 
 

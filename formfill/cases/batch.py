@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from formfill import artifacts
 from formfill.config import Settings
 from formfill.errors import FormfillError, NotFoundError, VerificationError
-from formfill.fill.form import Forms, fill_form, resolve_for
+from formfill.fill import FormCatalogue, fill_form, resolve_for
 from formfill.lifecycle import AppStatus
 from formfill.profile.model import profile_warnings
 from formfill.store import applications as store_apps
@@ -85,7 +85,7 @@ def all_client_ids(session: Session) -> list[int]:
     return list(session.scalars(q))
 
 
-def _form_problem(forms: Forms, form_id: str) -> str | None:
+def _form_problem(forms: FormCatalogue, form_id: str) -> str | None:
     """None when the form can be filled; else why not (unknown, or its blank changed)."""
     if form_id not in forms.map_ids():
         return None if form_id in forms.template_ids() else f"unknown form {form_id!r}"
@@ -100,7 +100,7 @@ def _form_problem(forms: Forms, form_id: str) -> str | None:
 
 
 def plan(
-    forms: Forms,
+    forms: FormCatalogue,
     session: Session,
     client_ids: Sequence[int],
     form_ids: Sequence[str],
@@ -162,7 +162,7 @@ class ItemResult:
 def run_item(
     settings: Settings,
     sessions: sessionmaker[Session],
-    forms: Forms,
+    forms: FormCatalogue,
     item_id: int,
     job_id: str | None = None,
 ) -> ItemResult:

@@ -2,7 +2,7 @@
 end) with. ``formfill demo --clients N`` runs :func:`seed`; the web calls it on first start.
 
 Everything here is synthetic: households are varied from the three demo profiles in
-``tests/data/clients/`` (names, birth dates, children, incomes, addresses), and every national
+``personas/`` (names, birth dates, children, incomes, addresses), and every national
 identifier is generated with python-stdnum's check-digit helpers so that it validates, but
 belongs to nobody we know of. Seeding is idempotent: a database that has any user is left as it
 is (``SeedResult.created`` is False).
@@ -185,7 +185,7 @@ BASE_FILES = {
 
 
 def _bases(settings: Settings) -> dict[str, dict[str, Any]]:
-    folder = settings.root / "tests" / "data" / "clients"
+    folder = settings.personas_dir
     return {
         k: json.loads((folder / name).read_text(encoding="utf-8")) for k, name in BASE_FILES.items()
     }
@@ -384,7 +384,7 @@ def _program_rules(settings: Settings) -> dict[str, list[DeadlineRule]]:
     from formfill.programs.catalog import load_catalog
 
     try:
-        catalog = load_catalog(settings.root / "programs")
+        catalog = load_catalog(settings.programs_dir)
     except FormfillError:
         return {}
     return {p.id: p.rules for p in catalog.programs}

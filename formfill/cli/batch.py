@@ -90,14 +90,14 @@ def batch_group() -> None:
 def plan_cmd(clients_spec: str, forms_spec: str, as_json: bool) -> None:
     """Readiness of every client x form before anything runs (exit 1 if any is not ready)."""
     from formfill.cases.batch import plan
-    from formfill.fill.form import Forms
+    from formfill.fill import FormCatalogue
     from formfill.store import open_store, session_scope
 
     settings = Settings.from_env()
     engine, sessions = open_store(settings)
     with session_scope(sessions) as session:
         rows = plan(
-            Forms(settings), session, client_ids(session, clients_spec),
+            FormCatalogue(settings), session, client_ids(session, clients_spec),
             parse_ids(forms_spec), date.today(),
         )  # fmt: skip
     engine.dispose()
@@ -142,7 +142,7 @@ def status_cmd(batch_id: int, as_json: bool, export: bool) -> None:
 def zip_cmd(batch_id: int, output: Path) -> None:
     """The batch's outputs and one PDF packet per client, as a ZIP."""
     from formfill.cases.packet import batch_zip
-    from formfill.fill.form import write_atomic
+    from formfill.fill import write_atomic
     from formfill.store import open_store, session_scope
 
     settings = Settings.from_env()

@@ -80,7 +80,7 @@ def extract_command(file: Path, lang: str | None, as_json: bool) -> None:
     to a profile: a specialist accepts, corrects or rejects each proposal."""
     settings = Settings.from_env()
     try:
-        doc_types = load_extractors(settings.root / "extractors")
+        doc_types = load_extractors(settings.extractors_dir)
         evidence = read_evidence(file)
         result = extract_evidence(evidence, doc_types, lang or settings.ocr_languages)
     except FormfillError as e:

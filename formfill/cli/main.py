@@ -135,7 +135,7 @@ def inspect(form: Path, as_json: bool) -> None:
 @_friendly
 def fill_pdf_cmd(form: Path, values_path: Path, output: Path, flatten: bool, as_json: bool) -> None:
     """Fill FORM.pdf with VALUES; print the verification report. Exit 1 if a value did not land."""
-    from formfill.fill.form import fill_pdf_values
+    from formfill.fill import fill_pdf_values
 
     report = fill_pdf_values(form, _load_values(values_path), output, flatten=flatten)
     print_report(report, as_json)
@@ -243,11 +243,11 @@ def fill(
 
     OUTPUT may be a folder: the file is then named after the form."""
     from formfill.config import Settings
-    from formfill.fill.form import Forms, fill_form, write_atomic
+    from formfill.fill import FormCatalogue, fill_form, write_atomic
     from formfill.profile.model import load_profile
 
     profile = load_profile(profile_path)
-    forms = Forms(Settings.from_env())
+    forms = FormCatalogue(Settings.from_env())
     result = fill_form(
         forms,
         form_id,

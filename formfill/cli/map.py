@@ -35,12 +35,12 @@ def map_check(maps: tuple[Path, ...], profile_path: Path | None, on: datetime | 
     """Validate maps (all under form_maps/ when none given) against their blank forms: fields
     mapped, deliberately skipped (with the reason) and unmapped, each with its label."""
     from formfill.config import Settings
-    from formfill.fill.form import Forms, review_map
-    from formfill.maps.check import check_map, profile_coverage
+    from formfill.fill import FormCatalogue, profile_coverage, review_map
+    from formfill.maps.check import check_map
     from formfill.profile.model import load_profile
 
     settings = Settings.from_env()
-    forms = Forms(settings)
+    forms = FormCatalogue(settings)
     paths = _map_paths(settings.maps_dir, maps)
     if not paths:
         raise click.ClickException(f"no maps found under {settings.maps_dir}")
@@ -66,7 +66,7 @@ def map_check(maps: tuple[Path, ...], profile_path: Path | None, on: datetime | 
                 if f.skip:
                     click.echo(f"  skipped:  {result.label(f.field)}: {f.skip}")
         if profile is not None and result.fmap is not None and result.ok:
-            cov = profile_coverage(settings, result.fmap, profile, day)
+            cov = profile_coverage(forms, result.fmap, profile, day)
             for name, why in cov.empty:
                 click.echo(f"  empty:    {result.label(name)}: {why}")
             for name, why in cov.overflow:
@@ -90,7 +90,7 @@ def map_new(form: Path, agency: str | None, form_id: str | None, output: Path | 
     import re as _re
 
     from formfill.config import Settings
-    from formfill.fill.form import write_atomic
+    from formfill.fill import write_atomic
     from formfill.maps.draft.render import render_toml
     from formfill.maps.draft.suggest import draft_map
 
@@ -125,7 +125,7 @@ def map_diff_cmd(map_path: Path, new_form: Path, output: Path | None) -> None:
     """Compare the form MAP was made for with NEW_FORM: fields added, removed, renamed, moved,
     changed; optionally write the migrated map. Exit 1 when something needs a person."""
     from formfill.config import Settings
-    from formfill.fill.form import write_atomic
+    from formfill.fill import write_atomic
     from formfill.maps.diff import diff_forms, migrate_map
     from formfill.maps.model import load_map
 

@@ -286,7 +286,7 @@ def advance_cmd(
                 if receipt is not None:
                     receipt_id = artifacts.save(settings, receipt.read_bytes(), "receipt")
                 submission = applications.SubmissionDetails(channel, day, reference, receipt_id)
-            catalog = _catalog(settings.root / "programs")
+            catalog = _catalog(settings.programs_dir)
             done = advance_application(
                 s,
                 actor,

@@ -3,8 +3,9 @@
 This is the only module that imports docxtpl (and, through it, python-docx).
 
 - :func:`render_template` renders one of our templates (``templates/``) with docxtpl in a
-  ``SandboxedEnvironment(autoescape=True)``. Every undefined name is collected while rendering
-  and reported at once as a :class:`TemplateError` (``.undefined`` holds the dotted names)
+  :class:`formfill.expressions.Sandbox`, the one sandbox (autoescape on; absent values are
+  reported, not read as None). Every undefined name is collected while rendering and reported
+  at once as a :class:`TemplateError` (``.undefined`` holds the dotted names)
   instead of rendering blank; sandbox violations and syntax errors are TemplateErrors too.
 - :func:`inspect_docx` lists content controls, legacy form fields and Jinja placeholders;
   filling and reading forms is in :mod:`formfill.docx.fields` and re-exported here.
@@ -22,7 +23,6 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from formfill.docx.fields import (
@@ -37,6 +37,7 @@ from formfill.docx.fields import (
     unresolved_placeholders,
 )
 from formfill.errors import FillError, TemplateError
+from formfill.expressions import Sandbox, chains
 from formfill.report import FieldOutcome, FillReport, Status
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
 ]
 
 _SIMPLE = (str, int, float, bool, type(None))
+# reads one chain's value for the report and for naming what a template looked up
+_PLAIN = Sandbox(absent_is_none=False)
 
 
 def inspect_docx(path: Path) -> list[DocxField]:
@@ -69,42 +72,17 @@ def _template_xml(data: bytes, name: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # one paragraph a line, as docxtpl does
 
 
-def _chain(node: nodes.Node) -> str | None:
-    if isinstance(node, nodes.Name) and node.ctx == "load":
-        return node.name
-    if isinstance(node, nodes.Getattr):
-        base = _chain(node.node)
-        return f"{base}.{node.attr}" if base else None
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-        base = _chain(node.node)
-        key = node.arg.value
-        return (f"{base}.{key}" if isinstance(key, str) else f"{base}[]") if base else None
-    return None
-
-
 def _names_in(ast: nodes.Template, env: jinja2.Environment) -> list[str]:
     local = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     local |= {"loop", "caller", "super", "self", "varargs", "kwargs"} | set(env.globals)
-    chains: list[str] = []
-
-    def walk(node: nodes.Node, call_target: bool) -> None:
-        chain = _chain(node)
-        if chain is not None:
-            if call_target and "." in chain:
-                chain = chain.rsplit(".", 1)[0]
-            if chain.split(".")[0].split("[")[0] not in local:
-                chains.append(chain)
-        for child in node.iter_child_nodes():
-            walk(child, isinstance(node, nodes.Call) and child is node.node)
-
-    walk(ast, False)
-    unique = list(dict.fromkeys(chains))
-    return [c for c in unique if not any(o.startswith(c + ".") for o in unique)]
+    found = [c.path for c in chains(ast, names=True) if c.root not in local]
+    unique = list(dict.fromkeys(found))
+    return [c for c in unique if not any(o.startswith((c + ".", c + "[")) for o in unique)]
 
 
 def _template_names(data: bytes, name: str) -> list[str]:
     """Dotted names a docxtpl template looks up (loop variables left out)."""
-    env = SandboxedEnvironment(autoescape=True)
+    env = Sandbox(autoescape=True, absent_is_none=False)
     source = _template_xml(data, name)
     try:
         return _names_in(env.parse(source), env)
@@ -116,11 +94,11 @@ def _template_names(data: bytes, name: str) -> list[str]:
         ) from e
 
 
-class _Env(SandboxedEnvironment):
+class _Env(Sandbox):
     """Sandboxed environment that knows the dotted path of what a template looks up."""
 
     def __init__(self, missing: list[str], context: Mapping[str, Any], chains: list[str]):
-        super().__init__(autoescape=True, undefined=_recording(missing), finalize=_finalize)
+        super().__init__(autoescape=True, undefined=_recording(missing), absent_is_none=False)
         self._chains = chains
         self._context = context
         self._keep: list[Any] = list(context.values())
@@ -144,9 +122,8 @@ class _Env(SandboxedEnvironment):
         return f"{base}.{key}" if isinstance(key, str) else f"{base}[{key}]"
 
     def _lookup(self, path: str) -> Any:
-        plain = SandboxedEnvironment()
         try:
-            return plain.compile_expression(path.replace("[]", "[0]"), False)(**self._context)
+            return _PLAIN.compile_expression(path.replace("[]", "[0]"), False)(**self._context)
         except (jinja2.TemplateError, TypeError, LookupError):
             return self
 
@@ -169,10 +146,6 @@ class _Env(SandboxedEnvironment):
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         return self._track(obj, argument, super().getitem(obj, argument))
-
-
-def _finalize(value: Any) -> Any:
-    return "" if value is None else value
 
 
 def _recording(missing: list[str]) -> type[jinja2.Undefined]:
@@ -250,10 +223,9 @@ def render_template(template: Path, context: Mapping[str, Any]) -> tuple[bytes, 
 
 def _render_report(document: str, chains: list[str], context: Mapping[str, Any]) -> FillReport:
     report = FillReport(document=document, notes=["rendered with docxtpl in a Jinja sandbox"])
-    plain = SandboxedEnvironment(autoescape=False)
     for chain in chains:
         try:
-            value = plain.compile_expression(chain.replace("[]", "[0]"))(**context)
+            value = _PLAIN.compile_expression(chain.replace("[]", "[0]"))(**context)
         except (jinja2.TemplateError, TypeError, IndexError):
             value = None
         if value is None or isinstance(value, jinja2.Undefined) or value == "":

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from formfill.config import Settings
 from formfill.errors import FormfillError
-from formfill.fill.form import Forms, fill_form, write_atomic
+from formfill.fill.catalogue import FormCatalogue
+from formfill.fill.form import fill_form, write_atomic
 from formfill.profile.model import load_profile
 
 
@@ -21,7 +22,7 @@ class DemoRow:
 
 
 def demo_clients(settings: Settings) -> list[Path]:
-    folder = settings.root / "tests" / "data" / "clients"
+    folder = settings.personas_dir
     return [p for p in sorted(folder.glob("*.json")) if not p.stem.startswith("invalid")]
 
 
@@ -29,7 +30,7 @@ def demo_clients(settings: Settings) -> list[Path]:
 LANGUAGES = {"NO": ("nb", "nn"), "NL": ("nl",), "US": ("en",), "GB": ("en",)}
 
 
-def _language(forms: Forms, form_id: str) -> str:
+def _language(forms: FormCatalogue, form_id: str) -> str:
     if form_id in forms.map_ids():
         return forms.map(form_id).language
     return form_id.rsplit("-", 1)[-1]  # templates are named <what>-<language>.docx
@@ -51,7 +52,7 @@ def extras(country: str) -> dict[str, object]:
 
 
 def run_demo(settings: Settings, out_dir: Path, on: date) -> list[DemoRow]:
-    forms = Forms(settings)
+    forms = FormCatalogue(settings)
     ids = forms.map_ids() + sorted(forms.template_ids())
     rows: list[DemoRow] = []
     for client_path in demo_clients(settings):

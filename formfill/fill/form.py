@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,20 +16,14 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.docx.verify import verify_docx
-from formfill.errors import FormChangedError, Problem, ProfileIncompleteError
+from formfill.errors import FormChangedError, ProfileIncompleteError
+from formfill.fill.catalogue import FormCatalogue
+from formfill.fill.review import map_programs
 from formfill.maps.check import check_map
-from formfill.maps.model import FormMap, RowGroup, find_map
-from formfill.maps.resolve import (
-    ProgramFact,
-    Resolution,
-    expression_context,
-    expression_paths,
-    program_refs,
-    resolve,
-)
+from formfill.maps.model import FormMap, RowGroup
+from formfill.maps.resolve import Resolution, resolve
 from formfill.pdf.addendum import (
     Addendum,
     ContinuedTable,
@@ -41,12 +34,14 @@ from formfill.pdf.addendum import (
     verify_pdf_addendum,
 )
 from formfill.pdf.fill import BlankForm, FillOptions, fill_pdf, flatten_pdf
-from formfill.pdf.inspect import inspect_reader
 from formfill.pdf.verify import verify_pdf
+from formfill.profile.expressions import (
+    ProgramFact,
+    expression_context,
+)
 from formfill.profile.model import Profile, label_of_path
-from formfill.programs.catalog import load_catalog
 from formfill.programs.model import Catalog
-from formfill.programs.screening import criterion_paths, screen
+from formfill.programs.screening import screen
 from formfill.report import FieldOutcome, FillReport, Status, merge
 
 Value = str | bool
@@ -112,48 +107,6 @@ class FormFill:
     resolution: Resolution | None = None
 
 
-class Forms:
-    """The form catalogue of one installation: maps, their blanks (parsed once and kept, so a
-    batch of one form for many clients parses the blank once) and the Word templates."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._maps: dict[str, FormMap] = {}
-        self._blanks: dict[Path, BlankForm] = {}
-        self._catalog: Catalog | None = None
-
-    def catalog(self) -> Catalog:
-        """The program catalog whose screening a map's ``programs[...]`` reads."""
-        if self._catalog is None:
-            self._catalog = load_catalog(self.settings.root / "programs")
-        return self._catalog
-
-    def map(self, form_id: str) -> FormMap:
-        if form_id not in self._maps:
-            self._maps[form_id] = find_map(self.settings.maps_dir, form_id)
-        return self._maps[form_id]
-
-    def blank(self, fmap: FormMap) -> BlankForm:
-        path = self.settings.root / fmap.source
-        if path not in self._blanks:
-            self._blanks[path] = BlankForm.from_path(path)
-        return self._blanks[path]
-
-    def template_ids(self) -> dict[str, Path]:
-        root = self.settings.templates_dir
-        return {p.stem: p for p in sorted(root.glob("**/*.docx"))} if root.is_dir() else {}
-
-    def map_ids(self) -> list[str]:
-        root = self.settings.maps_dir
-        return sorted(p.stem for p in root.glob("*/*.toml")) if root.is_dir() else []
-
-    def fingerprint(self, fmap: FormMap) -> str:
-        if fmap.kind == "pdf":
-            blank = self.blank(fmap)
-            return inspect_reader(blank.name, blank.reader).fingerprint
-        return docx_fill.docx_fingerprint(docx_fill.inspect_docx(self.settings.root / fmap.source))
-
-
 def _fold_resolution(report: FillReport, res: Resolution) -> None:
     for m in res.missing:
         why = f"no value in the profile at {m.path}" + (" (required)" if m.required else "")
@@ -164,17 +117,6 @@ def _fold_resolution(report: FillReport, res: Resolution) -> None:
         report.add(FieldOutcome(s.field, Status.SKIPPED, None, s.reason))
     for d in res.dropped:
         report.add(FieldOutcome(d.item, Status.FAILED, None, f"not on the form: {d.reason}"))
-
-
-def map_programs(fmap: FormMap) -> frozenset[str]:
-    """The programs whose screening the map's expressions read."""
-    found: set[str] = set()
-    for spec in fmap.fields:
-        if spec.when:
-            found |= program_refs(spec.when)
-        if spec.expr:
-            found |= program_refs(spec.expr, condition=False)
-    return frozenset(found)
 
 
 def program_facts(
@@ -192,67 +134,7 @@ def program_facts(
     return facts
 
 
-def _overlaps(a: str, b: str) -> bool:
-    """One path is the other or lies under it (income.sources[].amount under income)."""
-    return a == b or a.startswith(b + ".") or a.startswith(b + "[") or b.startswith(a + ".")
-
-
-_POSITIONAL = re.compile(r"household\.members\[\d+\]")
-
-
-def review_map(forms: Forms, fmap: FormMap) -> tuple[list[Problem], list[str]]:
-    """What the map check adds once the catalog is known: problems (a program the map reads
-    that the catalog does not have) and warnings (a ``when`` that re-states a criterion of a
-    program the form belongs to, people addressed by the order they were entered in, a list
-    read row by row without a [[rows]] declaration, so that extra items would be dropped)."""
-    catalog = forms.catalog()
-    known = {p.id for p in catalog.programs}
-    problems = [
-        Problem(f"fields[{spec.field}]", f"no program {pid!r} in the catalog")
-        for spec in fmap.fields
-        for text, cond in ((spec.when, True), (spec.expr, False))
-        if text
-        for pid in sorted(program_refs(text, condition=cond) - known)
-    ]
-    warnings: list[str] = []
-    owners = [p for p in catalog.programs if fmap.id in p.forms]
-    for spec in fmap.fields:
-        if not spec.when:
-            continue
-        used = expression_paths(spec.when)
-        for program in owners:
-            for criterion in program.criteria:
-                hit = sorted(u for u in used for c in criterion_paths(criterion) if _overlaps(u, c))
-                if hit:
-                    warnings.append(
-                        f"fields[{spec.field}]: when re-states criterion {criterion.id!r} of "
-                        f"{program.id} ({', '.join(dict.fromkeys(hit))}): refer to "
-                        f"programs['{program.id}'] instead, so the box and the screening agree"
-                    )
-    for spec in fmap.fields:
-        text = " ".join(t for t in (spec.profile, spec.expr, spec.when) if t)
-        if _POSITIONAL.search(text):
-            warnings.append(
-                f"fields[{spec.field}]: reads household.members[i], the order the household "
-                "was entered in: use household.partner, household.children[i], "
-                "household.others[i] or household.everyone[i]"
-            )
-    declared = {g.list for g in fmap.rows}
-    lists: dict[str, int] = {}
-    for spec in fmap.fields:
-        for source in (spec.profile, spec.expr, spec.when):
-            for m in re.finditer(r"([a-z_][a-z0-9_.]*)\[(\d+)\]", source or ""):
-                lists[m.group(1)] = max(lists.get(m.group(1), -1), int(m.group(2)))
-    for name, top in sorted(lists.items()):
-        if name not in declared:
-            warnings.append(
-                f"{name}[0..{top}] is read row by row but no [[rows]] declares it: a client "
-                f"with more than {top + 1} would have the rest left off the form"
-            )
-    return problems, warnings
-
-
-def resolve_for(forms: Forms, fmap: FormMap, profile: Profile, on: date) -> Resolution:
+def resolve_for(forms: FormCatalogue, fmap: FormMap, profile: Profile, on: date) -> Resolution:
     """Resolve a map for a client, with the screening its expressions need: the one way every
     fill, readiness check and coverage report computes a form's values."""
     ids = map_programs(fmap)
@@ -261,7 +143,7 @@ def resolve_for(forms: Forms, fmap: FormMap, profile: Profile, on: date) -> Reso
 
 
 def fill_form(
-    forms: Forms,
+    forms: FormCatalogue,
     form_id: str,
     profile: Profile,
     *,
@@ -322,7 +204,7 @@ def _columns(group: RowGroup, fmap: FormMap, report: FillReport) -> tuple[str, .
 
 
 def _fill_pdf_form(
-    forms: Forms, fmap: FormMap, profile: Profile, on: date, res: Resolution, flatten: bool
+    forms: FormCatalogue, fmap: FormMap, profile: Profile, on: date, res: Resolution, flatten: bool
 ) -> tuple[bytes, FillReport]:
     blank = forms.blank(fmap)
     allowed = frozenset(f.field for f in fmap.fields if f.overwrite_read_only)

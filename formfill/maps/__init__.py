@@ -21,12 +21,8 @@ from formfill.maps.model import (
     unmapped_fields,
     validate_against_form,
 )
-from formfill.maps.resolve import (
-    FillContext,
-    ProgramFact,
-    Resolution,
-    resolve,
-)
+from formfill.maps.resolve import Resolution, resolve
+from formfill.profile.expressions import FillContext, ProgramFact
 
 __all__ = [
     "FillContext",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from formfill.config import Settings
@@ -16,8 +15,6 @@ from formfill.docx import templates as docx_fill
 from formfill.errors import FormfillError, FormMapError, Problem
 from formfill.maps.model import FormMap, load_map, unmapped_fields, validate_against_form
 from formfill.pdf.inspect import FieldInfo, inspect_pdf
-from formfill.profile.model import Profile
-from formfill.report import Status
 
 
 @dataclass(frozen=True)
@@ -126,30 +123,3 @@ def stamp_map(settings: Settings, path: Path) -> str:
         )
     path.write_text(text, encoding="utf-8")
     return fp
-
-
-@dataclass
-class ProfileCoverage:
-    """For one client and one form: mapped fields that would come out empty, and values that
-    would not fit their box (measured by laying them out in the field's font and size)."""
-
-    empty: list[tuple[str, str]] = field(default_factory=list)  # (field, why)
-    overflow: list[tuple[str, str]] = field(default_factory=list)  # (field, why)
-
-
-def profile_coverage(
-    settings: Settings, fmap: FormMap, profile: Profile, on: date
-) -> ProfileCoverage:
-    from formfill.fill.form import Forms, fill_and_verify, resolve_for  # fill imports this module
-
-    forms = Forms(settings)
-    res = resolve_for(forms, fmap, profile, on)
-    cov = ProfileCoverage()
-    cov.empty += [(m.field, f"no value at {m.path}") for m in res.missing]
-    cov.empty += [(b.field, b.reason) for b in res.blank]
-    if fmap.kind == "pdf":
-        _data, report = fill_and_verify(forms.blank(fmap), res.values)
-        for o in report.outcomes:
-            if o.status in (Status.OVERFLOW, Status.TRUNCATED):
-                cov.overflow.append((o.field, f"{o.value!r}: {o.reason}"))
-    return cov

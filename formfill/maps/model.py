@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
 from formfill.errors import FormMapError, Problem, TransformError, UnknownPathError
-from formfill.maps.resolve import FILL_PATHS, expression_problems
 from formfill.maps.transforms import Transform, parse_transform
+from formfill.profile.expressions import FILL_PATHS, expression_problems
 from formfill.profile.model import check_path, vocabulary
 from formfill.suggest import close_matches, did_you_mean
 

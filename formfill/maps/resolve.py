@@ -8,26 +8,27 @@ exactly one of ``values``, ``missing``, ``blank`` or ``skipped``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, nodes
-from jinja2 import TemplateError as JinjaTemplateError
-from jinja2.environment import TemplateExpression
-from jinja2.meta import find_undeclared_variables
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-from formfill.errors import ExpressionError, TransformError, UnknownPathError
+from formfill.errors import TransformError, UnknownPathError
+from formfill.expressions import evaluate_condition, render_template
 from formfill.maps.transforms import apply_transforms, is_empty
-from formfill.profile.model import Profile, check_path, resolve_path, vocabulary
-from formfill.suggest import close_matches, did_you_mean
+from formfill.profile.expressions import (
+    FILL_PATHS,
+    FillContext,
+    ProgramFact,
+    Programs,
+    expression_context,
+    unknown_programs,
+)
+from formfill.profile.model import Profile, resolve_path
 
-if TYPE_CHECKING:  # form_map imports this module at run time (for the sandbox)
+if TYPE_CHECKING:
     from formfill.maps.model import FieldSpec, FormMap, RowGroup
 
 __all__ = [
@@ -37,265 +38,13 @@ __all__ = [
     "FillContext",
     "Missing",
     "ProgramFact",
+    "Programs",
     "Resolution",
     "Skipped",
-    "compile_condition",
-    "compile_template",
-    "evaluate_condition",
-    "expression_context",
-    "expression_names",
-    "expression_paths",
-    "expression_problems",
-    "program_refs",
-    "render_template",
     "resolve",
 ]
 
 Value = str | bool
-# paths a map may name besides the profile's: facts of the fill itself
-FILL_PATHS = frozenset({"fill.date"})
-
-# What a sandboxed expression may raise besides Jinja's own errors (SecurityError,
-# UndefinedError, ...): Python errors of the operations it runs, e.g. 1/0 or "a" < 1.
-_RUNTIME_ERRORS = (
-    JinjaTemplateError,
-    TypeError,
-    ValueError,
-    ArithmeticError,
-    LookupError,
-    AttributeError,
-)
-
-
-# --- the sandbox: expressions of a map ----------------------------------------------------------
-
-
-def _finalize(value: Any) -> Any:
-    return "" if value is None else value
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with absent data read as None the way ``resolve_path`` does: an attribute
-    of None (an optional section or address that is not there) is None and an index past the
-    end of a list is None, while a name or attribute that does not exist stays an error."""
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if obj is None:
-            return None
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        if obj is None:
-            return None
-        value = super().getitem(obj, argument)
-        if isinstance(value, Undefined) and isinstance(obj, (list, tuple)):
-            if isinstance(argument, int) and not isinstance(argument, bool):
-                return None
-        return value
-
-
-# Immutable: an expression cannot call list.append & co. on the profile's objects either.
-# autoescape off: the output is plain text for a PDF field, not HTML.
-_ENV = _Sandbox(autoescape=False, undefined=StrictUndefined, finalize=_finalize)
-
-
-def expression_names() -> frozenset[str]:
-    """Top-level names an expression may use: the profile's sections, ``fill``, and in a form
-    map ``programs`` (the client's screening: ``programs['utvidet-barnetrygd'].eligible``)."""
-    return frozenset(Profile.model_fields) | {"fill", "programs"}
-
-
-@lru_cache(maxsize=2048)
-def compile_template(source: str) -> Template:
-    """Compile an ``expr`` template once per distinct source; ExpressionError if it cannot."""
-    try:
-        return _ENV.from_string(source)
-    except TemplateSyntaxError as e:
-        raise ExpressionError(source, f"line {e.lineno}: {e.message}") from e
-
-
-@lru_cache(maxsize=2048)
-def compile_condition(source: str) -> TemplateExpression:
-    """Compile a ``when`` expression once per distinct source; ExpressionError if it cannot."""
-    try:
-        return _ENV.compile_expression(source, undefined_to_none=False)
-    except TemplateSyntaxError as e:
-        raise ExpressionError(source, e.message or "syntax error") from e
-
-
-def _parse_ast(source: str, condition: bool) -> nodes.Template:
-    return _ENV.parse("{{ (" + source + ") }}" if condition else source)
-
-
-def _chains(tree: nodes.Node) -> Iterator[tuple[str, list[str], bool]]:
-    """(root name, path parts, called) for each maximal attribute/item chain on a plain name."""
-    inner: set[int] = set()
-    called: set[int] = set()
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Call)):
-        target = cast(Any, node).node
-        if isinstance(node, nodes.Call):
-            called.add(id(target))
-        else:
-            inner.add(id(target))
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        if id(node) in inner:
-            continue
-        parts: list[str] = []
-        cur: nodes.Node = node
-        while isinstance(cur, (nodes.Getattr, nodes.Getitem)):
-            if isinstance(cur, nodes.Getattr):
-                parts.insert(0, "." + cur.attr)
-            elif isinstance(cur.arg, nodes.Const) and isinstance(cur.arg.value, str):
-                parts.insert(0, "." + cur.arg.value)
-            else:
-                parts.insert(0, "[]")
-            cur = cur.node
-        if isinstance(cur, nodes.Name):
-            yield cur.name, parts, id(node) in called
-
-
-@lru_cache(maxsize=1)
-def _vocabulary_patterns() -> frozenset[str]:
-    return frozenset(re.sub(r"\[\d*\]", "[]", p) for p in vocabulary())
-
-
-def _check_chain(root: str, parts: list[str], called: bool) -> str | None:
-    """A message when an attribute chain in an expression leaves the profile vocabulary."""
-    if root == "programs":
-        if len(parts) < 2 or parts[1] not in PROGRAM_ATTRIBUTES:
-            return (
-                "programs must be read as programs['<program id>'] followed by one of "
-                + ", ".join(PROGRAM_ATTRIBUTES)
-            )
-        return None
-    if root == "fill":
-        if parts and parts[0] != ".date":
-            return f"fill{parts[0]}: fill has only .date"
-        return None
-    if called:  # a method on an object (household.children_under(...)) or a value (.upper())
-        parts = parts[:-1]
-    patterns = _vocabulary_patterns()
-    path = root
-    for part in parts:
-        path += part
-        if path in patterns:
-            return None  # reached a value: its own attributes (.year, .upper) are fine
-        if not any(p.startswith(path + ".") or p.startswith(path + "[") for p in patterns):
-            try:
-                check_path(path)
-            except UnknownPathError as e:
-                return str(e)
-            return None
-    return None
-
-
-def expression_problems(source: str, *, condition: bool) -> list[str]:
-    """Everything wrong with an ``expr`` (or, with ``condition``, a ``when``) that can be seen
-    without a profile: syntax, unknown names, paths outside the profile vocabulary, private
-    attributes. Empty when it is fine; compiles (and caches) the expression."""
-    try:
-        if condition:
-            compile_condition(source)
-        else:
-            compile_template(source)
-        tree = _parse_ast(source, condition)
-    except ExpressionError as e:
-        return [str(e)]
-    except TemplateSyntaxError as e:
-        return [f"expression {source!r}: {e.message}"]
-    out: list[str] = []
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        attr: Any = None
-        if isinstance(node, nodes.Getattr):
-            attr = node.attr
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            attr = node.arg.value
-        if isinstance(attr, str) and attr.startswith("_"):
-            out.append(f"private attribute {attr!r} is not allowed in {source!r}")
-    names = expression_names()
-    for name in sorted(find_undeclared_variables(tree) - names):
-        hint = did_you_mean(close_matches(name, sorted(names), cutoff=60, loose=True))
-        out.append(f"unknown name {name!r}{hint} in {source!r}")
-    for root, parts, called in _chains(tree):
-        if root in names:
-            msg = _check_chain(root, parts, called)
-            if msg:
-                out.append(msg)
-    return out
-
-
-def expression_paths(source: str, *, condition: bool = True) -> frozenset[str]:
-    """The profile paths an expression reads, list indices as ``[]``: {'person.marital_status',
-    'household.children_under'} for ``person.marital_status == 'single' and
-    household.children_under(16, fill.date) > 0``."""
-    try:
-        tree = _parse_ast(source, condition)
-    except TemplateSyntaxError:
-        return frozenset()
-    sections = frozenset(Profile.model_fields)
-    return frozenset(
-        root + "".join(parts).replace(".[]", "[]")
-        for root, parts, _called in _chains(tree)
-        if root in sections
-    )
-
-
-def program_refs(source: str, *, condition: bool = True) -> frozenset[str]:
-    """The program ids an expression reads: {'utvidet-barnetrygd'} for
-    ``programs['utvidet-barnetrygd'].eligible``."""
-    try:
-        tree = _parse_ast(source, condition)
-    except TemplateSyntaxError:
-        return frozenset()
-    return frozenset(
-        node.arg.value
-        for node in tree.find_all(nodes.Getitem)
-        if isinstance(node.node, nodes.Name)
-        and node.node.name == "programs"
-        and isinstance(node.arg, nodes.Const)
-        and isinstance(node.arg.value, str)
-    )
-
-
-# --- what a map may ask of the client's screening ---------------------------------------------
-
-PROGRAM_ATTRIBUTES = (".eligible", ".not_eligible", ".status")
-
-
-@dataclass(frozen=True)
-class ProgramFact:
-    """One program's screening result as a map's expression sees it. A box that claims an
-    entitlement refers to this instead of re-stating the program's criteria; an ``unknown``
-    result leaves the box empty and the report says why."""
-
-    id: str
-    status: str  # eligible | not_eligible | unknown
-    reason: str = ""  # for unknown: what is missing
-
-    @property
-    def eligible(self) -> bool:
-        return self.status == "eligible"
-
-    @property
-    def not_eligible(self) -> bool:
-        return self.status == "not_eligible"
-
-
-class _Programs(dict[str, ProgramFact]):
-    """id -> ProgramFact; a program that was not screened is unknown."""
-
-    def __missing__(self, key: str) -> ProgramFact:
-        return ProgramFact(key, "unknown", "the client was not screened for it")
-
-
-def _unknown_programs(source: str, programs: Mapping[str, ProgramFact], condition: bool) -> str:
-    """Why an expression cannot be decided: the programs it reads whose result is unknown."""
-    reasons = []
-    for pid in sorted(program_refs(source, condition=condition)):
-        fact = programs[pid] if pid in programs else _Programs()[pid]
-        if fact.status == "unknown":
-            reasons.append(f"screening of {pid} is unknown ({fact.reason or 'no reason given'})")
-    return "; ".join(reasons)
 
 
 # --- resolution ------------------------------------------------------------------------------
@@ -341,13 +90,6 @@ class Continued:
     who: tuple[str, ...]  # per item: 'household.children[3]'
 
 
-@dataclass(frozen=True)
-class FillContext:
-    """The ``fill`` object expressions see."""
-
-    date: date
-
-
 @dataclass
 class Resolution:
     form_id: str
@@ -362,36 +104,6 @@ class Resolution:
     def missing_required(self) -> list[Missing]:
         """The missing values the form cannot be sent without."""
         return [m for m in self.missing if m.required]
-
-
-def expression_context(
-    profile: Profile, on: date, programs: Mapping[str, ProgramFact] | None = None
-) -> dict[str, Any]:
-    """The names an expression sees: each profile section as the profile's own object,
-    ``fill`` (with ``.date``) and ``programs`` (the client's screening, by program id)."""
-    context: dict[str, Any] = {name: getattr(profile, name) for name in type(profile).model_fields}
-    context["fill"] = FillContext(date=on)
-    context["programs"] = _Programs(programs or {})
-    return context
-
-
-def render_template(source: str, context: Mapping[str, Any]) -> str:
-    """Render an ``expr`` in the sandbox; ExpressionError for anything it refuses or fails on
-    (unknown name, private attribute, a failing operation)."""
-    template = compile_template(source)
-    try:
-        return template.render(context)
-    except _RUNTIME_ERRORS as e:
-        raise ExpressionError(source, f"{type(e).__name__}: {e}") from e
-
-
-def evaluate_condition(source: str, context: Mapping[str, Any]) -> bool:
-    """Evaluate a ``when`` expression in the sandbox to a bool; ExpressionError if it fails."""
-    expression = compile_condition(source)
-    try:
-        return bool(expression(**context))
-    except _RUNTIME_ERRORS as e:
-        raise ExpressionError(source, f"{type(e).__name__}: {e}") from e
 
 
 def _option_key(value: Any) -> str:
@@ -461,7 +173,7 @@ def _resolve_field(
             res.missing.append(Missing(spec.field, path, spec.required))
             return
     else:  # expr
-        undecided = _unknown_programs(spec.expr or "", context["programs"], False)
+        undecided = unknown_programs(spec.expr or "", context["programs"], False)
         if undecided:
             res.blank.append(Blank(spec.field, undecided))
             return
@@ -483,7 +195,7 @@ def _resolve_conditions(
     with states the first true condition sets its state, none true leaves the field unset."""
     name = specs[0].field
     undecided = "; ".join(
-        u for s in specs if (u := _unknown_programs(s.when or "", context["programs"], True))
+        u for s in specs if (u := unknown_programs(s.when or "", context["programs"], True))
     )
     if undecided:
         res.blank.append(Blank(name, f"left empty: {undecided}"))

@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from formfill.errors import ExpressionError, Problem, ProgramError
+from formfill.expressions import evaluate_condition
 from formfill.lifecycle import Deadline, add_months, compute_deadlines
-from formfill.maps.resolve import evaluate_condition, expression_context
+from formfill.profile.expressions import expression_context
 from formfill.profile.model import Profile
 from formfill.programs.catalog import Program
 from formfill.text import localised

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from formfill.docx.templates import render_template
-from formfill.maps.resolve import FillContext
+from formfill.profile.expressions import FillContext
 from formfill.profile.model import Profile
 from formfill.programs.catalog import Catalog
 from formfill.programs.dates import AcceptedEvidence, checklist, key_dates, lifecycle_deadlines

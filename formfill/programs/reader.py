@@ -12,7 +12,7 @@ from typing import Any
 
 from formfill.errors import DeadlineRuleError, Problem, UnknownPathError
 from formfill.lifecycle import parse_rules
-from formfill.maps.resolve import expression_problems
+from formfill.profile.expressions import expression_problems
 from formfill.profile.model import check_path
 from formfill.programs.model import (
     CRITERION_KINDS,

@@ -21,12 +21,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from formfill.errors import ExpressionError
-from formfill.maps.resolve import (
-    compile_condition,
-    evaluate_condition,
-    expression_context,
-    expression_paths,
-)
+from formfill.expressions import compile_condition, evaluate_condition
+from formfill.profile.expressions import expression_context, expression_paths
 from formfill.profile.model import Profile, resolve_path
 from formfill.profile.paths import age_on
 from formfill.programs.catalog import Catalog, Criterion, Program

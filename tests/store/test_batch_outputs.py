@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from formfill import artifacts
 from formfill.cases import batch as fbatch
 from formfill.cases.packet import batch_zip, client_packet
-from formfill.fill.form import Forms
+from formfill.fill import FormCatalogue
 from formfill.profile.model import load_profile
 from formfill.profile.provenance import Provenance
 from formfill.store import applications as apps
@@ -31,7 +31,7 @@ FORM = "nav-yrkesskade"
 
 
 def _client(store: Store, name: str = "nb_single_parent") -> int:
-    profile = load_profile(REPO / "tests" / "data" / "clients" / f"{name}.json")
+    profile = load_profile(REPO / "personas" / f"{name}.json")
     with session_scope(store.sessions) as s:
         c = clients.create_client(s, SYSTEM)
         clients.save_profile(s, SYSTEM, c.id, profile, Provenance("imported", imported_from="t"))
@@ -58,7 +58,7 @@ def test_done_item_records_its_fill_on_a_new_application(store: Store) -> None:
     second run of the item is skipped and changes nothing."""
     client_id = _client(store)
     (item_id,) = _batch(store, [(client_id, FORM)])
-    forms = Forms(store.settings)
+    forms = FormCatalogue(store.settings)
     result = fbatch.run_item(store.settings, store.sessions, forms, item_id)
     assert result.status == "done" and result.output
     (app,) = _apps(store, client_id)
@@ -91,7 +91,7 @@ def test_fill_goes_to_the_open_application_not_to_a_submitted_one(store: Store) 
         for to in ("ready", "filled", "reviewed"):
             apps.advance(s, SYSTEM, reviewed.id, to, ON)
         reviewed_id = reviewed.id
-    forms = Forms(store.settings)
+    forms = FormCatalogue(store.settings)
     (first,) = _batch(store, [(client_id, FORM)])
     out = fbatch.run_item(store.settings, store.sessions, forms, first).output
     (app,) = _apps(store, client_id)
@@ -125,7 +125,7 @@ def test_packet_and_zip(store: Store) -> None:
     kari = _client(store)
     noelle = _client(store, "nl_couple_irregular")
     ids = _batch(store, [(kari, FORM), (kari, "nav-barnetrygd"), (noelle, "toeslag-aanvraag")])
-    forms = Forms(store.settings)
+    forms = FormCatalogue(store.settings)
     yrkesskade, barnetrygd, toeslag = ids
     done = {
         i: fbatch.run_item(store.settings, store.sessions, forms, i).output
@@ -173,7 +173,7 @@ def test_packet_and_zip(store: Store) -> None:
 
 def test_cover_keeps_letters_outside_winansi(store: Store) -> None:
     """A name with ě and Č is drawn in the Unicode fallback font, not lost in Helvetica."""
-    base = load_profile(REPO / "tests" / "data" / "clients" / "nb_single_parent.json")
+    base = load_profile(REPO / "personas" / "nb_single_parent.json")
     person = base.person.model_copy(update={"given_name": "Zdeněk", "family_name": "Čapek"})
     profile = base.model_copy(update={"person": person})
     with session_scope(store.sessions) as s:
@@ -220,7 +220,7 @@ def test_packet_holds_the_addendum(store: Store) -> None:
     the fourth child, and the client's packet holds that page too."""
     import json as _json
 
-    raw = _json.loads((REPO / "tests/data/clients/nb_single_parent.json").read_text())
+    raw = _json.loads((REPO / "personas/nb_single_parent.json").read_text())
     extra = [
         {"relation": "child", "given_name": n, "family_name": "Sæther", "birth_date": b}
         for n, b in (("Ánne", "2010-02-02"), ("Čiekčá", "2012-03-03"))
@@ -235,7 +235,9 @@ def test_packet_holds_the_addendum(store: Store) -> None:
         clients.save_profile(s, SYSTEM, c.id, profile, Provenance("imported", imported_from="t"))
         client_id = c.id
     (item,) = _batch(store, [(client_id, "nav-barnetrygd")])
-    output = fbatch.run_item(store.settings, store.sessions, Forms(store.settings), item).output
+    output = fbatch.run_item(
+        store.settings, store.sessions, FormCatalogue(store.settings), item
+    ).output
     filled = artifacts.read(store.settings, output or "")
     with session_scope(store.sessions) as s:
         report = store_batches.get_item(s, item).report

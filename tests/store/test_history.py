@@ -15,7 +15,7 @@ from formfill.store import audit, batches, clients, proposals, session_scope, us
 from formfill.store.models import AuditEntry, ProfileVersion
 from tests.store.conftest import SYSTEM, Store
 
-CLIENT = Path(__file__).resolve().parents[1] / "data" / "clients" / "nb_single_parent.json"
+CLIENT = Path(__file__).resolve().parents[2] / "personas" / "nb_single_parent.json"
 
 
 def _client_with_profile(store: Store) -> tuple[int, int]:

@@ -60,8 +60,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             ids[key] = store_users.create_user(
                 s, actor, email, key.title(), role, PASSWORD, team
             ).id
-        kari = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
-        jan = load_profile(REPO / "tests/data/clients/nl_couple_irregular.json")
+        kari = load_profile(REPO / "personas/nb_single_parent.json")
+        jan = load_profile(REPO / "personas/nl_couple_irregular.json")
         mine = create_client(s, actor, "REF-KARI")
         save_profile(s, actor, mine.id, kari, Provenance("typed"))
         store_users.assign(s, actor, ids["specialist"], mine.id)

@@ -26,7 +26,7 @@ def _client(world: World, ref: str, owner: str = "specialist") -> int:
     """A client with the bokmål single parent's profile on ``owner``'s caseload."""
     with session_scope(world.app.extensions["formfill"].sessions) as s:
         client = create_client(s, ACTOR, ref)
-        profile = load_profile(REPO / "tests/data/clients/nb_single_parent.json")
+        profile = load_profile(REPO / "personas/nb_single_parent.json")
         save_profile(s, ACTOR, client.id, profile, Provenance("typed"))
         store_users.assign(s, ACTOR, world.users[owner], client.id)
         return client.id

@@ -12,7 +12,7 @@ from formfill.store import Actor, make_engine, make_sessions, migrate, session_s
 from formfill.store.clients import create_client, save_profile
 
 REPO = Path(__file__).resolve().parents[2]
-CLIENTS = REPO / "tests" / "data" / "clients"
+CLIENTS = REPO / "personas"
 GIVEN = ["Kari", "Ola", "Ingrid", "Lars", "Sigrid", "Per", "Astrid", "Nils", "Marit", "Jon"]
 
 

@@ -24,9 +24,9 @@ from rapidfuzz import fuzz
 
 from formfill.errors import UnknownPathError
 from formfill.maps.draft.choices import match_options, value_key
-from formfill.maps.resolve import FILL_PATHS
 from formfill.pdf.inspect import FieldInfo, FormInventory, inspect_pdf
 from formfill.pdf.labels import FieldLabel, label_fields, norm
+from formfill.profile.expressions import FILL_PATHS
 from formfill.profile.model import check_path, vocabulary
 
 LEXICON = Path(__file__).with_name("lexicon.toml")
