@@ -6,9 +6,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from formfill.errors import NotFoundError
+from formfill.store.batches import visible_batch_ids
 from formfill.store.clients import visible_client_ids
 from formfill.store.db import MAX_ID
-from formfill.store.models import Batch, Client, User
+from formfill.store.models import Batch, Client
 from web.auth import me
 from web.services import db
 
@@ -39,12 +40,7 @@ def recent_batches(limit: int) -> list[Batch]:
 
 
 def visible_batches() -> sa.Select[int]:
-    """Batches the user may see: their own; a supervisor's team's too."""
-    user = me()
-    if user.role == "supervisor" and user.team:
-        team = sa.select(User.id).where(User.team == user.team)
-        return sa.select(Batch.id).where(Batch.created_by.in_(team))
-    return sa.select(Batch.id).where(Batch.created_by == user.uid)
+    return visible_batch_ids(me().row())
 
 
 def batch_or_404(batch_id: int) -> Batch:

@@ -1,13 +1,11 @@
 """CLI commands of batches: ``batch plan``, ``batch status``, ``batch packet``, ``batch zip``.
 
-These read the store only. The commands that need the queue (``batch run``, ``worker``) live in
-the worker shell (worker/cli.py): formfill never imports rq or redis. ``register(cli)`` adds
-both when the worker shell is installed beside formfill.
+These read the store only. The commands that need the queue (``batch run``, ``batch reconcile``,
+``worker``) are in :mod:`formfill.cli.queue`, registered when the worker shell is installed.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import date
 from pathlib import Path
@@ -18,8 +16,6 @@ import click
 from formfill.cli.common import _friendly
 from formfill.config import Settings
 from formfill.errors import FormfillError
-
-WORKER_SHELL = "worker.cli"  # the queue's commands; absent when formfill is installed alone
 
 
 def parse_ids(value: str) -> list[str]:
@@ -156,11 +152,8 @@ def zip_cmd(batch_id: int, output: Path) -> None:
 
 def register(cli: click.Group) -> None:
     """Add ``batch`` (and, when the worker shell is installed, ``batch run`` and ``worker``)."""
+    from formfill.cli import queue
+
     cli.add_command(batch_group)
-    try:
-        shell = importlib.import_module(WORKER_SHELL)
-    except ModuleNotFoundError as e:
-        if e.name not in ("worker", WORKER_SHELL):
-            raise
-        return
-    shell.register(cli, batch_group)
+    if queue.installed():
+        queue.register(cli, batch_group)

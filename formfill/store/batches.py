@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from formfill.errors import ConflictError, NotFoundError
 from formfill.store.audit import Actor, record
 from formfill.store.db import get_row
-from formfill.store.models import Batch, BatchItem, utcnow
+from formfill.store.models import Batch, BatchItem, User, utcnow
 
 __all__ = [
     "batch_dict",
@@ -31,6 +31,15 @@ __all__ = [
     "start_item",
 ]
 
+
+
+def visible_batch_ids(user: User) -> sa.Select[int]:
+    """The ids of the batches ``user`` may see: their own; a supervisor's team's too (the web,
+    the API and any other shell ask this, so they list the same batches)."""
+    if user.role == "supervisor" and user.team:
+        team = sa.select(User.id).where(User.team == user.team)
+        return sa.select(Batch.id).where(Batch.created_by.in_(team))
+    return sa.select(Batch.id).where(Batch.created_by == user.id)
 
 def create_batch(
     session: Session,

@@ -12,7 +12,7 @@ from formfill.errors import ConflictError, ProfileError, StoreError
 from formfill.profile.model import load_profile, parse_profile
 from formfill.profile.provenance import Provenance
 from formfill.store import audit, batches, clients, proposals, session_scope, users
-from formfill.store.models import AuditEntry, ProfileVersion
+from formfill.store.models import AuditEntry, ProfileVersion, User
 from tests.store.conftest import SYSTEM, Store
 
 CLIENT = Path(__file__).resolve().parents[2] / "personas" / "nb_single_parent.json"
@@ -145,3 +145,23 @@ def test_batch_items_move_and_the_batch_follows(store: Store) -> None:
         assert view["items"][1]["error"].startswith("person.birth_date")
         batches.requeue_item(s, ids[1])
         assert batches.get_batch(s, b.id).state == "running"
+
+
+def test_batches_visible_to_their_maker_and_the_makers_supervisor_only(store: Store) -> None:
+    """The one visibility rule every shell asks: own batches; a supervisor sees the team's."""
+    with session_scope(store.sessions) as s:
+        a = users.create_user(s, SYSTEM, "a@example.org", "A", "specialist", "pw", team="north")
+        b = users.create_user(s, SYSTEM, "b@example.org", "B", "specialist", "pw", team="south")
+        boss = users.create_user(s, SYSTEM, "n@example.org", "N", "supervisor", "pw", team="north")
+        admin = users.create_user(s, SYSTEM, "x@example.org", "X", "admin", "pw")
+        c = clients.create_client(s, audit.Actor.of(a))
+        mine = batches.create_batch(s, audit.Actor.of(a), [(c.id, "nav-barnetrygd")]).id
+        theirs = batches.create_batch(s, audit.Actor.of(b), [(c.id, "nav-barnetrygd")]).id
+
+        def seen(user: User) -> set[int]:
+            return set(s.scalars(batches.visible_batch_ids(user)).all())
+
+        assert seen(a) == {mine}
+        assert seen(b) == {theirs}
+        assert seen(boss) == {mine}
+        assert seen(admin) == set()

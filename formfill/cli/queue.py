@@ -1,19 +1,40 @@
-"""The queue's CLI commands: ``formfill batch run`` and ``formfill worker``.
+"""The queue's CLI commands: ``formfill batch run``, ``batch reconcile`` and ``formfill worker``.
 
-Registered into the ``formfill`` group by formfill/cli/batch.py when this package is installed.
+formfill never imports rq or redis (an import-linter contract): these commands reach the worker
+shell through :func:`shell`, the one seam, and are registered only when it is installed.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import time
 from datetime import date
+from typing import Any
 
 import click
 
+from formfill.cli.batch import client_ids, parse_ids, print_status, status_json
 from formfill.cli.common import EXIT_BAD_INPUT, _friendly
 from formfill.config import Settings
+
+WORKER_SHELL = "worker"  # the queue and its workers; absent when formfill is installed alone
+
+
+def shell(module: str) -> Any:
+    """A module of the worker shell (``queue``, ``jobs``, ``main``), loaded at run time."""
+    return importlib.import_module(f"{WORKER_SHELL}.{module}")
+
+
+def installed() -> bool:
+    try:
+        importlib.import_module(WORKER_SHELL)
+    except ModuleNotFoundError as e:
+        if e.name != WORKER_SHELL:
+            raise
+        return False
+    return True
 
 
 @click.command("run")
@@ -36,13 +57,13 @@ def run_cmd(
 ) -> None:
     """Plan a batch, store it and queue its items (workers fill them: ``formfill worker``)."""
     from formfill.cases import batch as fbatch
-    from formfill.cli.batch import client_ids, parse_ids, print_status, status_json
     from formfill.fill import FormCatalogue
     from formfill.store import Actor, open_store, session_scope
-    from worker.queue import connect, get_queue, submit
+
+    queue = shell("queue")
 
     settings = Settings.from_env()
-    day = on.date() if hasattr(on, "date") else date.today()  # type: ignore[union-attr]
+    day = on.date() if hasattr(on, "date") else date.today()
     engine, sessions = open_store(settings)
     form_ids = parse_ids(forms_spec)
     with session_scope(sessions) as session:
@@ -61,8 +82,7 @@ def run_cmd(
         batch = fbatch.create(session, Actor.system("cli"), pairs, day, label)
         batch_id = batch.id
         item_ids = [i.id for i in batch.items]
-    conn = connect(settings)
-    submit(sessions, get_queue(conn), item_ids)
+    queue.submit(sessions, queue.get_queue(queue.connect(settings)), item_ids)
     if wait:
         _follow(sessions, batch_id, len(item_ids), quiet=as_json)
     with session_scope(sessions) as session:
@@ -119,10 +139,8 @@ def _follow(sessions: object, batch_id: int, total: int, quiet: bool) -> None:
 @_friendly
 def worker_cmd(burst: bool, processes: int, kind: str, verbose: bool) -> None:
     """Run queue workers (Redis from FORMFILL_REDIS_URL, else the embedded one)."""
-    from worker.main import run
-
-    code = run(
-        Settings.from_env(), burst=burst, processes=processes, kind=kind,  # type: ignore[arg-type]
+    code = shell("main").run(
+        Settings.from_env(), burst=burst, processes=processes, kind=kind,
         log_level="INFO" if verbose else "WARNING",
     )  # fmt: skip
     sys.exit(code)
@@ -134,15 +152,13 @@ def worker_cmd(burst: bool, processes: int, kind: str, verbose: bool) -> None:
 def reconcile_cmd(batch_id: int | None) -> None:
     """Queue again the items a killed worker or a lost Redis left behind (without BATCH_ID:
     of every open batch, and the evidence files being read)."""
-    from worker.jobs import store_sessions
-    from worker.queue import connect, get_queue, reconcile, reconcile_evidence
-
+    queue = shell("queue")
     settings = Settings.from_env()
-    conn = connect(settings)
-    for bid, n in reconcile(settings, conn, batch_id, evidence=False).items():
+    conn = queue.connect(settings)
+    for bid, n in queue.reconcile(settings, conn, batch_id, evidence=False).items():
         click.echo(f"batch {bid}: {n} item(s) queued again")
     if batch_id is None:
-        n = reconcile_evidence(store_sessions(settings), get_queue(conn))
+        n = queue.reconcile_evidence(shell("jobs").store_sessions(settings), queue.get_queue(conn))
         click.echo(f"evidence: {n} file(s) queued again for reading")
 
 
