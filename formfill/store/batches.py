@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 
-
 def visible_batch_ids(user: User) -> sa.Select[int]:
     """The ids of the batches ``user`` may see: their own; a supervisor's team's too (the web,
     the API and any other shell ask this, so they list the same batches)."""
@@ -40,6 +39,7 @@ def visible_batch_ids(user: User) -> sa.Select[int]:
         team = sa.select(User.id).where(User.team == user.team)
         return sa.select(Batch.id).where(Batch.created_by.in_(team))
     return sa.select(Batch.id).where(Batch.created_by == user.id)
+
 
 def create_batch(
     session: Session,
