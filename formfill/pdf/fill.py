@@ -4,7 +4,7 @@ For every widget it touches it draws its own appearance stream (text, comb, mult
 clears NeedAppearances; buttons get /V as a name on the field and /AS on every widget. Letters the
 form's font cannot encode are drawn with an embedded Unicode subset (pdf_font). Hybrid XFA forms
 lose their XFA packet; XFA-only forms are refused. This is the only module that uses a private part
-of pypdf (``PdfWriter._add_object``, to add an indirect object); tests/test_pdf_fill.py pins it.
+of pypdf (``PdfWriter._add_object``, to add an indirect object); tests/pdf/test_pdf_fill.py pins it.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Ground truth of the shared OCR corpus (../shared/corpus/scans) and the character error rate.
 
-Used by tests/test_ocr.py and bench/ocr.py. The corpus is read in place, never copied. Truth
-comes in three shapes: full text (``*.gt.txt``, ``*.ref.txt``), FUNSD word boxes and SROIE line
-boxes. For the box kinds the reading order of a form is ambiguous, so truth and hypothesis are
-both put in geometric order (lines top to bottom, words left to right) before comparing.
-"""
+Used by tests/evidence/test_ocr.py and bench/ocr.py. The corpus is read in place, never copied.
+Truth comes in three shapes: full text (``*.gt.txt``, ``*.ref.txt``), FUNSD word boxes and SROIE
+line boxes. For the box kinds the reading order of a form is ambiguous, so truth and hypothesis are
+both put in geometric order (lines top to bottom, words left to right) before comparing."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from formfill.maps.check import check_map, stamp_map
 from formfill.profile.model import load_profile, parse_profile
 from tests.golden_values import FILL_DATE, GOLDEN, current, read_back
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SETTINGS = Settings.from_env({"FORMFILL_HOME": str(REPO)})
 
 

@@ -22,7 +22,7 @@ from formfill.pdf.fields import RawName
 from formfill.pdf.fill import BlankForm, fill_pdf
 from formfill.pdf.verify import verify_pdf
 
-BLANK = Path(__file__).resolve().parents[1] / "sample_forms" / "traps" / "button-states.pdf"
+BLANK = Path(__file__).resolve().parents[2] / "sample_forms" / "traps" / "button-states.pdf"
 SI = b"/S#ED"
 SI_UTF8 = b"/S#C3#AD"
 SITUATION = {"Veuf": b"/Veuf", "Marié": b"/Mari#E9", "Pacsé": b"/Pacs#E9", "Divorcé": b"/Divorc#E9"}

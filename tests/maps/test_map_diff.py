@@ -18,7 +18,7 @@ from formfill.maps.diff import diff_forms, migrate_map
 from formfill.maps.model import load_map
 from formfill.profile.model import load_profile
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 V1 = REPO / "sample_forms" / "nav" / "nav-barnetrygd.pdf"
 V2 = REPO / "sample_forms" / "nav" / "nav-barnetrygd-v2.pdf"
 MAP = REPO / "form_maps" / "nav" / "nav-barnetrygd.toml"

@@ -25,7 +25,7 @@ from formfill.maps.model import FormMap, load_map
 from formfill.pdf.inspect import FieldInfo, FormInventory
 from formfill.pdf.labels import FieldLabel, readable_name
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CORPUS_FORMS = REPO.parent / "shared" / "corpus" / "forms"
 SAMPLE_PDFS = sorted((REPO / "sample_forms").rglob("*.pdf"))
 

@@ -31,8 +31,8 @@ from formfill.profile.model import (
     vocabulary,
 )
 
-CLIENTS = Path(__file__).parent / "data" / "clients"  # invalid profiles
-PERSONAS = Path(__file__).parents[1] / "personas"
+CLIENTS = Path(__file__).parents[1] / "data" / "clients"  # invalid profiles
+PERSONAS = Path(__file__).parents[2] / "personas"
 DEMOS = ["nb_single_parent", "nl_couple_irregular", "en_pensioner_guardian"]
 ON = date(2026, 11, 23)
 

@@ -21,7 +21,7 @@ from formfill.pdf.fill import BlankForm
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"  # the same place as conftest's ``corpus`` fixture
 
 FORMS = sorted((CORPUS / "forms").glob("*.pdf")) if (CORPUS / "forms").is_dir() else []

@@ -26,10 +26,10 @@ from formfill.docx.templates import (
 from formfill.errors import TemplateError, UnsupportedFormError
 from formfill.report import Status
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMMON = REPO / "templates" / "common"
 KOMMUNE = REPO / "sample_forms" / "kommune" / "kommune-bostotte-vedlegg.docx"
-CORPUS_FORMS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "forms"
+CORPUS_FORMS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "forms"
 needs_corpus = pytest.mark.skipif(not CORPUS_FORMS.is_dir(), reason="corpus not present")
 
 

@@ -20,7 +20,7 @@ from formfill.profile.model import Profile, parse_profile
 from tests.conftest import run_flatten_text
 from tests.golden_values import read_back
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SETTINGS = Settings.from_env({"FORMFILL_HOME": str(REPO)})
 ON = date(2026, 11, 23)
 

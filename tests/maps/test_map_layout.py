@@ -15,7 +15,7 @@ from formfill.pdf.inspect import inspect_pdf
 from formfill.pdf.labels import label_fields
 
 H = 14  # box height
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _box(c: canvas.Canvas, name: str, x: float, y: float, w: float, maxlen: int = 0) -> None:
@@ -187,7 +187,7 @@ def test_long_tooltip_is_read_from_its_last_clauses(tmp_path: Path) -> None:
     assert d["Lang1"].kind == "unmapped", d["Lang1"].why
 
 
-CORPUS_FORMS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "forms"
+CORPUS_FORMS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "forms"
 
 
 def test_labels_of_a_file_pdfminer_finds_no_pages_in() -> None:

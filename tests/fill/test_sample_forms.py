@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_forms"
 FORMS = {
     "nav-barnetrygd": SAMPLES / "nav" / "nav-barnetrygd.pdf",

@@ -16,7 +16,7 @@ from formfill.pdf.labels import label_fields, readable_name
 from formfill.profile.expressions import FILL_PATHS
 from formfill.profile.model import check_path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_forms"
 
 
