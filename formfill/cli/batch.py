@@ -151,9 +151,5 @@ def zip_cmd(batch_id: int, output: Path) -> None:
 
 
 def register(cli: click.Group) -> None:
-    """Add ``batch`` (and, when the worker shell is installed, ``batch run`` and ``worker``)."""
-    from formfill.cli import queue
-
+    """Add ``batch`` (formfill.cli.queue adds ``batch run`` and ``worker`` to it)."""
     cli.add_command(batch_group)
-    if queue.installed():
-        queue.register(cli, batch_group)

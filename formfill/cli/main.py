@@ -18,6 +18,7 @@ from formfill.cli import batch as cli_batch
 from formfill.cli import evidence as cli_evidence
 from formfill.cli import map as cli_map
 from formfill.cli import programs as cli_programs
+from formfill.cli import queue as cli_queue
 from formfill.cli import store as cli_store
 from formfill.cli.common import EXIT_NOT_LANDED, _friendly
 from formfill.config import Settings
@@ -167,6 +168,7 @@ def main() -> None:
 cli_map.register(cli)
 cli_store.register(cli)
 cli_batch.register(cli)
+cli_queue.register(cli)
 cli_programs.register(cli)
 cli_evidence.register(cli)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from formfill.cli.batch import client_ids, parse_ids, print_status, status_json
+from formfill.cli.batch import batch_group, client_ids, parse_ids, print_status, status_json
 from formfill.cli.common import EXIT_BAD_INPUT, _friendly
 from formfill.config import Settings
 
@@ -162,7 +162,10 @@ def reconcile_cmd(batch_id: int | None) -> None:
         click.echo(f"evidence: {n} file(s) queued again for reading")
 
 
-def register(cli: click.Group, batch_group: click.Group) -> None:
+def register(cli: click.Group) -> None:
+    """Add ``batch run``, ``batch reconcile`` and ``worker`` when the worker shell is installed."""
+    if not installed():
+        return
     batch_group.add_command(run_cmd)
     batch_group.add_command(reconcile_cmd)
     cli.add_command(worker_cmd)

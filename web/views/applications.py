@@ -13,6 +13,7 @@ from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
 from formfill import artifacts
+from formfill.cases.checklists import Checklist, application_checklist
 from formfill.cases.deadlines import advance_application
 from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence.files import evidence_from_bytes
@@ -24,7 +25,6 @@ from formfill.store.models import APP_STATUSES, Application, DeadlineRow
 from web.access import client_or_404, visible_ids
 from web.auth import me
 from web.forms import rerender_on_csrf
-from web.programs import Checklist, application_checklist
 from web.services import db, services, today
 from web.views.dashboard import names
 

@@ -12,6 +12,7 @@ from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_login import login_required
 
+from formfill.cases.checklists import rule_text
 from formfill.errors import FormfillError
 from formfill.programs.catalog import Catalog
 from formfill.store import deadlines
@@ -19,7 +20,6 @@ from formfill.store.models import Application, DeadlineRow
 from formfill.text import localised
 from web.access import visible_ids
 from web.auth import me
-from web.programs import rule_text
 from web.services import db, services, today
 from web.views.dashboard import names
 

@@ -1,5 +1,5 @@
-"""The program parts of the web (issue 7, item 9): the evidence checklist of an application and
-the texts of the rules behind deadlines.
+"""The evidence checklist of an application and the texts of the rules behind deadlines: what
+counts as accepted evidence is decided here, once, for the web, the API and the CLI.
 
 Accepted evidence: an evidence file of the client with a document type, read to the end, with at
 least one proposal a person accepted or corrected. Its date is the day it was uploaded (the
