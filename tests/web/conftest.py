@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -113,3 +114,10 @@ def run_jobs(world: World) -> None:
     jobs._state["settings"] = world.settings
     worker = make_worker(connect(world.settings), "simple")
     worker.work(burst=True, with_scheduler=False)
+
+
+def post(client: Any, url: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """A form post with the session's CSRF token."""
+    body = dict(data or {})
+    body["csrf_token"] = csrf_token(client)
+    return client.post(url, data=body, **kw)
