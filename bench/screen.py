@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from formfill.profile.model import parse_profile
+from formfill.profile.validation import parse_profile
 from formfill.programs.catalog import load_catalog
 from formfill.programs.screening import screen
 

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from formfill.errors import ProfileError
-from formfill.profile.model import load_profile
+from formfill.profile.validation import load_profile
 from formfill.programs.screening import screen
 from tests.program_fixtures import ON, REPO, catalog
 

@@ -17,7 +17,7 @@ from formfill.config import Settings
 from formfill.fill import FormCatalogue, fill_form
 from formfill.fill.demo import demo_clients
 from formfill.pdf.fields import iter_fields
-from formfill.profile.model import load_profile
+from formfill.profile.validation import load_profile
 
 GOLDEN = Path(__file__).parent / "golden"
 FILL_DATE = date(2026, 11, 23)

@@ -7,7 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from formfill.profile.model import Profile, parse_profile
+from formfill.profile.model import Profile
+from formfill.profile.validation import parse_profile
 from formfill.programs.catalog import Catalog, load_catalog
 
 REPO = Path(__file__).resolve().parents[1]

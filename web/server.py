@@ -39,8 +39,8 @@ def _fallback_seed(settings: Settings) -> tuple[list[tuple[str, str]], str | Non
     import sqlalchemy as sa
 
     from formfill.fill.demo import demo_clients
-    from formfill.profile.model import load_profile
     from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
     from formfill.store import Actor, open_store, session_scope
     from formfill.store import users as store_users
     from formfill.store.clients import create_client, save_profile

@@ -23,7 +23,7 @@ from formfill.config import Settings
 from formfill.errors import FormfillError, NotFoundError, VerificationError
 from formfill.fill import FormCatalogue, fill_form, resolve_for
 from formfill.lifecycle import AppStatus
-from formfill.profile.model import profile_warnings
+from formfill.profile.validation import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
 from formfill.store import session_scope

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from formfill.errors import FormfillError
 from formfill.lifecycle import add_months
-from formfill.profile.model import Profile, parse_profile
+from formfill.profile.model import Profile
+from formfill.profile.validation import parse_profile
 from formfill.programs.catalog import Catalog, Program
 from formfill.programs.dates import AcceptedEvidence, checklist
 from formfill.store.audit import Actor

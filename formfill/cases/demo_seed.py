@@ -40,8 +40,8 @@ from stdnum.us import ssn
 from formfill.config import Settings
 from formfill.errors import ConfigError, ConflictError, FormfillError
 from formfill.lifecycle import DeadlineRule
-from formfill.profile.model import parse_profile
 from formfill.profile.provenance import Provenance
+from formfill.profile.validation import parse_profile
 from formfill.store import Actor, deadlines, migrate, open_store, session_scope, users
 from formfill.store import applications as apps
 from formfill.store import clients as store_clients

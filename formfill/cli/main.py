@@ -246,7 +246,7 @@ def fill(
     OUTPUT may be a folder: the file is then named after the form."""
     from formfill.config import Settings
     from formfill.fill import FormCatalogue, fill_form, write_atomic
-    from formfill.profile.model import load_profile
+    from formfill.profile.validation import load_profile
 
     profile = load_profile(profile_path)
     forms = FormCatalogue(Settings.from_env())

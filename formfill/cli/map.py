@@ -37,7 +37,7 @@ def map_check(maps: tuple[Path, ...], profile_path: Path | None, on: datetime | 
     from formfill.config import Settings
     from formfill.fill import FormCatalogue, profile_coverage, review_map
     from formfill.maps.check import check_map
-    from formfill.profile.model import load_profile
+    from formfill.profile.validation import load_profile
 
     settings = Settings.from_env()
     forms = FormCatalogue(settings)

@@ -133,7 +133,7 @@ def _print_screening(screening: Any) -> None:
 
 
 def _load_client(target: str) -> tuple[Any, int | None]:
-    from formfill.profile.model import load_profile
+    from formfill.profile.validation import load_profile
 
     path = Path(target)
     if path.suffix.lower() == ".json" or path.exists():

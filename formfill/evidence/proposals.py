@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from formfill.errors import Problem, ProfileError
-from formfill.profile.model import Profile, check_path, parse_profile
+from formfill.profile.model import Profile, check_path
 from formfill.profile.provenance import set_path
+from formfill.profile.validation import parse_profile
 
 Box = tuple[float, float, float, float]
 

@@ -10,7 +10,7 @@ from formfill.config import Settings
 from formfill.errors import FormfillError
 from formfill.fill.catalogue import FormCatalogue
 from formfill.fill.form import fill_form, write_atomic
-from formfill.profile.model import load_profile
+from formfill.profile.validation import load_profile
 
 
 @dataclass(frozen=True)

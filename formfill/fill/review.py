@@ -9,7 +9,7 @@ from formfill.errors import Problem
 from formfill.fill.catalogue import FormCatalogue
 from formfill.maps.model import FormMap
 from formfill.profile.expressions import expression_paths, program_refs
-from formfill.programs.screening import criterion_paths
+from formfill.programs.criteria import criterion_paths
 
 __all__ = ["map_programs", "review_map"]
 

@@ -3,20 +3,12 @@ provenance of each value, and the generated reference docs."""
 
 from __future__ import annotations
 
+from formfill.profile.household import Household, HouseholdMember
 from formfill.profile.model import (
-    Address,
-    Household,
-    HouseholdMember,
-    Income,
-    IncomeSource,
-    Person,
     Profile,
     check_path,
     json_schema,
     label_of_path,
-    load_profile,
-    parse_profile,
-    profile_warnings,
     resolve_path,
     vocabulary,
 )
@@ -31,6 +23,8 @@ from formfill.profile.provenance import (
     carry_forward,
     set_path,
 )
+from formfill.profile.sections import Address, Income, IncomeSource, Person
+from formfill.profile.validation import load_profile, parse_profile, profile_warnings
 
 __all__ = [
     "Address",

@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from formfill.profile.model import PathInfo, json_schema, vocabulary
+from formfill.profile.model import json_schema, vocabulary
+from formfill.profile.paths import PathInfo
 
 REFERENCE = "profile-reference.md"
 SCHEMA = "profile.schema.json"

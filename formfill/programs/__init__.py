@@ -10,6 +10,7 @@ from formfill.programs.catalog import (
     Program,
     load_catalog,
 )
+from formfill.programs.criteria import criterion_paths
 from formfill.programs.dates import (
     apply_by,
     checklist,
@@ -20,7 +21,6 @@ from formfill.programs.next_steps import (
     render_next_steps,
 )
 from formfill.programs.screening import (
-    criterion_paths,
     diff,
     screen,
     screen_caseload,

@@ -5,27 +5,32 @@ applicable (its ``when`` is false), with its explanation in the client's languag
 ``not_eligible`` when any criterion failed, ``unknown`` when none failed but one is unknown, and
 ``eligible`` when every criterion is met; conditions formfill cannot check are listed beside it.
 
-Criteria are compiled once per catalog (closures over the typed spec; sandboxed expressions
-through :mod:`formfill.maps.resolve`'s compile cache) and parameters are looked up once per date,
-so a
-caseload is screened without re-reading anything. :func:`diff` tells which clients' results
-changed between two screenings (after a catalog change).
+Criteria are compiled once per catalog (:mod:`formfill.programs.criteria`: closures over the
+typed spec; sandboxed expressions through :mod:`formfill.expressions`' compile cache) and
+parameters are looked up once per date, so a caseload is screened without re-reading anything.
+:func:`diff` tells which clients' results changed between two screenings (after a catalog
+change).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any, Literal
 
 from formfill.errors import ExpressionError
-from formfill.expressions import compile_condition, evaluate_condition
-from formfill.profile.expressions import expression_context, expression_paths
-from formfill.profile.model import Profile, resolve_path
-from formfill.profile.paths import age_on
+from formfill.expressions import evaluate_condition
+from formfill.profile.expressions import expression_context
+from formfill.profile.model import Profile
 from formfill.programs.catalog import Catalog, Criterion, Program
+from formfill.programs.criteria import (
+    CriterionStatus,
+    Evaluator,
+    NoParam,
+    compile_criterion,
+    explain,
+)
 from formfill.text import localised
 
 __all__ = [
@@ -34,15 +39,12 @@ __all__ = [
     "ProgramResult",
     "Screening",
     "client_language",
-    "criterion_paths",
     "diff",
     "screen",
     "screen_caseload",
 ]
 
-CriterionStatus = Literal["met", "failed", "unknown", "not_applicable"]
 ProgramStatus = Literal["eligible", "not_eligible", "unknown"]
-UNKNOWN = "unknown"  # a parameter value the catalog could not verify for a period
 
 STATUS_WORDS: Mapping[str, Mapping[str, str]] = {
     "en": {"met": "met", "failed": "not met", "unknown": "not known", "not_applicable": "n/a"},
@@ -127,254 +129,6 @@ def client_language(profile: Profile) -> str:
     return "nl" if lang == "nl" else "en"
 
 
-# the profile paths each kind of criterion reads (one_of and expr name theirs)
-_KIND_PATHS: Mapping[str, frozenset[str]] = {
-    "age": frozenset({"person.birth_date", "person.age"}),
-    "children": frozenset({
-        "household.children", "household.children_count", "household.children_under",
-        "household.members", "household.members[].relation", "household.members[].birth_date",
-        "household.members[].age", "household.children[].birth_date", "household.children[].age",
-    }),
-    "income": frozenset({"income"}),
-    "residence": frozenset({"address.current.country"}),
-}  # fmt: skip
-
-
-def criterion_paths(criterion: Criterion) -> frozenset[str]:
-    """The profile paths a criterion decides on (list indices as ``[]``): a form map whose
-    ``when`` reads them re-states the criterion instead of asking the catalog."""
-    spec = criterion.spec
-    if criterion.kind == "one_of":
-        return frozenset({str(spec["path"])})
-    if criterion.kind == "expr":
-        needs = {str(n) for n in spec.get("needs", ())}
-        return expression_paths(str(spec["test"])) | needs
-    return _KIND_PATHS.get(criterion.kind, frozenset())
-
-
-# --- evaluation of one criterion ----------------------------------------------------------------
-
-Facts = dict[str, Any]
-Outcome = tuple[CriterionStatus, tuple[str, ...], str, Facts]
-Evaluator = Callable[[Profile, date, Mapping[str, Any]], Outcome]
-
-
-class _NoParam(Exception):
-    """A parameter has no value in force on the screening date."""
-
-
-def _value(spec: Mapping[str, Any], key: str, params: Mapping[str, Any]) -> Any:
-    raw = spec.get(key)
-    if isinstance(raw, str):
-        if raw not in params or params[raw] == UNKNOWN:
-            raise _NoParam(raw)
-        return params[raw]
-    return raw
-
-
-def _months(birth: date | None, on: date) -> int | None:
-    if birth is None or on < birth:
-        return None
-    return (on.year - birth.year) * 12 + on.month - birth.month - (on.day < birth.day)
-
-
-def _in_range(value: Any, low: Any, below: Any) -> bool:
-    return (low is None or value >= low) and (below is None or value < below)
-
-
-def _age(spec: Mapping[str, Any]) -> Evaluator:
-    def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        low, below = _value(spec, "min", params), _value(spec, "below", params)
-        facts: Facts = {"min": low, "below": below}
-        age = profile.person.age(on)
-        if age is None:
-            return "unknown", ("person.birth_date",), "", facts
-        facts["value"] = age
-        return ("met" if _in_range(age, low, below) else "failed"), (), "", facts
-
-    return ev
-
-
-def _children(spec: Mapping[str, Any]) -> Evaluator:
-    in_months = spec.get("unit", "years") == "months"
-    living = spec.get("living_with_client", True)
-
-    def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        low, below = _value(spec, "min", params), _value(spec, "below", params)
-        count = _value(spec, "count", params) or 1
-        share_min = _value(spec, "min_custody_share", params)
-        facts: Facts = {"min": low, "below": below, "count": count, "share": share_min}
-        facts["unit"] = "months" if in_months else "years"
-        found, missing = 0, []
-        for i, m in enumerate(profile.household.members):
-            if m.relation != "child" or (living and not m.lives_with_client):
-                continue
-            age = _months(m.birth_date, on) if in_months else age_on(m.birth_date, on)
-            gaps = [] if age is not None else [f"household.members[{i}].birth_date"]
-            if share_min is not None and m.custody_share is None:
-                gaps.append(f"household.members[{i}].custody_share")
-            if age is not None and not _in_range(age, low, below):
-                continue
-            if share_min is not None and m.custody_share is not None:
-                if m.custody_share < share_min:
-                    continue
-            if gaps:
-                missing.extend(gaps)
-            else:
-                found += 1
-        facts["value"] = found
-        if found >= count:
-            return "met", (), "", facts
-        if missing:
-            return "unknown", tuple(missing), "", facts
-        return "failed", (), "", facts
-
-    return ev
-
-
-def _income(spec: Mapping[str, Any]) -> Evaluator:
-    measure, currency = spec["measure"], spec["currency"]
-    household = spec.get("scope", "client") == "household"
-
-    def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        high, low = _value(spec, "max", params), _value(spec, "min", params)
-        facts: Facts = {"max": high, "min": low, "currency": currency}
-        active = [s for s in profile.income.sources if s.active_on(on)]
-        if not active:
-            return "unknown", ("income.sources",), "no income source recorded for the date", facts
-        other = sorted({s.currency for s in active} - {currency})
-        if other:
-            reason = f"income in {', '.join(other)}; the limits are in {currency}"
-            return "unknown", (), reason, facts
-        value: Decimal | None = getattr(profile.income, measure)(on)
-        if value is None:
-            return "unknown", ("income.sources[].basis",), "net amounts cannot give gross", facts
-        facts["value"] = value
-        over = high is not None and value > Decimal(str(high))
-        under = low is not None and value < Decimal(str(low))
-        partners = [i for i, _m in profile.household.partners()]
-        if household and partners and not over:
-            gaps = tuple(f"income of household.members[{i}] (partner)" for i in partners)
-            return "unknown", gaps, "the partner's income is not in the profile", facts
-        return ("failed" if over or under else "met"), (), "", facts
-
-    return ev
-
-
-def _residence(spec: Mapping[str, Any]) -> Evaluator:
-    def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        facts: Facts = {"country": spec["country"]}
-        current = profile.address.current
-        if current is None:
-            return "unknown", ("address.current.country",), "", facts
-        facts["value"] = current.country
-        return ("met" if current.country == spec["country"] else "failed"), (), "", facts
-
-    return ev
-
-
-def _getter(path: str) -> Callable[[Profile, date], Any]:
-    """A fast reader for a plain dotted path (checked against the vocabulary at load): attribute
-    by attribute, None through an absent section, a dated derived value called with ``on``.
-    Paths with list indices go through ``resolve_path``."""
-    if "[" in path:
-        return lambda profile, on: resolve_path(profile, path, on)
-    parts = path.split(".")
-
-    def get(profile: Profile, on: date) -> Any:
-        obj: Any = profile
-        for part in parts:
-            if obj is None:
-                return None
-            obj = getattr(obj, part)
-        return obj(on) if callable(obj) else obj
-
-    return get
-
-
-def _one_of(spec: Mapping[str, Any]) -> Evaluator:
-    path, values, negate = spec["path"], tuple(spec["values"]), bool(spec.get("negate"))
-    read = _getter(path)
-
-    def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        facts: Facts = {"values": ", ".join(values)}
-        value = read(profile, on)
-        if value is None:
-            return "unknown", (path,), "", facts
-        facts["value"] = value
-        return ("met" if (value in values) != negate else "failed"), (), "", facts
-
-    return ev
-
-
-def _expand(profile: Profile, path: str, on: date) -> list[tuple[str, Any]]:
-    """(concrete path, value) for a path whose ``[]`` stands for every index."""
-    if "[]" not in path:
-        return [(path, resolve_path(profile, path, on))]
-    head, tail = path.split("[]", 1)
-    items = resolve_path(profile, head, on) or []
-    out: list[tuple[str, Any]] = []
-    for i in range(len(items)):
-        out.extend(_expand(profile, f"{head}[{i}]{tail}", on))
-    return out
-
-
-def _expr(spec: Mapping[str, Any]) -> Evaluator:
-    test, needs = spec["test"], tuple(spec.get("needs", ()))
-    compile_condition(test)
-
-    def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        missing = tuple(p for need in needs for p, v in _expand(profile, need, on) if v is None)
-        if missing:
-            return "unknown", missing, "", {}
-        try:
-            ok = evaluate_condition(test, expression_context(profile, on))
-        except ExpressionError as e:
-            return "unknown", (), str(e), {}
-        return ("met" if ok else "failed"), (), "", {}
-
-    return ev
-
-
-def _assessment(spec: Mapping[str, Any]) -> Evaluator:
-    def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        facts = {k: _value(spec, k, params) for k in ("max", "min")}
-        facts["currency"] = spec.get("currency")
-        return "unknown", (), "the agency assesses this; formfill cannot", facts
-
-    return ev
-
-
-_KINDS: Mapping[str, Callable[[Mapping[str, Any]], Evaluator]] = {
-    "age": _age,
-    "children": _children,
-    "income": _income,
-    "residence": _residence,
-    "one_of": _one_of,
-    "expr": _expr,
-    "assessment": _assessment,
-}
-
-
-class _Facts(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
-def _show(value: Any) -> Any:
-    if value is None:
-        return "?"
-    if isinstance(value, Decimal):
-        return format(value.quantize(Decimal("1")), "f")
-    return value
-
-
-def explain(criterion: Criterion, facts: Mapping[str, Any], language: str) -> str:
-    """The criterion's plain-language text with its limits and the client's value filled in."""
-    text = localised(criterion.explain, language, criterion.id)
-    return text.format_map(_Facts({k: _show(v) for k, v in facts.items()}))
-
-
 # --- programs and catalogs ----------------------------------------------------------------------
 
 
@@ -399,7 +153,7 @@ def _compiled(catalog: Catalog) -> list[_Compiled]:
     if hit is not None and hit[0] is catalog:
         return hit[1]
     built = [
-        _Compiled(p, [(c, _KINDS[c.kind](c.spec)) for c in p.criteria]) for p in catalog.programs
+        _Compiled(p, [(c, compile_criterion(c)) for c in p.criteria]) for p in catalog.programs
     ]
     if len(_CACHE) > 8:
         _CACHE.clear()
@@ -437,7 +191,7 @@ def _screen_program(
                 continue
         try:
             status, missing, reason, facts = evaluator(profile, on, params)
-        except _NoParam as e:
+        except NoParam as e:
             status, missing, facts = "unknown", (), {}
             reason = f"the catalog has no known value of {e.args[0]} on {on.isoformat()}"
         text = explain(criterion, facts, language)

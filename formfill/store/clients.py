@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import NotFoundError
-from formfill.profile.model import Profile, parse_profile
+from formfill.profile.model import Profile
 from formfill.profile.provenance import Provenance, carry_forward, flatten
+from formfill.profile.validation import parse_profile
 from formfill.store.audit import Actor, add_created, record
 from formfill.store.db import get_row
 from formfill.store.models import Caseload, Client, ProfileVersion, User, utcnow

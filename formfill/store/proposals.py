@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import ConflictError
-from formfill.profile.model import check_path, parse_profile
+from formfill.profile.model import check_path
 from formfill.profile.provenance import Provenance, set_path
+from formfill.profile.validation import parse_profile
 from formfill.store.audit import Actor, add_created, record
 from formfill.store.clients import get_client, latest_version, save_profile
 from formfill.store.db import get_row

@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 from formfill.artifacts import new_key, read
 from formfill.cli.store import register
 from formfill.config import Settings
-from formfill.profile.model import parse_profile
 from formfill.profile.provenance import Provenance
+from formfill.profile.validation import parse_profile
 from formfill.store import Actor, clients, migrate, open_store, session_scope
 from formfill.store import applications as apps
 

@@ -133,7 +133,7 @@ def test_optional_fill_extras_fall_back_to_blank_lines() -> None:
 def test_template_renders_a_real_profile() -> None:
     """The templates work with the profile's own objects (derived properties) via resolve."""
     from formfill.profile.expressions import expression_context
-    from formfill.profile.model import load_profile
+    from formfill.profile.validation import load_profile
 
     profile = load_profile(REPO / "personas" / "nb_single_parent.json")
     ctx = expression_context(profile, dt.date(2025, 3, 1))

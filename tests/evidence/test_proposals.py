@@ -8,7 +8,7 @@ import pytest
 
 from formfill.errors import ProfileError
 from formfill.evidence.proposals import Proposal, accept_proposal, accept_proposals
-from formfill.profile.model import parse_profile
+from formfill.profile.validation import parse_profile
 
 WHEN = datetime(2024, 4, 2, 9, 30, tzinfo=UTC)
 BASE = parse_profile({"person": {"given_name": "Kari", "family_name": "Nordmann"}})

@@ -15,7 +15,7 @@ from formfill.errors import FormChangedError, ProfileIncompleteError
 from formfill.fill import FormCatalogue, fill_form, review_map
 from formfill.fill.demo import demo_clients, run_demo
 from formfill.maps.check import check_map, stamp_map
-from formfill.profile.model import load_profile, parse_profile
+from formfill.profile.validation import load_profile, parse_profile
 from tests.golden_values import FILL_DATE, GOLDEN, current, read_back
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from formfill.config import Settings
 from formfill.fill import FormCatalogue, fill_form, resolve_for
-from formfill.profile.model import Profile, parse_profile
+from formfill.profile.model import Profile
+from formfill.profile.validation import parse_profile
 from tests.conftest import run_flatten_text
 from tests.golden_values import read_back
 

@@ -16,7 +16,7 @@ from formfill.errors import FormChangedError
 from formfill.fill import FormCatalogue, fill_form
 from formfill.maps.diff import diff_forms, migrate_map
 from formfill.maps.model import load_map
-from formfill.profile.model import load_profile
+from formfill.profile.validation import load_profile
 
 REPO = Path(__file__).resolve().parents[2]
 V1 = REPO / "sample_forms" / "nav" / "nav-barnetrygd.pdf"

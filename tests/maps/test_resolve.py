@@ -20,7 +20,8 @@ from formfill.expressions import (
 from formfill.maps.model import FormMap, load_map
 from formfill.maps.resolve import Blank, Missing, Skipped, resolve
 from formfill.profile.expressions import expression_context
-from formfill.profile.model import Profile, parse_profile
+from formfill.profile.model import Profile
+from formfill.profile.validation import parse_profile
 
 ON = date(2025, 6, 1)
 
@@ -303,7 +304,7 @@ def test_fill_date_is_a_profile_path_in_maps(tmp_path: Path) -> None:
     )
     from formfill.maps.model import load_map
     from formfill.maps.resolve import resolve
-    from formfill.profile.model import parse_profile
+    from formfill.profile.validation import parse_profile
 
     fmap = load_map(path)
     prof = parse_profile({"person": {"given_name": "Kari", "family_name": "Nordmann"}})

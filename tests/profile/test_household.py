@@ -10,13 +10,8 @@ from typing import Any
 import pytest
 
 from formfill.errors import ProfileError
-from formfill.profile.model import (
-    json_schema,
-    parse_profile,
-    profile_warnings,
-    resolve_path,
-    vocabulary,
-)
+from formfill.profile.model import json_schema, resolve_path, vocabulary
+from formfill.profile.validation import parse_profile, profile_warnings
 
 ON = date(2026, 11, 23)
 

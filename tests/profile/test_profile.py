@@ -15,21 +15,10 @@ from stdnum.no import fodselsnummer
 
 from formfill.errors import ProfileError, UnknownPathError
 from formfill.profile import docs as profile_docs
-from formfill.profile.model import (
-    Address,
-    Household,
-    HouseholdMember,
-    Income,
-    IncomeSource,
-    Person,
-    Profile,
-    check_path,
-    json_schema,
-    load_profile,
-    parse_profile,
-    resolve_path,
-    vocabulary,
-)
+from formfill.profile.household import Household, HouseholdMember
+from formfill.profile.model import Profile, check_path, json_schema, resolve_path, vocabulary
+from formfill.profile.sections import Address, Income, IncomeSource, Person
+from formfill.profile.validation import load_profile, parse_profile
 
 CLIENTS = Path(__file__).parents[1] / "data" / "clients"  # invalid profiles
 PERSONAS = Path(__file__).parents[2] / "personas"

@@ -17,8 +17,8 @@ from formfill import artifacts
 from formfill.cases import batch as fbatch
 from formfill.cases.packet import batch_zip, client_packet
 from formfill.fill import FormCatalogue
-from formfill.profile.model import load_profile
 from formfill.profile.provenance import Provenance
+from formfill.profile.validation import load_profile
 from formfill.store import applications as apps
 from formfill.store import batches as store_batches
 from formfill.store import clients, session_scope
@@ -226,7 +226,7 @@ def test_packet_holds_the_addendum(store: Store) -> None:
         for n, b in (("Ánne", "2010-02-02"), ("Čiekčá", "2012-03-03"))
     ]
     raw["household"]["members"] += extra
-    from formfill.profile.model import parse_profile
+    from formfill.profile.validation import parse_profile
 
     profile = parse_profile(raw)
     assert profile.household.children_count == 4

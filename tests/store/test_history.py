@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from formfill.errors import ConflictError, ProfileError, StoreError
-from formfill.profile.model import load_profile, parse_profile
 from formfill.profile.provenance import Provenance
+from formfill.profile.validation import load_profile, parse_profile
 from formfill.store import audit, batches, clients, proposals, session_scope, users
 from formfill.store.models import AuditEntry, ProfileVersion, User
 from tests.store.conftest import SYSTEM, Store

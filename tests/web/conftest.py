@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 
 from formfill.artifacts import new_key
 from formfill.config import Settings
-from formfill.profile.model import load_profile
 from formfill.profile.provenance import Provenance
+from formfill.profile.validation import load_profile
 from formfill.store import Actor, migrate, session_scope
 from formfill.store import users as store_users
 from formfill.store.clients import create_client, save_profile

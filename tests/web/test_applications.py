@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from formfill.lifecycle import Deadline, DeadlineKind
-from formfill.profile.model import load_profile
 from formfill.profile.provenance import Provenance
+from formfill.profile.validation import load_profile
 from formfill.store import Actor, session_scope
 from formfill.store import users as store_users
 from formfill.store.applications import create_application

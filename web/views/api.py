@@ -14,8 +14,8 @@ from redis.exceptions import RedisError
 
 from formfill.cases import batch as fbatch
 from formfill.cases.deadlines import advance_application
-from formfill.profile.model import parse_profile
 from formfill.profile.provenance import Provenance
+from formfill.profile.validation import parse_profile
 from formfill.store import applications as store_apps
 from formfill.store import users as store_users
 from formfill.store.clients import (

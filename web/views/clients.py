@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from formfill.errors import FormfillError, ProfileError
-from formfill.profile.model import parse_profile, profile_warnings
 from formfill.profile.provenance import Provenance, flatten
+from formfill.profile.validation import parse_profile, profile_warnings
 from formfill.programs.screening import screen
 from formfill.store import notes as store_notes
 from formfill.store import users as store_users
