@@ -17,7 +17,7 @@ from formfill.profile.paths import (
     check,
     derived_members,
     label_of,
-    resolve,
+    value_at,
 )
 from formfill.profile.sections import (
     Addresses,
@@ -76,7 +76,7 @@ def resolve_path(profile: Profile, path: str, on: date) -> Any:
     """The value at a dotted path, derived values computed for the reference date ``on``;
     None when absent (index out of range, optional section missing). UnknownPathError if the
     path is not in the vocabulary."""
-    return resolve(profile, path, on, _vocabulary())
+    return value_at(profile, path, on, _vocabulary())
 
 
 def label_of_path(path: str) -> str:

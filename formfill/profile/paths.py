@@ -4,7 +4,7 @@ pure helpers behind the derived values (ages, monthly income, address lines).
 Nothing here imports ``formfill.profile.model``: the models register their derived values with
 :func:`derived`, and ``formfill.profile.model`` passes its root model to :func:`build_vocabulary`
 and
-:func:`resolve`. Use the public wrappers in ``formfill.profile.model``.
+:func:`value_at`. Use the public wrappers in ``formfill.profile.model``.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ def check(path: str, vocab: dict[str, PathInfo]) -> PathInfo:
     return info
 
 
-def resolve(root: BaseModel, path: str, on: date, vocab: dict[str, PathInfo]) -> Any:
+def value_at(root: BaseModel, path: str, on: date, vocab: dict[str, PathInfo]) -> Any:
     """The value at ``path`` under ``root``; None when something on the way is absent."""
     check(path, vocab)
     try:

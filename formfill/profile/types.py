@@ -3,7 +3,7 @@ numbers (all checked with python-stdnum and stored compact), country, currency, 
 contact formats, and postal codes by country.
 
 Each check raises a pydantic error whose message is a plain reason ("invalid check digit");
-``formfill.profile.model`` puts the dotted path in front of it.
+``formfill.profile.validation`` puts the dotted path in front of it.
 """
 
 from __future__ import annotations
