@@ -49,11 +49,8 @@ from formfill.pdf.fields import (
     FF_MULTILINE,
     FF_READ_ONLY,
     Field,
-    RawName,
-    RawObjects,
     Widget,
     as_dict,
-    button_bytes,
     document_parts,
     iter_fields,
 )
@@ -65,6 +62,7 @@ from formfill.pdf.font import (
     winansi_fits,
 )
 from formfill.pdf.inspect import check_fillable, open_pdf, read_bytes
+from formfill.pdf.names import RawName, RawObjects, button_bytes
 from formfill.report import FieldOutcome, FillReport, Status
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
