@@ -25,7 +25,6 @@ from pypdf.generic import (
     PdfObject,
     TextStringObject,
 )
-from rapidfuzz import process as fuzz_process
 
 from formfill.errors import FillError
 from formfill.pdf import flatten as pdf_flatten
@@ -35,6 +34,7 @@ from formfill.pdf.names import RawName, RawObjects, button_bytes
 from formfill.pdf.resources import Doc, add_indirect
 from formfill.pdf.widgets import button_ap, draw_list, draw_text
 from formfill.report import FieldOutcome, FillReport, Status
+from formfill.suggest import close_matches, did_you_mean
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -231,11 +231,6 @@ def _redraw_existing(doc: Doc, fields: list[Field], touched: set[str]) -> int:
     return n
 
 
-def _suggest(name: str, names: list[str]) -> str:
-    hits = fuzz_process.extract(name, names, limit=3, score_cutoff=70)
-    return f" (did you mean {', '.join(repr(h[0]) for h in hits)}?)" if hits else ""
-
-
 def fill_pdf(
     blank: BlankForm, values: Mapping[str, Value], options: FillOptions | None = None
 ) -> tuple[bytes, FillReport]:
@@ -292,9 +287,8 @@ def fill_pdf(
     for name, value in values.items():
         found = by_name.get(name)
         if found is None:
-            report.add(
-                FieldOutcome(name, Status.FAILED, None, "no such field" + _suggest(name, names))
-            )
+            hint = did_you_mean(close_matches(name, names, loose=True), quote=True)
+            report.add(FieldOutcome(name, Status.FAILED, None, "no such field" + hint))
             continue
         f = found
         if f.flags & FF_READ_ONLY and name not in options.write_read_only:
