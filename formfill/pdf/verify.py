@@ -17,18 +17,10 @@ from pathlib import Path
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, StreamObject
 
-from formfill.pdf.fields import (
-    ButtonBytes,
-    Field,
-    RawObjects,
-    button_bytes,
-    decoded_name,
-    document_parts,
-    iter_fields,
-    spelling,
-)
+from formfill.pdf.fields import Field, document_parts, iter_fields
 from formfill.pdf.font import parse_to_unicode
 from formfill.pdf.inspect import open_pdf, read_bytes
+from formfill.pdf.names import ButtonBytes, RawObjects, button_bytes, decoded_name, spelling
 from formfill.report import FieldOutcome, FillReport, Status
 
 Value = str | bool

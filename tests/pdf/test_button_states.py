@@ -18,8 +18,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
-from formfill.pdf.fields import RawName
 from formfill.pdf.fill import BlankForm, fill_pdf
+from formfill.pdf.names import RawName
 from formfill.pdf.verify import verify_pdf
 
 BLANK = Path(__file__).resolve().parents[2] / "sample_forms" / "traps" / "button-states.pdf"

@@ -28,7 +28,8 @@ from reportlab.pdfbase import pdfmetrics
 
 from formfill.pdf.appearance import MIN_FONT_SIZE
 from formfill.pdf.fields import Field, iter_fields
-from formfill.pdf.fill import BlankForm, FillOptions, add_indirect, fill_pdf, flatten_pdf
+from formfill.pdf.fill import BlankForm, FillOptions, fill_pdf, flatten_pdf
+from formfill.pdf.resources import add_indirect
 from formfill.pdf.verify import shown_text, verify_pdf
 from formfill.report import FillReport, Status
 
