@@ -30,7 +30,7 @@ from formfill.errors import FillError
 from formfill.pdf import flatten as pdf_flatten
 from formfill.pdf.fields import FF_READ_ONLY, Field, as_dict, document_parts, iter_fields
 from formfill.pdf.inspect import check_fillable, open_pdf, read_bytes
-from formfill.pdf.names import RawName, RawObjects, button_bytes
+from formfill.pdf.names import RawName, RawObjects, button_bytes, readings
 from formfill.pdf.resources import Doc, add_indirect
 from formfill.pdf.widgets import button_ap, draw_list, draw_text
 from formfill.report import FieldOutcome, FillReport, Status
@@ -151,7 +151,7 @@ def _fill_button(doc: Doc, f: Field, value: Value) -> FieldOutcome:
         text = str(value).lstrip("/")
         target = exports.get(text)
         if target is None:
-            target = next((s for s in states if str(s)[1:] == text), None)
+            target = next((s for s in states if text in readings(s)), None)
         if target is None:
             choices = ", ".join(exports) or "none"
             return FieldOutcome(

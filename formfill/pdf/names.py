@@ -55,6 +55,45 @@ def decoded_name(raw: bytes) -> str:
     return "/" + raw.decode("latin-1")
 
 
+def name_bytes(name: str) -> bytes:
+    """The bytes behind a name as pypdf decoded it: a RawName's own; else the encoding pypdf
+    must have read (UTF-8 unless the text only encodes as GBK, which pypdf tries second)."""
+    raw = getattr(name, "raw", None)
+    if isinstance(raw, bytes):
+        return raw
+    text = str(name)[1:]
+    if not text.isascii():
+        try:
+            gbk = text.encode("gbk")
+        except UnicodeEncodeError:
+            return text.encode("utf-8")
+        try:
+            gbk.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text.encode("latin-1")
+            except UnicodeEncodeError:
+                return gbk  # e.g. 'Ace鎟t': the file had single bytes pypdf read as GBK
+    return text.encode("utf-8")
+
+
+def readings(name: str) -> frozenset[str]:
+    """The texts a value may give to choose a state: pypdf's decoding, and where the bytes are
+    not UTF-8, their single-byte readings (Windows-1252, Latin-1). pypdf reads /S#E6rbo as GBK
+    ('S鎟bo'); a form in a single-byte encoding meant 'Særbo'."""
+    out = {str(name)[1:]}
+    raw = name_bytes(name)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        for enc in ("cp1252", "latin-1"):
+            try:
+                out.add(raw.decode(enc))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(out)
+
+
 class _Name(bytes):
     """A name token of a raw object: its bytes with #xx undone, without the slash."""
 

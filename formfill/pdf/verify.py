@@ -20,7 +20,14 @@ from pypdf.generic import ContentStream, DictionaryObject, StreamObject
 from formfill.pdf.fields import Field, document_parts, iter_fields
 from formfill.pdf.font import parse_to_unicode
 from formfill.pdf.inspect import open_pdf, read_bytes
-from formfill.pdf.names import ButtonBytes, RawObjects, button_bytes, decoded_name, spelling
+from formfill.pdf.names import (
+    ButtonBytes,
+    RawObjects,
+    button_bytes,
+    decoded_name,
+    readings,
+    spelling,
+)
 from formfill.report import FieldOutcome, FillReport, Status
 
 Value = str | bool
@@ -127,7 +134,7 @@ def _check_button(
         want = str(states[0]) if len(states) == 1 else ""
     else:
         text = str(expected).lstrip("/")
-        want = next((str(s) for s in states if f.export_of(s) == text or str(s)[1:] == text), "")
+        want = next((str(s) for s in states if f.export_of(s) == text or text in readings(s)), "")
     if not want:
         return f"{expected!r} is not a state of this field"
     if got != want:

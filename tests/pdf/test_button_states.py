@@ -256,3 +256,38 @@ def test_pdftk_reads_the_states(blank: BlankForm, tmp_path: Path) -> None:
         "Acepta": "Aceptó",
         "Situation": "Divorcé",
     }
+
+
+# /Ace#F3pt: the high byte is followed by a letter, so pypdf reads the two bytes as one GBK
+# character ('Ace鎟t' style); a form in Windows-1252 meant 'Aceópt'. Same length as /Acept#F3,
+# so the patched blank keeps its xref offsets.
+GBK_TRAP = b"/Ace#F3pt"
+
+
+def _gbk_blank() -> BlankForm:
+    data = BLANK.read_bytes()
+    assert data.count(b"/Acept#F3") == 6  # the field's /AP keys and /AS on its two widgets
+    return BlankForm("gbk-trap.pdf", data.replace(b"/Acept#F3", GBK_TRAP))
+
+
+def test_single_byte_name_pypdf_reads_as_gbk_is_chosen_by_its_letters() -> None:
+    blank = _gbk_blank()
+    names = {str(s) for s in _states(blank, "Acepta")}
+    assert len(names) == 1 and "/Aceópt" not in names  # the trap is real: pypdf reads GBK
+    data = _fill(blank, {"Acepta": "Aceópt"})
+    _assert_states(data, "Acepta", GBK_TRAP, {GBK_TRAP})
+    assert verify_pdf("out.pdf", data, {"Acepta": "Aceópt"}, blank=blank.data).ok
+    assert not verify_pdf("out.pdf", data, {"Acepta": False}, blank=blank.data).ok
+
+
+def test_a_value_that_is_no_reading_of_the_name_still_fails() -> None:
+    _data, report = fill_pdf(_gbk_blank(), {"Acepta": "Acepto"})
+    assert not report.ok
+    assert "is not one of its states" in report.outcomes[0].reason
+
+
+def _states(blank: BlankForm, field: str) -> list[NameObject]:
+    from formfill.pdf.fields import document_parts, iter_fields
+
+    root, pages = document_parts(blank.reader)
+    return next(f for f in iter_fields(root, pages) if f.name == field).on_states()
