@@ -18,7 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from formfill.maps.draft.suggest import Suggestion, draft_map  # noqa: E402
+from formfill.maps.draft.passes import draft_map  # noqa: E402
+from formfill.maps.draft.suggest import Suggestion  # noqa: E402
 
 TRUTH = REPO / "tests" / "data" / "corpus_truth"
 CORPUS = REPO.parent / "shared" / "corpus" / "forms"

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from formfill.maps.draft.lexicon import load_lexicon
+from formfill.maps.draft.passes import draft_map
 from formfill.maps.draft.render import render_toml
-from formfill.maps.draft.suggest import draft_map, load_lexicon, norm
 from formfill.maps.model import load_map
 from formfill.pdf.inspect import inspect_pdf
-from formfill.pdf.labels import label_fields, readable_name
+from formfill.pdf.labels import label_fields, norm, readable_name
 from formfill.profile.expressions import FILL_PATHS
 from formfill.profile.model import check_path
 

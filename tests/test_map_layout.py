@@ -10,7 +10,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from formfill.maps.draft.suggest import Suggestion, draft_map
+from formfill.maps.draft.passes import draft_map
+from formfill.maps.draft.suggest import Suggestion
 from formfill.pdf.inspect import inspect_pdf
 from formfill.pdf.labels import label_fields
 

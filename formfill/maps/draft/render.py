@@ -17,8 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from formfill.errors import FormMapError, Problem
+from formfill.maps.draft.passes import Draft
 from formfill.maps.draft.rows import DraftRows, find_rows
-from formfill.maps.draft.suggest import Draft, Suggestion
+from formfill.maps.draft.suggest import Suggestion
 from formfill.maps.model import load_map, validate_against_form
 
 _PASSES = 4  # each pass turns what the check rejected into a TODO; one is usually enough
