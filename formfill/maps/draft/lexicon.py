@@ -21,14 +21,34 @@ from formfill.pdf.labels import norm
 
 LEXICON = Path(__file__).with_name("lexicon.toml")
 LANGS = ("en", "nb", "nn", "nl", "de", "fr", "es")
+# how far a match in each label text is trusted: its score is multiplied by this
 SOURCE_WEIGHT = {
-    "tooltip": 1.0,
-    "name": 0.97,
-    "left": 0.95,
-    "above": 0.9,
-    "below": 0.9,
-    "right": 0.95,
+    "tooltip": 1.0,  # what the form's author wrote for the field
+    "name": 0.97,  # the field's name made readable: the author's too, but terser
+    "left": 0.95,  # printed text left of the box, on its line
+    "above": 0.9,  # printed text above the box: a caption, or the line before
+    "below": 0.9,  # printed text below the line, on forms that caption under it
+    "right": 0.95,  # printed text right of a check box: its caption
 }
+
+# the score of a term found as a whole phrase in a label: PHRASE_BASE, plus PHRASE_COVER times
+# the share of the label's meaningful words the term explains, plus PHRASE_TAIL when the term
+# ends a label of several words ('plaintiff1_address_city' is a city); at most PHRASE_CAP, so a
+# phrase never scores as an exact match (1.0)
+PHRASE_BASE = 0.70
+PHRASE_COVER = 0.27
+PHRASE_TAIL = 0.08
+PHRASE_CAP = 0.99
+# a close spelling (inflection, typo) of a term of FUZZY_MIN_LEN characters or more, in a label
+# at most FUZZY_LEN_SLACK characters longer: it counts from a similarity of FUZZY_MIN_RATIO and
+# scores that similarity times FUZZY_WEIGHT (a little less than the phrase it nearly is)
+FUZZY_MIN_LEN = 5
+FUZZY_LEN_SLACK = 6
+FUZZY_MIN_RATIO = 0.88
+FUZZY_WEIGHT = 0.93
+# text left of a box that starts in lower case ends a sentence from the line above: its
+# source weight is multiplied by this
+SENTENCE_TAIL_WEIGHT = 0.8
 
 
 @dataclass(frozen=True)
@@ -138,12 +158,12 @@ def _score(term: str, text: str) -> float:
         cover = min(1.0, len(term.split()) / len(words))
         if len(term.split()) == 1 and cover < 1.0:
             return 0.0  # a one-word term (name, date, city) only when it is the whole label
-        tail = 0.08 if (text.endswith(" " + term) and len(words) > 1) else 0.0
-        return min(0.99, 0.70 + 0.27 * cover + tail)
-    if len(term) >= 5 and len(text) <= len(term) + 6:
+        tail = PHRASE_TAIL if (text.endswith(" " + term) and len(words) > 1) else 0.0
+        return min(PHRASE_CAP, PHRASE_BASE + PHRASE_COVER * cover + tail)
+    if len(term) >= FUZZY_MIN_LEN and len(text) <= len(term) + FUZZY_LEN_SLACK:
         r = fuzz.ratio(term, text) / 100
-        if r >= 0.88:
-            return 0.93 * r
+        if r >= FUZZY_MIN_RATIO:
+            return FUZZY_WEIGHT * r
     return 0.0
 
 
@@ -167,7 +187,7 @@ def best_match(
         # text left of a box that starts in lower case ends a sentence from the line above
         # ('and full name here', 'name (see instructions...)'): trusted less, not split
         tail = src == "left" and full[:1].islower()
-        w *= 0.8 if tail else 1.0
+        w *= SENTENCE_TAIL_WEIGHT if tail else 1.0
         parts = [full] if tail else clauses(full)
         if src == "tooltip" and len(parts) > 4:
             # 'Part 3. About the Person... Mailing Address. 2. B. Enter Street Number and

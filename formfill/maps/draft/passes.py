@@ -42,6 +42,11 @@ class Draft:
         return out
 
 
+# boxes whose bottoms round to the same multiple of this many points are on one line
+LINE_PT = 6
+# a form that says organisation words this many times is filled in by an organisation
+ORG_WORDS_MIN = 5
+
 _ITEM = re.compile(r"^household\.(?:children|everyone|others)\[\d+\]")
 
 
@@ -73,7 +78,7 @@ def reading_order(s: Suggestion) -> tuple[int, float, float]:
     f = s.field
     page = f.pages[0] if f.pages else 0
     x1, _y1, _x2, y2 = f.rects[0] if f.rects else (0.0, 0.0, 0.0, 0.0)
-    return (page, -round(y2 / 6), x1)
+    return (page, -round(y2 / LINE_PT), x1)
 
 
 # a label that says it repeats the client's own value ("Last name from Section 1")
@@ -260,7 +265,7 @@ def _organisation_form(labels: dict[str, FieldLabel]) -> bool:
     """A form filled in by an organisation (a grant application): its 'applicant' is not a
     person, so nothing on it is the client's unless the form says so."""
     text = " " + " ".join(norm(" ".join(lab.texts())) for lab in labels.values()) + " "
-    return sum(text.count(f" {w} ") for w in _ORG_WORDS) >= 5
+    return sum(text.count(f" {w} ") for w in _ORG_WORDS) >= ORG_WORDS_MIN
 
 
 def draft_map(form: Path) -> Draft:

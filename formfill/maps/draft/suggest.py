@@ -29,7 +29,20 @@ from formfill.pdf.labels import FieldLabel, norm
 from formfill.profile.expressions import FILL_PATHS
 from formfill.profile.model import check_path, vocabulary
 
-THRESHOLD = 0.80  # below: left unmapped and flagged
+THRESHOLD = 0.80  # a suggestion's confidence from which it is mapped; below: left unmapped
+# a label beside the field that names another value than the field's own name says is trusted
+# no further than just below the threshold: a person decides
+OFF_NAME_CAP = THRESHOLD - 0.01
+# a skip term (signature, office use) wins over the best value term from this score on
+SKIP_MIN = 0.74
+# a caption that names a value ('Single', 'M') with no heading near it naming the question
+# (marital status, sex): its confidence is multiplied by this
+NO_HEADING = 0.75
+# a button group some of whose states name no value: its confidence is multiplied by the share
+# of states that do, to this power (a gentle penalty: one unnamed state of five costs ~5%)
+STATE_SHARE_POWER = 0.25
+# the confidence of a skip the field's own kind decides (a signature, a push button, read-only)
+CERTAIN = 1.0
 
 
 @dataclass
@@ -122,10 +135,10 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
         if i > 0 and own_name and not any(len(w) >= 3 and w in own_name for w in term.text.split()):
             # the field's own name says something else than the printed text near it: on
             # forms that caption under the line, or name fields misleadingly, trust neither
-            score = min(score, THRESHOLD - 0.01)
+            score = min(score, OFF_NAME_CAP)
         if score >= THRESHOLD:
             break
-    if s_skip >= max(score, 0.74):
+    if s_skip >= max(score, SKIP_MIN):
         return Suggestion(f, lab, "skip", t_skip.target, s_skip,
                           f'{src_skip} "{raw_skip}" ~ {t_skip.text} ({t_skip.lang})')  # fmt: skip
     if score == 0:
@@ -179,7 +192,7 @@ def _suggest_button(f: FieldInfo, lab: FieldLabel, lex: Lexicon) -> Suggestion:
             return Suggestion(f, lab, "unmapped", "", 0.0, "no caption matches a condition")
         why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
         if not _in_context(condition_path(term.target)[0], lab):
-            score *= 0.75
+            score *= NO_HEADING
             why += "; no heading names the value"
         kind = "when" if score >= THRESHOLD else "unmapped"
         return Suggestion(f, lab, kind, term.target, score, why, lang=term.lang)
@@ -200,9 +213,9 @@ def _suggest_button(f: FieldInfo, lab: FieldLabel, lex: Lexicon) -> Suggestion:
         scores.append(score)
         whys.append(f'"{raw}" ~ {term.text}')
     if len(paths) == 1 and options:
-        conf = min(scores) * (len(options) / max(len(f.states), 1)) ** 0.25
+        conf = min(scores) * (len(options) / max(len(f.states), 1)) ** STATE_SHARE_POWER
         if not _in_context(next(iter(paths)), lab):
-            conf *= 0.75
+            conf *= NO_HEADING
         kind = "options" if conf >= THRESHOLD else "unmapped"
         return Suggestion(f, lab, kind, paths.pop(), conf, "; ".join(whys), options=options)
     return Suggestion(f, lab, "unmapped", "", 0.0, "states do not name one profile value")
@@ -214,9 +227,9 @@ def suggest(
     lex = lex or load_lexicon()
     if f.kind in ("signature", "push"):
         why = "signature field" if f.kind == "signature" else "push button"
-        return Suggestion(f, lab, "skip", why, 1.0, why)
+        return Suggestion(f, lab, "skip", why, CERTAIN, why)
     if f.read_only:
-        return Suggestion(f, lab, "skip", "read-only field", 1.0, "the form marks it read-only")
+        return Suggestion(f, lab, "skip", "read-only field", CERTAIN, "the form marks it read-only")
     if f.kind in ("checkbox", "radio"):
         return _suggest_button(f, lab, lex)
     return _suggest_text(f, lab, lex, vertical)
