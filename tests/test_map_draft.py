@@ -113,7 +113,7 @@ def test_low_confidence_is_left_unmapped_and_flagged(tmp_path: Path) -> None:
     draft = draft_map(SAMPLES / "toeslagen" / "toeslag-aanvraag.pdf")
     text = render_toml(draft, form_id="toeslag-aanvraag", agency="toeslagen",
                        source="sample_forms/toeslagen/toeslag-aanvraag.pdf")  # fmt: skip
-    unmapped = [s for s in draft.suggestions if s.kind == "unmapped"]
+    unmapped = [s for s in draft.suggestions if s.todo]
     assert unmapped
     for s in unmapped:
         assert f'# field = "{s.field.name}"' in text

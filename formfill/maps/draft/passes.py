@@ -38,7 +38,7 @@ class Draft:
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for s in self.suggestions:
-            out[s.kind] = out.get(s.kind, 0) + 1
+            out[s.status] = out.get(s.status, 0) + 1
         return out
 
 
@@ -168,7 +168,7 @@ def _row_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
         # a field whose label matched says itself whose it is: a qualifier, or an owner in the
         # matched words ('Employer's name' is the client's employer; the phone beside it is
         # the employer's), or nothing (the client's)
-        if s.target or s.kind == "none":
+        if s.target or s.no_value:
             own = s.qualifier or whose_in([s.said], lex)
         else:
             lab = s.label
@@ -191,13 +191,13 @@ def _row_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
         if numbered and new and member and item:  # the same child as the box before ('Child 2')
             new = member.group(0) + new[item.end() :]
         if new is None:
-            s.kind, s.target = "none", ""
+            s.kind, s.target, s.no_value = "unmapped", "", True
             s.why += f"; beside the {word}'s field: not the client's"
         elif s.kind in ("profile", "unmapped") and new != path:
             try:
                 check_path(new)
             except UnknownPathError:
-                s.kind, s.target = "none", ""
+                s.kind, s.target, s.no_value = "unmapped", "", True
                 s.why += f"; beside the {word}'s field, and the profile has no {new}"
                 continue
             s.target = new

@@ -49,7 +49,7 @@ CERTAIN = 1.0
 class Suggestion:
     field: FieldInfo
     label: FieldLabel
-    kind: str  # profile | when | options | skip | none (no profile value fits) | unmapped
+    kind: str  # profile | when | options | skip | unmapped
     target: str = ""  # profile path or condition; skip reason
     confidence: float = 0.0
     why: str = ""  # what matched: 'left text "Fornavn" ~ fornavn (nb)'
@@ -60,10 +60,24 @@ class Suggestion:
     numbered: bool = False  # a numbered household row (child 1, member 2)
     qualifier: str = ""  # the word that said whose value this is ('spouse', 'employer')
     said: str = ""  # the label text the suggestion matched
+    # unmapped, and settled: the label names a value no profile value of the client's fits
+    # (another person's, or a path the profile lacks); the map skips it, nobody need decide
+    no_value: bool = False
 
     @property
     def mapped(self) -> bool:
         return self.kind in ("profile", "when", "options")
+
+    @property
+    def todo(self) -> bool:
+        """Left for a person to decide: unmapped, and not settled as holding no profile value."""
+        return self.kind == "unmapped" and not self.no_value
+
+    @property
+    def status(self) -> str:
+        """What the draft made of the field, as a draft counts it: its kind, or 'no profile
+        value' for an unmapped field settled as holding none."""
+        return "no profile value" if self.kind == "unmapped" and self.no_value else self.kind
 
 
 def _texts(lab: FieldLabel, vertical: str = "above") -> list[tuple[str, str]]:
@@ -147,8 +161,9 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
     context = [raw, lab.from_name, *lab.alternatives, _lead(raw, _texts(lab, vertical), src)]
     path, qual, numbered = qualify(term.target, context, lex, term.text, lab.row, lab.table)
     if path is None:
-        return Suggestion(f, lab, "none", "", score, f"{why}; but of the {qual}: not the client's",
-                          qualifier=qual)  # fmt: skip
+        return Suggestion(f, lab, "unmapped", "", score,
+                          f"{why}; but of the {qual}: not the client's",
+                          qualifier=qual, no_value=True)  # fmt: skip
     if qual:
         why += f"; {qual} -> {path}"
     elif term.qualified_only:
@@ -157,7 +172,8 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
         try:
             check_path(path)
         except UnknownPathError:
-            return Suggestion(f, lab, "none", "", score, f"{why}; the profile has no {path}")
+            return Suggestion(f, lab, "unmapped", "", score, f"{why}; the profile has no {path}",
+                              no_value=True)  # fmt: skip
     kind = "profile" if score >= THRESHOLD else "unmapped"
     return Suggestion(f, lab, kind, path, score, why, transforms=transforms_for(path, f),
                       lang=term.lang, numbered=numbered, qualifier=qual, said=raw)  # fmt: skip
