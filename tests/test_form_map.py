@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 
 from formfill.errors import FormMapError, Problem
-from formfill.maps.model import (
-    FormMap,
-    find_map,
-    load_map,
-    load_maps,
-    unmapped_fields,
-    validate_against_form,
-)
+from formfill.maps.loader import find_map, load_map, load_maps
+from formfill.maps.model import FormMap, unmapped_fields, validate_against_form
 
 HEADER = """\
 id = "{id}"

@@ -11,7 +11,7 @@ import pytest
 from formfill.maps.draft.lexicon import load_lexicon
 from formfill.maps.draft.passes import draft_map
 from formfill.maps.draft.render import render_toml
-from formfill.maps.model import load_map
+from formfill.maps.loader import load_map
 from formfill.pdf.inspect import inspect_pdf
 from formfill.pdf.labels import label_fields, norm, readable_name
 from formfill.profile.expressions import FILL_PATHS

@@ -127,7 +127,7 @@ def map_diff_cmd(map_path: Path, new_form: Path, output: Path | None) -> None:
     from formfill.config import Settings
     from formfill.fill import write_atomic
     from formfill.maps.diff import diff_forms, migrate_map
-    from formfill.maps.model import load_map
+    from formfill.maps.loader import load_map
 
     settings = Settings.from_env()
     fmap = load_map(map_path)

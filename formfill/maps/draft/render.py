@@ -20,7 +20,8 @@ from formfill.errors import FormMapError, Problem
 from formfill.maps.draft.passes import Draft
 from formfill.maps.draft.rows import DraftRows, find_rows
 from formfill.maps.draft.suggest import Suggestion
-from formfill.maps.model import load_map, validate_against_form
+from formfill.maps.loader import load_map
+from formfill.maps.model import validate_against_form
 
 _PASSES = 4  # each pass turns what the check rejected into a TODO; one is usually enough
 
