@@ -18,7 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from formfill.maps.draft.suggest import Suggestion, draft_map  # noqa: E402
+from formfill.maps.draft.passes import draft_map  # noqa: E402
+from formfill.maps.draft.suggest import Suggestion  # noqa: E402
 
 TRUTH = REPO / "tests" / "data" / "corpus_truth"
 CORPUS = REPO.parent / "shared" / "corpus" / "forms"
@@ -73,7 +74,7 @@ def score_form(truth_path: Path, verbose: bool) -> tuple[int, int, int, int, flo
             hit = matches(s, want)
             recall_hit += hit
             if verbose and not hit and suggestion_target(s) is None:
-                print(f"    MISSED {name!r}: truth {want!r}; draft {s.kind} {s.target!r} "
+                print(f"    MISSED {name!r}: truth {want!r}; draft {s.status} {s.target!r} "
                       f"{s.confidence:.2f} ({s.why}) label={s.label.best!r}")  # fmt: skip
     return mapped, right, recall_total, recall_hit, secs, form.stem
 

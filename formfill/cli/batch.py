@@ -57,7 +57,7 @@ def status_json(settings: Settings, session: Any, batch_id: int) -> dict[str, An
 
 
 def suffix(settings: Settings, form_id: str) -> str:
-    from formfill.maps.model import find_map
+    from formfill.maps.loader import find_map
 
     try:
         return ".pdf" if find_map(settings.maps_dir, form_id).kind == "pdf" else ".docx"

@@ -91,8 +91,8 @@ def map_new(form: Path, agency: str | None, form_id: str | None, output: Path | 
 
     from formfill.config import Settings
     from formfill.fill import write_atomic
+    from formfill.maps.draft.passes import draft_map
     from formfill.maps.draft.render import render_toml
-    from formfill.maps.draft.suggest import draft_map
 
     settings = Settings.from_env()
     fid = form_id or _re.sub(r"[^a-z0-9._-]+", "-", form.stem.lower()).strip("-")
@@ -127,7 +127,7 @@ def map_diff_cmd(map_path: Path, new_form: Path, output: Path | None) -> None:
     from formfill.config import Settings
     from formfill.fill import write_atomic
     from formfill.maps.diff import diff_forms, migrate_map
-    from formfill.maps.model import load_map
+    from formfill.maps.loader import load_map
 
     settings = Settings.from_env()
     fmap = load_map(map_path)

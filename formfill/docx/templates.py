@@ -26,7 +26,6 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from formfill.docx.fields import (
-    DocxField,
     docx_fingerprint,
     field_dict,
     fill_docx_fields,
@@ -36,6 +35,7 @@ from formfill.docx.fields import (
     story_parts,
     unresolved_placeholders,
 )
+from formfill.docx.wordml import DocxField
 from formfill.errors import FillError, TemplateError
 from formfill.expressions import Sandbox, chains
 from formfill.report import FieldOutcome, FillReport, Status

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
-from formfill.maps.model import FormMap, find_map
+from formfill.maps.loader import find_map
+from formfill.maps.model import FormMap
 from formfill.pdf.fill import BlankForm
 from formfill.pdf.inspect import inspect_reader
 from formfill.programs.catalog import load_catalog

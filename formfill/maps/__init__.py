@@ -12,12 +12,10 @@ from formfill.maps.diff import (
     diff_forms,
     migrate_map,
 )
+from formfill.maps.loader import find_map, load_map, load_maps
 from formfill.maps.model import (
     FormMap,
     RowGroup,
-    find_map,
-    load_map,
-    load_maps,
     unmapped_fields,
     validate_against_form,
 )

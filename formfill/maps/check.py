@@ -13,7 +13,8 @@ from pathlib import Path
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.errors import FormfillError, FormMapError, Problem
-from formfill.maps.model import FormMap, load_map, unmapped_fields, validate_against_form
+from formfill.maps.loader import load_map
+from formfill.maps.model import FormMap, unmapped_fields, validate_against_form
 from formfill.pdf.inspect import FieldInfo, inspect_pdf
 
 

@@ -15,7 +15,7 @@ from formfill.config import Settings
 from formfill.errors import FormChangedError
 from formfill.fill import FormCatalogue, fill_form
 from formfill.maps.diff import diff_forms, migrate_map
-from formfill.maps.model import load_map
+from formfill.maps.loader import load_map
 from formfill.profile.validation import load_profile
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from formfill.maps.draft.lexicon import load_lexicon
+from formfill.maps.draft.passes import draft_map
 from formfill.maps.draft.render import render_toml
-from formfill.maps.draft.suggest import draft_map, load_lexicon, norm
-from formfill.maps.model import load_map
+from formfill.maps.loader import load_map
 from formfill.pdf.inspect import inspect_pdf
-from formfill.pdf.labels import label_fields, readable_name
+from formfill.pdf.labels import label_fields, norm, readable_name
 from formfill.profile.expressions import FILL_PATHS
 from formfill.profile.model import check_path
 
@@ -112,7 +113,7 @@ def test_low_confidence_is_left_unmapped_and_flagged(tmp_path: Path) -> None:
     draft = draft_map(SAMPLES / "toeslagen" / "toeslag-aanvraag.pdf")
     text = render_toml(draft, form_id="toeslag-aanvraag", agency="toeslagen",
                        source="sample_forms/toeslagen/toeslag-aanvraag.pdf")  # fmt: skip
-    unmapped = [s for s in draft.suggestions if s.kind == "unmapped"]
+    unmapped = [s for s in draft.suggestions if s.todo]
     assert unmapped
     for s in unmapped:
         assert f'# field = "{s.field.name}"' in text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from formfill.maps.draft.choices import code_kind, match_options
-from formfill.maps.draft.suggest import load_lexicon
+from formfill.maps.draft.lexicon import load_lexicon
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,10 @@ from reportlab.pdfgen import canvas
 from formfill.config import Settings
 from formfill.fill import FormCatalogue, review_map
 from formfill.maps.check import check_map
+from formfill.maps.draft.passes import Draft, draft_fields, draft_map
 from formfill.maps.draft.render import render_toml
-from formfill.maps.draft.suggest import Draft, draft_fields, draft_map
-from formfill.maps.model import FormMap, load_map
+from formfill.maps.loader import load_map
+from formfill.maps.model import FormMap
 from formfill.pdf.inspect import FieldInfo, FormInventory
 from formfill.pdf.labels import FieldLabel, readable_name
 

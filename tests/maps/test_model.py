@@ -1,4 +1,4 @@
-"""Tests of formfill.maps.model: strict loading that reports every problem at once, and checking a
+"""Tests of formfill.maps (model and loader): strict loading of a map, its fields and [[rows]],
 map against the fields of its form."""
 
 from __future__ import annotations
@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 
 from formfill.errors import FormMapError, Problem
-from formfill.maps.model import (
-    FormMap,
-    find_map,
-    load_map,
-    load_maps,
-    unmapped_fields,
-    validate_against_form,
-)
+from formfill.maps.loader import find_map, load_map, load_maps
+from formfill.maps.model import FormMap, unmapped_fields, validate_against_form
 
 HEADER = """\
 id = "{id}"

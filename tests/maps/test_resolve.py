@@ -17,7 +17,8 @@ from formfill.expressions import (
     evaluate_condition,
     render_template,
 )
-from formfill.maps.model import FormMap, load_map
+from formfill.maps.loader import load_map
+from formfill.maps.model import FormMap
 from formfill.maps.resolve import Blank, Missing, Skipped, resolve
 from formfill.profile.expressions import expression_context
 from formfill.profile.model import Profile
@@ -302,7 +303,7 @@ def test_fill_date_is_a_profile_path_in_maps(tmp_path: Path) -> None:
         'language = "nb"\n[[fields]]\nfield = "Dato"\nprofile = "fill.date"\n'
         'transform = "date:%d.%m.%Y"\n'
     )
-    from formfill.maps.model import load_map
+    from formfill.maps.loader import load_map
     from formfill.maps.resolve import resolve
     from formfill.profile.validation import parse_profile
 

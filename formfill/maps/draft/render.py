@@ -17,9 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from formfill.errors import FormMapError, Problem
+from formfill.maps.draft.passes import Draft
 from formfill.maps.draft.rows import DraftRows, find_rows
-from formfill.maps.draft.suggest import Draft, Suggestion
-from formfill.maps.model import load_map, validate_against_form
+from formfill.maps.draft.suggest import Suggestion
+from formfill.maps.loader import load_map
+from formfill.maps.model import validate_against_form
 
 _PASSES = 4  # each pass turns what the check rejected into a TODO; one is usually enough
 
@@ -64,9 +66,9 @@ def _body(s: Suggestion) -> list[str]:
         body.append(f"when = {_q(s.target)}")
     elif s.kind == "skip":
         body.append(f"skip = {_s(s.target)}")
-    elif s.kind == "none":
+    elif s.no_value:
         body.append(f"skip = {_s('no profile value: ' + s.why.split('; but of the ')[-1])}")
-    if s.options and s.kind in ("options", "unmapped"):
+    if s.options and (s.kind == "options" or s.todo):
         opts = ", ".join(f"{_q(k)} = {_q(v)}" for k, v in s.options.items())
         body.append(f"options = {{ {opts} }}")
     return body
@@ -84,7 +86,7 @@ def _entry(s: Suggestion) -> list[str]:
         lines.append(f"# TODO the field's name cannot be written in a map: {e}")
         lines.append(f"# field = {clean(f.name)!r}")
         return lines
-    if s.mapped or s.kind in ("skip", "none"):
+    if not s.todo:
         return [*lines, "[[fields]]", *body]
     guess = f" (best guess {clean(s.target)} at {s.confidence:.2f})" if s.target else ""
     lines.append(f"# TODO unmapped{guess}: map it or skip it, then uncomment")
@@ -110,11 +112,11 @@ def _text(
 ) -> str:
     c: dict[str, int] = {}
     for s in sugs:
-        c[s.kind] = c.get(s.kind, 0) + 1
+        c[s.status] = c.get(s.status, 0) + 1
     mapped = c.get("profile", 0) + c.get("when", 0) + c.get("options", 0)
     lines = [
         f"# Drafted by `formfill map new` from {clean(draft.form.name)}: {mapped} mapped, "
-        f"{c.get('skip', 0)} skipped, {c.get('none', 0)} with no profile value, "
+        f"{c.get('skip', 0)} skipped, {c.get('no profile value', 0)} with no profile value, "
         f"{c.get('unmapped', 0)} for a person to decide (marked TODO).",
         "# Check every suggestion against the form before use; then `formfill map stamp`.",
         f"id = {_q(head['id'])}",

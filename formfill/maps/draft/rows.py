@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from formfill.maps.draft.suggest import Suggestion, reading_order
+from formfill.maps.draft.passes import reading_order
+from formfill.maps.draft.suggest import Suggestion
 from formfill.profile.model import vocabulary
 
 _ITEM_REF = re.compile(r"([a-z_][a-z0-9_.]*)\[(\d+)\]")
