@@ -1,5 +1,5 @@
-"""Tests of formfill.maps (model and loader): strict loading of a map, its fields and [[rows]],
-map against the fields of its form."""
+"""Tests of formfill.maps.model and formfill.maps.loader: strict loading that reports every
+problem at once, and checking a map against the fields of its form."""
 
 from __future__ import annotations
 
