@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from formfill import artifacts
+from formfill.cases.apply import attach_output
 from formfill.config import Settings
-from formfill.errors import FormfillError, NotFoundError, VerificationError
+from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
 from formfill.fill import FormCatalogue, fill_form, resolve_for
-from formfill.lifecycle import AppStatus
 from formfill.profile.validation import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
@@ -36,6 +36,7 @@ __all__ = [
     "Readiness",
     "all_client_ids",
     "create",
+    "create_for_application",
     "fail",
     "link_application",
     "plan",
@@ -195,11 +196,6 @@ def run_item(
     return ItemResult(item_id, "done", output)
 
 
-# an application a batch may (re)fill: not yet sent. A submitted one keeps the document that was
-# sent; a new fill of that client x form then starts a new application.
-FILLABLE = (AppStatus.DRAFT, AppStatus.READY, AppStatus.FILLED, AppStatus.REVIEWED)
-
-
 def link_application(
     session: Session,
     actor: Actor,
@@ -207,42 +203,37 @@ def link_application(
     output: str,
     report: dict[str, Any] | None,
     fingerprint: str | None = None,
-) -> Application:
-    """Record a done item's fill on its client x form application, so that tracking shows what
-    was filled: the item's own application if it names one and it is not yet submitted, else the
-    client's newest application of that form not yet submitted, else a new one. It moves
-    to ``filled`` (draft and ready step forward; a reviewed one goes back to filled: the new
-    document needs a new review), one event per step, noted with the batch and item."""
-    fillable = {s.value for s in FILLABLE}
-    q = (
-        sa.select(Application)
-        .where(
-            Application.client_id == item.client_id,
-            Application.form_id == item.form_id,
-            Application.status.in_(sorted(fillable)),
-        )
-        .order_by(Application.id.desc())
-        .limit(1)
+) -> Application | None:
+    """Record a done item's fill on the application it was launched from, if any (a new
+    version on it; see :func:`formfill.cases.apply.attach_output`). An item of a batch launched
+    from clients and forms makes no application: a person tracks the ones that are."""
+    if item.application_id is None:
+        return None
+    app = store_apps.get_application(session, item.application_id)
+    item.output_artifact = output
+    return attach_output(session, actor, app, item, report, fingerprint)
+
+
+def create_for_application(
+    session: Session, actor: Actor, forms: FormCatalogue, application_id: int, on: date
+) -> Batch:
+    """A batch of one item that fills ``application_id``'s form for its client; the output goes
+    on that application as a new version."""
+    app = store_apps.get_application(session, application_id)
+    problem = (
+        None
+        if app.form_id in forms.map_ids() or app.form_id in forms.template_ids()
+        else f"{app.form_id} is not a form formfill can fill"
     )
-    app = session.get(Application, item.application_id) if item.application_id else None
-    if app is None or app.status not in fillable:
-        app = session.scalar(q)
-    note = f"filled by batch {item.batch_id} (item {item.id})"
-    if app is None:
-        app = store_apps.create_application(
-            session, actor, item.client_id, item.form_id, fingerprint, note=note
-        )
-    today = date.today()
-    steps = {
-        AppStatus.DRAFT: (AppStatus.READY, AppStatus.FILLED),
-        AppStatus.READY: (AppStatus.FILLED,),
-        AppStatus.REVIEWED: (AppStatus.FILLED,),
-    }
-    for to in steps.get(AppStatus(app.status), ()):
-        store_apps.advance(session, actor, app.id, to.value, today, note=note)
-    store_apps.record_fill(session, actor, app.id, output, report, fingerprint)
-    item.application_id = app.id
-    return app
+    problem = problem or _form_problem(forms, app.form_id)
+    if problem:
+        raise ConflictError(problem)
+    label = f"application {app.id}"
+    batch = create(session, actor, [(app.client_id, app.form_id)], on, label)
+    for item in batch.items:
+        item.application_id = app.id
+    session.flush()
+    return batch
 
 
 def fail(sessions: sessionmaker[Session], item_id: int, message: str, job_id: str | None) -> bool:

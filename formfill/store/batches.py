@@ -185,6 +185,7 @@ def batch_dict(batch: Batch) -> dict[str, Any]:
                 "output": i.output_artifact,
                 "error": i.error,
                 "attempts": i.attempts,
+                "application": i.application_id,
             }
             for i in batch.items
         ],

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pdfplumber
+import sqlalchemy as sa
 from pypdf import PdfReader
 
 from formfill import artifacts
@@ -22,7 +23,7 @@ from formfill.profile.validation import load_profile
 from formfill.store import applications as apps
 from formfill.store import batches as store_batches
 from formfill.store import clients, session_scope
-from formfill.store.models import Application
+from formfill.store.models import Application, BatchItem
 from tests.store.conftest import SYSTEM, Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,66 +53,67 @@ def _apps(store: Store, client_id: int) -> list[Application]:
         return found
 
 
-def test_done_item_records_its_fill_on_a_new_application(store: Store) -> None:
-    """No application yet: the done item creates one, moves it draft -> ready -> filled (each
-    event noted with the batch) and records the output and its report; the item names it. A
-    second run of the item is skipped and changes nothing."""
+def test_done_item_makes_no_application_until_tracked(store: Store) -> None:
+    """A batch fills, it does not invent applications: the done item keeps its output and no
+    application appears. A second run of the item is skipped and changes nothing."""
     client_id = _client(store)
     (item_id,) = _batch(store, [(client_id, FORM)])
     forms = FormCatalogue(store.settings)
     result = fbatch.run_item(store.settings, store.sessions, forms, item_id)
     assert result.status == "done" and result.output
-    (app,) = _apps(store, client_id)
-    assert (app.form_id, app.status, app.output_artifact) == (FORM, "filled", result.output)
-    assert app.fill_report is not None and app.fill_report["document"]
-    assert app.form_fingerprint == forms.map(FORM).fingerprint
-    assert [(e.from_status, e.to_status) for e in app.events] == [
-        (None, "draft"),
-        ("draft", "ready"),
-        ("ready", "filled"),
-    ]
-    assert all(e.note and "filled by batch" in e.note for e in app.events)
+    assert _apps(store, client_id) == []
     with session_scope(store.sessions) as s:
-        assert store_batches.get_item(s, item_id).application_id == app.id
-    assert artifacts.read(store.settings, app.output_artifact).startswith(b"%PDF")
-
-    again = fbatch.run_item(store.settings, store.sessions, forms, item_id)
-    assert again.status == "skipped"
-    (same,) = _apps(store, client_id)
-    assert len(same.events) == 3
+        item = store_batches.get_item(s, item_id)
+        assert (item.application_id, item.output_artifact) == (None, result.output)
+    assert fbatch.run_item(store.settings, store.sessions, forms, item_id).status == "skipped"
+    assert _apps(store, client_id) == []
 
 
-def test_fill_goes_to_the_open_application_not_to_a_submitted_one(store: Store) -> None:
-    """An application not yet sent (here: reviewed, with its program) takes the new fill and
-    goes back to filled; one already submitted keeps the document that was sent, so a later
-    batch starts a new application."""
+def test_batch_launched_from_an_application_fills_that_application(store: Store) -> None:
+    """Launched from an application (reviewed, with its program): the output goes on it and it
+    goes back to filled, each step noted with the batch. Filled again after it was submitted
+    and acknowledged: a new version on the same application, its status kept; no second one."""
     client_id = _client(store)
     with session_scope(store.sessions) as s:
-        reviewed = apps.create_application(s, SYSTEM, client_id, FORM, program="yrkesskade")
+        app = apps.create_application(s, SYSTEM, client_id, FORM, program="yrkesskade")
         for to in ("ready", "filled", "reviewed"):
-            apps.advance(s, SYSTEM, reviewed.id, to, ON)
-        reviewed_id = reviewed.id
+            apps.advance(s, SYSTEM, app.id, to, ON)
+        app_id = app.id
     forms = FormCatalogue(store.settings)
-    (first,) = _batch(store, [(client_id, FORM)])
-    out = fbatch.run_item(store.settings, store.sessions, forms, first).output
-    (app,) = _apps(store, client_id)
-    assert (app.id, app.status, app.program, app.output_artifact) == (
-        reviewed_id,
+
+    def fill() -> str | None:
+        with session_scope(store.sessions) as s:
+            batch = fbatch.create_for_application(s, SYSTEM, forms, app_id, ON)
+            (item,) = batch.items
+            assert item.application_id == app_id
+            item_id = item.id
+        return fbatch.run_item(store.settings, store.sessions, forms, item_id).output
+
+    out = fill()
+    (got,) = _apps(store, client_id)
+    assert (got.id, got.status, got.program, got.output_artifact) == (
+        app_id,
         "filled",
         "yrkesskade",
         out,
     )
-    assert app.events[-1].from_status == "reviewed"
+    assert (got.events[-1].from_status, got.events[-1].to_status) == ("reviewed", "filled")
+    assert got.events[-1].note and "filled by batch" in got.events[-1].note
+    assert got.form_fingerprint == forms.map(FORM).fingerprint
 
     with session_scope(store.sessions) as s:
-        apps.advance(s, SYSTEM, reviewed_id, "reviewed", ON)
+        apps.advance(s, SYSTEM, app_id, "reviewed", ON)
         sub = apps.SubmissionDetails("portal", ON, "NAV-1")
-        apps.advance(s, SYSTEM, reviewed_id, "submitted", ON, submission=sub)
-    (second,) = _batch(store, [(client_id, FORM)])
-    fbatch.run_item(store.settings, store.sessions, forms, second)
-    newest, old = _apps(store, client_id)
-    assert (old.id, old.status, old.output_artifact) == (reviewed_id, "submitted", out)
-    assert newest.status == "filled" and newest.id != reviewed_id
+        apps.advance(s, SYSTEM, app_id, "submitted", ON, submission=sub)
+        apps.advance(s, SYSTEM, app_id, "acknowledged", ON)
+    again = fill()
+    (same,) = _apps(store, client_id)
+    assert (same.id, same.status, same.output_artifact) == (app_id, "acknowledged", again)
+    with session_scope(store.sessions) as s:
+        versions = s.scalars(
+            sa.select(BatchItem.output_artifact).where(BatchItem.application_id == app_id)
+        ).all()
+    assert sorted(versions) == sorted([out, again])
 
 
 def _text(pdf: bytes) -> str:

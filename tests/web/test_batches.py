@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,10 @@ def test_batch_zip_packet_track_and_submit(world: World, as_user: Any) -> None:
     png = c.get(f"/batches/{batch_id}/items/{item['id']}/page/1.png")
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     assert as_user("specialist2").get(f"/batches/{batch_id}").status_code == 404
-    resp = post(c, f"/batches/{batch_id}/items/{item['id']}/track")
+    assert item["application"] is None  # a batch fills applications, it does not invent them
+    asked = post(c, f"/batches/{batch_id}/items/{item['id']}/track")
+    assert asked.status_code == 200 and "Which program" in asked.get_data(as_text=True)
+    resp = post(c, f"/batches/{batch_id}/items/{item['id']}/track", {"program": "barnetrygd"})
     assert resp.status_code == 302
     app_id = int(resp.headers["Location"].rsplit("/", 1)[1])
     assert as_user("specialist2").get(f"/applications/{app_id}").status_code == 404
@@ -67,3 +71,65 @@ def test_batch_zip_packet_track_and_submit(world: World, as_user: Any) -> None:
     assert [e["to"] for e in data["events"]][-1] == "submitted"
     listing = c.get("/applications?status=submitted").get_data(as_text=True)
     assert f"/applications/{app_id}" in listing
+
+
+def _launch(c: Any, world: World, client: int, forms: list[str]) -> int:
+    launch = {"clients": [str(client)], "forms": forms, "only_ready": "0"}
+    resp = post(c, "/batches/launch", launch)
+    assert resp.status_code == 302
+    run_jobs(world)
+    return int(resp.headers["Location"].rsplit("/", 1)[1])
+
+
+def _client_apps(world: World, client_id: int) -> list[Any]:
+    from formfill.store import session_scope
+    from formfill.store.applications import list_applications
+
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        return [(a.id, a.form_id, a.program, a.status, a.output_artifact)
+                for a in list_applications(s, client_ids=[client_id])]  # fmt: skip
+
+
+def test_letters_attach_and_a_refill_is_a_new_version(world: World, as_user: Any) -> None:
+    """A batch of a form and a next-steps letter makes no application. The form row is tracked
+    (yrkesskade: no program lists it); the letter row offers the client's applications and is
+    attached, not made an application. Filling the application's form again from its page,
+    after it was submitted and acknowledged, adds a version to it: still one application."""
+    from tests.web.test_applications import _client
+
+    client = _client(world, "REF-LETTER")
+    c = as_user("specialist")
+    batch_id = _launch(c, world, client, ["nav-yrkesskade", "next-steps-nb"])
+    items = {i["form"]: i for i in c.get(f"/api/v1/batches/{batch_id}").get_json()["items"]}
+    assert {i["status"] for i in items.values()} == {"done"}, items
+    assert _client_apps(world, client) == []
+    page = c.get(f"/batches/{batch_id}").get_data(as_text=True)
+    assert "Attach to an application" in page and "Track as application" in page
+
+    form_item, letter = items["nav-yrkesskade"], items["next-steps-nb"]
+    offer = post(c, f"/batches/{batch_id}/items/{letter['id']}/track").get_data(as_text=True)
+    assert "has no application yet" in offer
+    resp = post(c, f"/batches/{batch_id}/items/{form_item['id']}/track")
+    assert resp.status_code == 302
+    ((app_id, form, program, status, first_output),) = _client_apps(world, client)
+    assert (form, program, status) == ("nav-yrkesskade", None, "filled")
+    offer = post(c, f"/batches/{batch_id}/items/{letter['id']}/track").get_data(as_text=True)
+    assert f'name="attach_to" value="{app_id}"' in offer
+    resp = post(c, f"/batches/{batch_id}/items/{letter['id']}/track", {"attach_to": str(app_id)})
+    assert resp.status_code == 302
+    assert _client_apps(world, client) == [(app_id, form, None, "filled", first_output)]
+    shown = c.get(f"/applications/{app_id}").get_data(as_text=True)
+    assert "Attachments" in shown and "next-steps-nb" in shown
+
+    for to in ("reviewed", "submitted", "acknowledged"):
+        body = {"to": to} | ({"channel": "post"} if to == "submitted" else {})
+        assert post(c, f"/applications/{app_id}/advance", body).status_code == 302
+    resp = post(c, f"/applications/{app_id}/fill")
+    assert resp.status_code == 302 and "/batches/" in resp.headers["Location"]
+    run_jobs(world)
+    ((same, _f, _p, status, output),) = _client_apps(world, client)
+    assert (same, status) == (app_id, "acknowledged") and output
+    shown = c.get(f"/applications/{app_id}").get_data(as_text=True)
+    assert shown.count('class="badge">latest<') == 1
+    assert len(re.findall(r"/batches/\d+/items/\d+/preview", shown)) == 3  # 2 versions, 1 letter
+    assert as_user("specialist2").post(f"/applications/{app_id}/fill").status_code in (400, 404)

@@ -127,6 +127,10 @@ def test_journeys(world: World, server: str, page: Any) -> None:
     shot(page, "11-preview")
     page.go_back()
     page.locator("button:text('Track as application')").first.click()
+    page.check("input[name=program][value='barnetrygd']")  # two programs list nav-barnetrygd
+    shot(page, "12-choose-program")
+    page.click("form button.primary")
+    page.wait_for_selector("select[name=to]")
     shot(page, "12-application")
     page.select_option("select[name=to]", "reviewed")
     page.click("form button.primary")

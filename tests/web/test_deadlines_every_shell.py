@@ -4,15 +4,19 @@ gives the same deadlines, from the program's rules in the catalog."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from click.testing import CliRunner
 
 from formfill.cli.main import cli
+from formfill.profile.provenance import Provenance
+from formfill.profile.validation import load_profile
 from formfill.store import Actor, session_scope
 from formfill.store import applications as store_apps
-from tests.web.conftest import World, csrf_token
+from formfill.store import users as store_users
+from formfill.store.clients import create_client, save_profile
+from tests.web.conftest import REPO, World, csrf_token, post, run_jobs
 
 DAY = "2026-02-02"
 
@@ -63,3 +67,89 @@ def test_cli_web_and_api_give_the_same_deadlines(world: World, as_user: Any) -> 
     assert got[0], "the CLI gave no deadline"
     assert any(kind == "expected_decision" for kind, _due in got[0])
     assert got[0] == got[1] == got[2]
+
+
+def _fresh_client(world: World, ref: str) -> int:
+    """A client with the bokmål single parent's profile on specialist's caseload."""
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        client = create_client(s, Actor.system("test"), ref)
+        profile = load_profile(REPO / "personas/nb_single_parent.json")
+        save_profile(s, Actor.system("test"), client.id, profile, Provenance("typed"))
+        store_users.assign(s, Actor.system("test"), world.users["specialist"], client.id)
+        return client.id
+
+
+def _only_application(world: World, client_id: int) -> int:
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        (app,) = store_apps.list_applications(s, client_ids=[client_id])
+        assert app.program == "barnetrygd", app.program
+        return app.id
+
+
+def test_batch_row_and_screening_panel_applications_get_the_cli_deadlines(
+    world: World, as_user: Any
+) -> None:
+    """An application tracked from a batch row (the program asked, as two list the form) and
+    one opened from the screening panel are barnetrygd applications: submitted by post through
+    the web and then acknowledged, they have the deadlines the CLI gives, and those show on the
+    application page, the dashboard and the calendar."""
+    sent = date.today() - timedelta(days=35)  # expected decision in a week: on the dashboard
+    c = as_user("specialist")
+
+    from_row = _fresh_client(world, "REF-ROW")
+    launch = {"clients": [str(from_row)], "forms": ["nav-barnetrygd"], "only_ready": "0"}
+    resp = post(c, "/batches/launch", launch)
+    batch_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    run_jobs(world)
+    (item,) = c.get(f"/api/v1/batches/{batch_id}").get_json()["items"]
+    assert item["status"] == "done" and item["application"] is None  # not invented
+    asked = post(c, f"/batches/{batch_id}/items/{item['id']}/track")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'value="utvidet-barnetrygd"' in page
+    resp = post(c, f"/batches/{batch_id}/items/{item['id']}/track", {"program": "barnetrygd"})
+    assert resp.status_code == 302
+    by_row = _only_application(world, from_row)
+    assert resp.headers["Location"].endswith(f"/applications/{by_row}")
+
+    from_panel = _fresh_client(world, "REF-PANEL")
+    panel = c.get(f"/clients/{from_panel}").get_data(as_text=True)
+    assert 'name="programs" value="barnetrygd"' in panel
+    choice = {"programs": ["barnetrygd"], "start": sent.isoformat()}
+    resp = post(c, f"/clients/{from_panel}/applications", choice)
+    assert resp.status_code == 302
+    by_panel = _only_application(world, from_panel)
+    again = post(c, f"/clients/{from_panel}/applications", choice, follow_redirects=True)
+    assert "already open" in again.get_data(as_text=True)
+    _only_application(world, from_panel)  # still one
+
+    by_cli = _new_application(world)
+    env = {
+        "FORMFILL_HOME": str(world.settings.root),
+        "FORMFILL_DATA_DIR": str(world.settings.data_dir),
+        "FORMFILL_ARTIFACT_KEY": world.settings.artifact_key or "",
+        "FORMFILL_DATABASE_URL": world.settings.database_url,
+    }
+    for to in ("submitted", "acknowledged"):
+        args = ["application", "advance", str(by_cli), "--to", to, "--date", sent.isoformat()]
+        args += ["--channel", "post"] if to == "submitted" else []
+        r = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+    steps = {by_row: ["reviewed"], by_panel: ["ready", "filled", "reviewed"]}
+    for app_id, before in steps.items():
+        for to in [*before, "submitted", "acknowledged"]:
+            form = {"to": to, "date": sent.isoformat()}
+            form |= {"channel": "post"} if to == "submitted" else {}
+            resp = post(c, f"/applications/{app_id}/advance", form)
+            assert resp.status_code == 302, (to, resp.get_data(as_text=True)[:300])
+
+    cli_deadlines = _deadlines(world, by_cli)
+    assert any(kind == "expected_decision" for kind, _due in cli_deadlines)
+    assert _deadlines(world, by_row) == _deadlines(world, by_panel) == cli_deadlines
+    due = dict(cli_deadlines)["expected_decision"]
+    page = c.get(f"/applications/{by_row}").get_data(as_text=True)
+    assert due in page and "barnetrygd" in page
+    dashboard = c.get("/").get_data(as_text=True)
+    calendar = c.get("/calendar").get_data(as_text=True)
+    for app_id in (by_row, by_panel):
+        assert f'href="/applications/{app_id}"' in dashboard
+        assert f'href="/applications/{app_id}"' in calendar

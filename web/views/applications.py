@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from redis.exceptions import RedisError
 from sqlalchemy.orm import selectinload
 
 from formfill import artifacts
+from formfill.cases import batch as fbatch
 from formfill.cases.checklists import Checklist, application_checklist
 from formfill.cases.deadlines import advance_application
 from formfill.errors import FormfillError, NotFoundError
@@ -21,9 +23,9 @@ from formfill.lifecycle import CHANNELS, allowed_from
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
 from formfill.store.db import get_row
-from formfill.store.models import APP_STATUSES, Application, DeadlineRow
+from formfill.store.models import APP_STATUSES, Application, BatchItem, DeadlineRow
 from web.access import client_or_404, visible_ids
-from web.auth import me
+from web.auth import me, roles
 from web.forms import rerender_on_csrf
 from web.services import db, services, today
 from web.views.dashboard import names
@@ -93,9 +95,20 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         evidence = Checklist(None, problem=str(e).splitlines()[0])
     else:
         evidence = application_checklist(db(), me().actor, catalog, app, today(), _lang())
+    linked = (
+        db()
+        .scalars(
+            sa.select(BatchItem)
+            .where(BatchItem.application_id == app.id, BatchItem.status == "done")
+            .order_by(BatchItem.finished_at.desc(), BatchItem.id.desc())
+        )
+        .all()
+    )
     return render_template(
         "application.html",
         app=app,
+        versions=[i for i in linked if i.form_id == app.form_id],
+        attachments=[i for i in linked if i.form_id != app.form_id],
         allowed=allowed_from(app.status),
         channels=CHANNELS,
         label=names({app.client_id}).get(app.client_id),
@@ -201,3 +214,33 @@ def output(application_id: int) -> Any:
             )
         },
     )
+
+
+@bp.route("/applications/<int:application_id>/fill", methods=["POST"])
+@roles("specialist", "supervisor")
+def fill(application_id: int) -> Any:
+    """Fill the application's form again from the client's profile: a batch of one item whose
+    output is a new version of this application (never a second application)."""
+    app = application_or_404(application_id)
+    try:
+        with db().begin_nested():
+            batch = fbatch.create_for_application(
+                db(), me().actor, services().forms, app.id, today()
+            )
+    except FormfillError as e:
+        return _render(app, 400, str(e))
+    item_ids, batch_id = [i.id for i in batch.items], batch.id
+    db().commit()
+    from worker.queue import submit
+
+    try:
+        submit(services().sessions, services().queue(), item_ids)
+    except (RedisError, OSError):
+        flash(
+            _(
+                "The batch is saved but the queue is unreachable; it will run when the workers "
+                "reconcile."
+            ),
+            "error",
+        )
+    return redirect(url_for("batches.show", batch_id=batch_id))

@@ -3,6 +3,7 @@ endpoint the page polls), the ZIP, a client's packet, and any filled page as an 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,8 +14,10 @@ from redis.exceptions import RedisError
 
 from formfill import artifacts
 from formfill.cases import batch as fbatch
+from formfill.cases.apply import ChooseProgram, is_letter
+from formfill.cases.apply import track_item as fbatch_track
 from formfill.cases.packet import batch_zip, client_packet
-from formfill.errors import NotFoundError
+from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence import preview
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
@@ -125,7 +128,13 @@ def show(batch_id: int) -> Any:
         )
         .all()
     )
-    return render_template("batch.html", batch=batch, data=data, names=names)
+    try:
+        catalog = services().catalog
+        templates = list(services().forms.template_ids())
+        letters = {i.form_id for i in batch.items if is_letter(catalog, templates, i.form_id)}
+    except FormfillError:
+        letters = set()
+    return render_template("batch.html", batch=batch, data=data, names=names, letters=letters)
 
 
 @bp.route("/batches/<int:batch_id>.zip")
@@ -198,16 +207,36 @@ def item_preview(batch_id: int, item_id: int) -> Any:
 @bp.route("/batches/<int:batch_id>/items/<int:item_id>/track", methods=["POST"])
 @login_required  # type: ignore[misc]
 def track(batch_id: int, item_id: int) -> Any:
-    """Track a filled output as an application (draft -> ready -> filled, the output kept)."""
+    """Track a filled row as an application of the program its form belongs to (asked when
+    several programs list the form), or attach a letter to one of the client's applications."""
     item = _item(batch_id, item_id)
+    back = url_for("batches.show", batch_id=batch_id)
     if item.status != "done" or not item.output_artifact:
         flash(_("Only a filled item can be tracked."), "error")
-        return redirect(url_for("batches.show", batch_id=batch_id))
-    if item.application_id is None:
-        actor = me().actor
-        app = store_apps.create_application(db(), actor, item.client_id, item.form_id)
-        store_apps.advance(db(), actor, app.id, "ready", today())
-        store_apps.advance(db(), actor, app.id, "filled", today(), note=f"batch {batch_id}")
-        store_apps.record_fill(db(), actor, app.id, item.output_artifact, item.report)
-        item.application_id = app.id
-    return redirect(url_for("applications.show", application_id=item.application_id))
+        return redirect(back)
+    catalog = services().catalog
+    letter = is_letter(catalog, list(services().forms.template_ids()), item.form_id)
+    program = request.form.get("program") or None
+    raw_attach = request.form.get("attach_to") or ""
+    attach_to = int(raw_attach) if raw_attach.isdigit() else None
+    if letter and attach_to is None:
+        apps = store_apps.list_applications(db(), client_ids=[item.client_id])
+        return render_template("batch_track.html", item=item, letter=True, apps=apps)
+    batch = batch_or_404(batch_id)
+    on = date.fromisoformat(batch.options["on"]) if batch.options.get("on") else today()
+    try:
+        with db().begin_nested():
+            app = fbatch_track(
+                db(), me().actor, catalog, item, on,
+                program=program, letter=letter, attach_to=attach_to,
+            )  # fmt: skip
+    except ChooseProgram as e:
+        return render_template("batch_track.html", item=item, letter=False, programs=e.programs)
+    except FormfillError as e:
+        flash(str(e), "error")
+        return redirect(back)
+    if letter:
+        flash(
+            _("%(form)s is attached to application %(id)s.", form=item.form_id, id=app.id), "info"
+        )
+    return redirect(url_for("applications.show", application_id=app.id))

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from formfill.cases.apply import OPEN, open_application, open_for_program
 from formfill.errors import FormfillError, ProfileError
 from formfill.profile.provenance import Provenance, flatten
 from formfill.profile.validation import parse_profile, profile_warnings
@@ -26,6 +27,7 @@ from formfill.store.clients import (
     save_profile,
 )
 from formfill.store.models import EvidenceFile, User
+from formfill.text import localised
 from web.access import client_or_404
 from web.auth import me, roles
 from web.forms import (
@@ -40,6 +42,7 @@ from web.services import db, services, today
 
 bp = Blueprint("clients", __name__)
 PAGE = 50
+OPEN_STATUSES = {s.value for s in OPEN}
 
 
 @bp.route("/clients")
@@ -98,6 +101,9 @@ def show(client_id: int) -> Any:
         sa.select(EvidenceFile).where(EvidenceFile.client_id == client_id).order_by(EvidenceFile.id)
     ).all()
     apps = list_applications(session, client_ids=[client_id])
+    open_programs = {
+        a.program: a.id for a in reversed(apps) if a.program and a.status in OPEN_STATUSES
+    }
     return render_template(
         "client.html",
         client=client,
@@ -112,6 +118,7 @@ def show(client_id: int) -> Any:
         users=users,
         today=today(),
         warnings=warnings,
+        open_programs=open_programs,
     )
 
 
@@ -240,3 +247,41 @@ def add_referral(client_id: int) -> Any:
         )
         flash(_("Referral added."), "info")
     return redirect(url_for("clients.show", client_id=client_id) + "#referrals")
+
+
+@bp.route("/clients/<int:client_id>/applications", methods=["POST"])
+@roles("specialist", "supervisor")
+def open_applications(client_id: int) -> Any:
+    """From the screening panel: a draft application for each ticked program, with the
+    program's form, checklist and claim deadline (the call ``formfill screen --apply`` makes);
+    a program with an application still open gets no second one."""
+    client_or_404(client_id)
+    back = url_for("clients.show", client_id=client_id)
+    chosen = list(dict.fromkeys(request.form.getlist("programs")))
+    start = _date(request.form.get("start"))
+    if not chosen:
+        flash(_("Tick at least one program to open an application for."), "error")
+        return redirect(back + "#screening")
+    if start is None:
+        flash(_("The start of the right must be a date (YYYY-MM-DD)."), "error")
+        return redirect(back + "#screening")
+    catalog = services().catalog
+    known = {p.id: p for p in catalog.programs}
+    unknown = [pid for pid in chosen if pid not in known]
+    if unknown:
+        flash(_("Not in the program catalog: %(ids)s", ids=", ".join(unknown)[:200]), "error")
+        return redirect(back + "#screening")
+    session, actor = db(), me().actor
+    for pid in chosen:
+        program = known[pid]
+        name = localised(program.name, _lang())
+        if open_for_program(session, client_id, pid) is not None:
+            flash(_("%(program)s: an application is already open.", program=name), "warning")
+            continue
+        made = open_application(session, actor, client_id, program, start, note="screening")
+        flash(
+            _("Application opened for %(program)s (%(form)s).", program=name,
+              form=made.application.form_id),
+            "info",
+        )  # fmt: skip
+    return redirect(back + "#applications")
