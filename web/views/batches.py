@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from redis.exceptions import RedisError
@@ -26,6 +27,10 @@ from web.views.forms import catalogue
 
 bp = Blueprint("batches", __name__)
 MAX_ITEMS = 500
+
+
+def _lang() -> str:
+    return str(get_locale() or "en")
 
 
 def _choices() -> tuple[list[Client], list[dict[str, Any]]]:
@@ -134,7 +139,7 @@ def download_zip(batch_id: int) -> Any:
     batch = batch_or_404(batch_id)
     for cid in {i.client_id for i in batch.items}:
         client_or_404(cid)
-    data = batch_zip(services().settings, db(), batch_id, today())
+    data = batch_zip(services().settings, db(), services().forms, batch_id, today(), _lang())
     record(db(), me().actor, "export", "batch", batch_id)
     return Response(
         data,
@@ -150,7 +155,9 @@ def packet(batch_id: int, client_id: int) -> Any:
     client_or_404(client_id)
     if client_id not in {i.client_id for i in batch.items}:
         raise NotFoundError("client in batch", client_id)
-    data = client_packet(services().settings, db(), batch_id, client_id, today())
+    data = client_packet(
+        services().settings, db(), services().forms, batch_id, client_id, today(), _lang()
+    )
     record(db(), me().actor, "export", "packet", f"{batch_id}-{client_id}")
     return Response(
         data,
