@@ -25,6 +25,7 @@ from formfill.store.models import APP_STATUSES, Application, DeadlineRow
 from web.access import client_or_404, visible_ids
 from web.auth import me
 from web.forms import rerender_on_csrf
+from web.history import event_rows
 from web.services import db, services, today
 from web.views.dashboard import names
 
@@ -102,6 +103,7 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         today=today(),
         message=message,
         checklist=evidence,
+        history=event_rows(db(), app.events, services().forms.title(app.form_id)),
         values=request.form if request.method == "POST" else {},
     ), status
 

@@ -23,6 +23,7 @@ from formfill.store.clients import (
     latest_version,
     list_clients,
     load_profile,
+    profile_history,
     save_profile,
 )
 from formfill.store.models import EvidenceFile, User
@@ -36,10 +37,12 @@ from web.forms import (
     rerender_on_csrf,
     submitted_rows,
 )
+from web.history import event_rows, version_rows
 from web.services import db, services, today
 
 bp = Blueprint("clients", __name__)
 PAGE = 50
+HISTORY = 20  # profile versions shown, newest first
 
 
 @bp.route("/clients")
@@ -98,6 +101,9 @@ def show(client_id: int) -> Any:
         sa.select(EvidenceFile).where(EvidenceFile.client_id == client_id).order_by(EvidenceFile.id)
     ).all()
     apps = list_applications(session, client_ids=[client_id])
+    forms = services().forms
+    timelines = {a.id: event_rows(session, a.events, forms.title(a.form_id)) for a in apps}
+    versions = profile_history(session, actor, client_id) if version is not None else []
     return render_template(
         "client.html",
         client=client,
@@ -107,6 +113,8 @@ def show(client_id: int) -> Any:
         screening=screening,
         evidence=evidence,
         applications=apps,
+        timelines=timelines,
+        history=version_rows(session, versions[-HISTORY:]),
         notes=store_notes.notes_for(session, actor, client_id),
         referrals=store_notes.referrals_for(session, actor, client_id),
         users=users,
