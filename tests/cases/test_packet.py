@@ -5,6 +5,7 @@ is still missing, with why. A document that cannot be converted is a named missi
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 from datetime import date
@@ -70,7 +71,7 @@ def _listed(cover: str) -> list[tuple[str, int, int]]:
     """(title, first, last) as the cover prints them (a title line, then its pages)."""
     out = []
     lines = [line.strip() for line in cover.splitlines()]
-    for above, line in zip(lines, lines[1:], strict=False):
+    for above, line in itertools.pairwise(lines):
         m = re.fullmatch(r"(?:side|sidene|page|pages|pagina|pagina's) (\d+)(?:-(\d+))?", line)
         if m:
             first = int(m.group(1))
@@ -167,7 +168,7 @@ def test_without_libreoffice_the_error_says_what_to_install(
     with pytest.raises(ConversionError) as e:
         docx_to_pdf(data, "consent.docx", ConvertLimits(seconds=7))
     assert str(e.value).startswith("consent.docx: LibreOffice (soffice) is not installed")
-    with pytest.raises(ConversionError, match="bad.docx: not a Word document"):
+    with pytest.raises(ConversionError, match=r"bad\.docx: not a Word document"):
         docx_to_pdf(b"%PDF-1.7 a PDF, not a .docx", "bad.docx")
 
 
