@@ -160,6 +160,17 @@ class EvidenceError(FormfillError):
         super().__init__(f"{source}: {reason}")
 
 
+class ConversionError(FormfillError):
+    """A Word document could not be turned into a PDF: LibreOffice is not installed, it failed,
+    it ran past its time limit, or the document or its PDF is past a size limit. ``source``
+    names the document, ``reason`` says what went wrong (never the document's content)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
 class ConfigError(FormfillError):
     """A setting is missing or invalid; ``variable`` names the environment variable."""
 

@@ -9,6 +9,7 @@ SYSTEM_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-nor tesseract-ocr-nld  # OCR (evidence)
   qpdf poppler-utils pdftk-java                                        # verification and bench
   fonts-dejavu-core                                                    # Unicode font subsets
+  libreoffice-writer-nogui                                             # Word outputs -> PDF (packets, previews)
   redis-server                                                         # tests against a real server
   chromium                                                             # browser tests (never playwright install)
   python3-venv

@@ -1,131 +1,163 @@
-"""A batch's outputs for people: per client one merged PDF packet with a cover sheet, and the
-whole batch as a ZIP (the outputs, the packets and the status as JSON).
+"""A batch's outputs for people: per client one PDF packet (a cover sheet, then every document
+of the batch in the batch's order), and the whole batch as a ZIP (the outputs as filled, the
+packets and the status as JSON).
 
-pypdf merges the filled PDFs; reportlab draws the cover sheet. Word outputs cannot be merged into
-a PDF: the cover lists them and the ZIP holds them.
+pypdf merges the PDFs; Word outputs are converted to PDF by LibreOffice headless
+(:mod:`formfill.docx.convert`); the cover (:mod:`formfill.cases.cover`) lists exactly what the
+packet holds, each document by its title with its pages, and what is still missing: items not
+filled (failed, queued, running) and outputs that could not be read or converted. One bad
+document never sinks the packet: it goes on the missing list with the reason.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pypdf import PdfReader, PdfWriter
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
+from pypdf.errors import PyPdfError
 from sqlalchemy.orm import Session
 
 from formfill import artifacts
+from formfill.cases.cover import CoverDoc, CoverMissing, cover_language, draw_cover
 from formfill.config import Settings
-from formfill.pdf.font import find_font_file, winansi_fits
+from formfill.docx.convert import ConvertLimits, docx_to_pdf
+from formfill.errors import ArtifactError, ConversionError
+from formfill.fill.catalogue import FormCatalogue
 from formfill.store.batches import batch_dict, get_batch
 from formfill.store.clients import client_label, latest_version
 
-__all__ = ["batch_zip", "client_packet"]
+__all__ = ["Packet", "PacketDocument", "batch_zip", "build_packet", "client_packet"]
 
 
 @dataclass(frozen=True)
-class PacketEntry:
+class PacketDocument:
     form: str
-    status: str
-    artifact: str | None
-    error: str | None
+    title: str
+    pdf: bytes
+    pages: int
 
 
-def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
-    """(regular, bold): Helvetica when every text fits WinAnsi, else the Unicode fallback font
-    (DejaVu Sans; names like "Zdeněk Čapek" lose their letters in Helvetica)."""
-    if all(winansi_fits(t) for t in texts):
-        return "Helvetica", "Helvetica-Bold"
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+@dataclass
+class Packet:
+    """What :func:`build_packet` made: the PDF and what its cover says it holds."""
 
-    path = find_font_file(font_path)
-    name = "FormfillUnicode-" + hashlib.sha256(path.encode()).hexdigest()[:8]
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, path))
-    return name, name
+    language: str
+    cover_pages: int
+    documents: list[PacketDocument] = field(default_factory=list)
+    missing: list[CoverMissing] = field(default_factory=list)
+    pdf: bytes = b""
+
+    def page_ranges(self) -> list[tuple[str, int, int]]:
+        """(title, first page, last page) of each document, in the packet's page numbers."""
+        out, first = [], self.cover_pages + 1
+        for d in self.documents:
+            out.append((d.title, first, first + d.pages - 1))
+            first += d.pages
+        return out
 
 
-def _cover(
-    label: str,
+def _as_pdf(settings: Settings, form_id: str, artifact: str, limits: ConvertLimits) -> bytes:
+    data = artifacts.read(settings, artifact)
+    if data.startswith(b"%PDF"):
+        return data
+    return docx_to_pdf(data, f"{form_id}.docx", limits)
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _detail(error: str | None, form_id: str) -> str:
+    """An item's error for the cover: its first line, without the form id it starts with."""
+    text = (error or "").strip().splitlines()[0] if (error or "").strip() else ""
+    return text.removeprefix(f"{form_id}: ").removeprefix(f"{form_id}.docx: ")[:160]
+
+
+def build_packet(
+    settings: Settings,
+    session: Session,
+    forms: FormCatalogue,
     batch_id: int,
+    client_id: int,
     on: date,
-    entries: list[PacketEntry],
-    font_path: str | None = None,
-) -> bytes:
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, invariant=True)  # invariant: same input, same bytes
-    texts = [label] + [f"{e.form} {e.error or ''}" for e in entries]
-    regular, bold = _fonts(texts, font_path)
-    _width, height = A4
-    y = height - 72
-    c.setFont(bold, 16)
-    c.drawString(72, y, f"Packet for {label}")
-    y -= 22
-    c.setFont(regular, 10)
-    c.drawString(72, y, f"Batch {batch_id}, {on.isoformat()}")
-    sections = [
-        ("Inside this packet", [e for e in entries if e.status == "done" and e.artifact]),
-        ("Still missing", [e for e in entries if e.status != "done"]),
-    ]
-    for title, rows in sections:
-        y -= 30
-        c.setFont(bold, 12)
-        c.drawString(72, y, title)
-        c.setFont(regular, 10)
-        if not rows:
-            y -= 16
-            c.drawString(84, y, "(none)")
-        for e in rows:
-            y -= 16
-            if y < 72:
-                c.showPage()
-                c.setFont(regular, 10)
-                y = height - 72
-            why = "" if e.status == "done" else f" - {e.status}: {e.error or 'not filled yet'}"
-            c.drawString(84, y, f"{e.form}{why}"[:110])
-    c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def _entries(session: Session, batch_id: int, client_id: int) -> list[PacketEntry]:
+    language: str = "en",
+    limits: ConvertLimits | None = None,
+) -> Packet:
+    """The client's packet of batch ``batch_id``. Its language is the client's preferred one
+    where the profile has it and the cover has texts for it, else ``language`` (the reader's).
+    """
+    limits = limits or ConvertLimits()
     batch = get_batch(session, batch_id)
-    return [
-        PacketEntry(i.form_id, i.status, i.output_artifact, i.error)
-        for i in batch.items
-        if i.client_id == client_id
-    ]
+    version = latest_version(session, client_id)
+    preferred = ((version.data.get("contact") or {}) if version else {}).get("preferred_language")
+    packet = Packet(cover_language(preferred, language), cover_pages=1)
+    for item in batch.items:
+        if item.client_id != client_id:
+            continue
+        title = forms.title(item.form_id)
+        if item.status != "done" or not item.output_artifact:
+            why = item.status if item.status in ("queued", "running") else "failed"
+            packet.missing.append(CoverMissing(title, why, _detail(item.error, item.form_id)))
+            continue
+        try:
+            pdf = _as_pdf(settings, item.form_id, item.output_artifact, limits)
+            pages = _page_count(pdf)
+        except ConversionError as e:
+            packet.missing.append(CoverMissing(title, "conversion", e.reason[:160]))
+            continue
+        except (ArtifactError, PyPdfError, ValueError) as e:
+            packet.missing.append(CoverMissing(title, "unreadable", _detail(str(e), item.form_id)))
+            continue
+        packet.documents.append(PacketDocument(item.form_id, title, pdf, pages))
+    name = client_label(version, client_id)
+    batch_name = batch.label or f"#{batch.id}"
+    for _attempt in range(4):  # the cover's own length moves the page numbers it prints
+        docs = [CoverDoc(t, a, b - a + 1) for t, a, b in packet.page_ranges()]
+        cover = draw_cover(
+            name, batch_name, on, packet.language, packet.cover_pages, docs, packet.missing,
+            settings.font_path,
+        )  # fmt: skip
+        pages = _page_count(cover)
+        if pages == packet.cover_pages:
+            break
+        packet.cover_pages = pages
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(cover)))
+    for d in packet.documents:
+        writer.append(PdfReader(io.BytesIO(d.pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    packet.pdf = out.getvalue()
+    return packet
 
 
 def client_packet(
-    settings: Settings, session: Session, batch_id: int, client_id: int, on: date
+    settings: Settings,
+    session: Session,
+    forms: FormCatalogue,
+    batch_id: int,
+    client_id: int,
+    on: date,
+    language: str = "en",
 ) -> bytes:
-    """One PDF: a cover sheet (what is inside, what is still missing), then every filled PDF."""
-    entries = _entries(session, batch_id, client_id)
-    label = client_label(latest_version(session, client_id), client_id)
-    writer = PdfWriter()
-    cover = _cover(label, batch_id, on, entries, settings.font_path)
-    writer.append(PdfReader(io.BytesIO(cover)))
-    for e in entries:
-        if e.status != "done" or e.artifact is None:
-            continue
-        data = artifacts.read(settings, e.artifact)
-        if data.startswith(b"%PDF"):
-            writer.append(PdfReader(io.BytesIO(data)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """The packet's PDF (see :func:`build_packet`)."""
+    return build_packet(settings, session, forms, batch_id, client_id, on, language).pdf
 
 
-def batch_zip(settings: Settings, session: Session, batch_id: int, on: date) -> bytes:
-    """The batch as a ZIP: ``client-N/<form>.pdf|.docx``, ``client-N/packet.pdf`` and
-    ``status.json``."""
+def batch_zip(
+    settings: Settings,
+    session: Session,
+    forms: FormCatalogue,
+    batch_id: int,
+    on: date,
+    language: str = "en",
+) -> bytes:
+    """The batch as a ZIP: ``client-N/<form>.pdf|.docx`` (as filled), ``client-N/packet.pdf``
+    and ``status.json``."""
     data = batch_dict(get_batch(session, batch_id))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -135,7 +167,7 @@ def batch_zip(settings: Settings, session: Session, batch_id: int, on: date) -> 
                 suffix = ".pdf" if content.startswith(b"%PDF") else ".docx"
                 z.writestr(f"client-{item['client']}/{item['form']}{suffix}", content)
         for client_id in sorted({int(i["client"]) for i in data["items"]}):
-            packet = client_packet(settings, session, batch_id, client_id, on)
+            packet = client_packet(settings, session, forms, batch_id, client_id, on, language)
             z.writestr(f"client-{client_id}/packet.pdf", packet)
         z.writestr("status.json", json.dumps(data, indent=2, ensure_ascii=False))
     return buf.getvalue()

@@ -139,12 +139,13 @@ def zip_cmd(batch_id: int, output: Path) -> None:
     """The batch's outputs and one PDF packet per client, as a ZIP."""
     from formfill.cases.packet import batch_zip
     from formfill.fill import write_atomic
+    from formfill.fill.catalogue import FormCatalogue
     from formfill.store import open_store, session_scope
 
     settings = Settings.from_env()
     engine, sessions = open_store(settings)
     with session_scope(sessions) as session:
-        data = batch_zip(settings, session, batch_id, date.today())
+        data = batch_zip(settings, session, FormCatalogue(settings), batch_id, date.today())
     engine.dispose()
     write_atomic(output, data)
     click.echo(f"wrote {output}")

@@ -49,11 +49,14 @@ def _render_pdf_page(data: bytes, page: int, width: int, source: str) -> Image.I
     except pdfium.PdfiumError as e:
         raise EvidenceError(source, f"not a readable PDF ({e})") from e
     try:
+        # a filled form's values live in its widgets: without the form environment pdfium draws
+        # the blank (no text in the boxes, no ticks); init_forms must come before any page
+        pdf.init_forms()
         if not 1 <= page <= len(pdf):
             raise EvidenceError(source, f"no page {page} (it has {len(pdf)})")
         p = pdf[page - 1]
         w, _h = p.get_size()
-        img: Image.Image = p.render(scale=width / w).to_pil()
+        img: Image.Image = p.render(scale=width / w, may_draw_forms=True).to_pil()
         p.close()
         return img
     finally:

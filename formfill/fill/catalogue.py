@@ -3,10 +3,14 @@ Word templates and the program catalog the maps read."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
+from formfill.errors import FormfillError
 from formfill.maps.loader import find_map
 from formfill.maps.model import FormMap
 from formfill.pdf.fill import BlankForm
@@ -26,6 +30,7 @@ class FormCatalogue:
         self._maps: dict[str, FormMap] = {}
         self._blanks: dict[Path, BlankForm] = {}
         self._catalog: Catalog | None = None
+        self._titles: dict[str, str] = {}
 
     def catalog(self) -> Catalog:
         """The program catalog whose screening a map's ``programs[...]`` reads."""
@@ -48,6 +53,26 @@ class FormCatalogue:
         root = self.settings.templates_dir
         return {p.stem: p for p in sorted(root.glob("**/*.docx"))} if root.is_dir() else {}
 
+    def title(self, form_id: str) -> str:
+        """What a person calls the form: the map's title, a Word template's document title (its
+        core properties), else its file name made readable; never needs the form to load."""
+        if form_id not in self._titles:
+            self._titles[form_id] = self._title(form_id)
+        return self._titles[form_id]
+
+    def _title(self, form_id: str) -> str:
+        if form_id in self.map_ids():
+            try:
+                return self.map(form_id).title
+            except FormfillError:
+                pass
+        path = self.template_ids().get(form_id)
+        if path is not None:
+            title = docx_title(path)
+            if title:
+                return title
+        return re.sub(r"[-_]+", " ", form_id).strip().capitalize() or form_id
+
     def map_ids(self) -> list[str]:
         root = self.settings.maps_dir
         return sorted(p.stem for p in root.glob("*/*.toml")) if root.is_dir() else []
@@ -57,3 +82,17 @@ class FormCatalogue:
             blank = self.blank(fmap)
             return inspect_reader(blank.name, blank.reader).fingerprint
         return docx_fill.docx_fingerprint(docx_fill.inspect_docx(self.settings.root / fmap.source))
+
+
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+
+def docx_title(path: Path) -> str:
+    """The document title a Word file carries (docProps/core.xml), or ""."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            root = ElementTree.fromstring(z.read("docProps/core.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return ""
+    node = root.find(_DC_TITLE)
+    return (node.text or "").strip() if node is not None else ""

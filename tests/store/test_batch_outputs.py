@@ -122,8 +122,9 @@ def _text(pdf: bytes) -> str:
 
 
 def test_packet_and_zip(store: Store) -> None:
-    """Per client: a cover sheet naming what is inside and what is missing (with why), then
-    every filled PDF, page for page. The ZIP: each output, each client's packet, status.json."""
+    """Per client: a cover sheet in the client's language naming by title what is inside (with
+    its pages) and what is missing (with why), then every filled PDF, page for page. The ZIP:
+    each output, each client's packet, status.json."""
     kari = _client(store)
     noelle = _client(store, "nl_couple_irregular")
     ids = _batch(store, [(kari, FORM), (kari, "nav-barnetrygd"), (noelle, "toeslag-aanvraag")])
@@ -136,18 +137,22 @@ def test_packet_and_zip(store: Store) -> None:
     fbatch.fail(store.sessions, barnetrygd, "person.birth_date: required, no value", None)
     with session_scope(store.sessions) as s:
         batch_id = store_batches.get_item(s, yrkesskade).batch_id
-        packet = client_packet(store.settings, s, batch_id, kari, ON)
-        archive = batch_zip(store.settings, s, batch_id, ON)
+        packet = client_packet(store.settings, s, forms, batch_id, kari, ON)
+        archive = batch_zip(store.settings, s, forms, batch_id, ON)
 
     filled = artifacts.read(store.settings, done[yrkesskade] or "")
     reader = PdfReader(io.BytesIO(packet))
-    assert len(reader.pages) == 1 + len(PdfReader(io.BytesIO(filled)).pages)
-    cover = _text(packet)
-    assert "Packet for Tuva Sæther" in cover and f"Batch {batch_id}, 2026-01-05" in cover
-    inside, missing = cover.split("Still missing")
-    assert "Inside this packet" in inside and FORM in inside and "nav-barnetrygd" not in inside
-    assert "nav-barnetrygd - failed: person.birth_date: required, no value" in missing
-    assert FORM not in missing
+    filled_pages = len(PdfReader(io.BytesIO(filled)).pages)
+    assert len(reader.pages) == 1 + filled_pages
+    cover = _text(packet)  # Kari prefers bokmål
+    assert "Dokumentpakke for Tuva Sæther" in cover and f"Sats #{batch_id}, 2026-01-05" in cover
+    inside, missing = cover.split("Mangler fortsatt")
+    title = forms.title(FORM)
+    assert "I denne pakken" in inside and title in inside
+    assert (f"sidene 2-{1 + filled_pages}" if filled_pages > 1 else "side 2") in inside
+    assert forms.title("nav-barnetrygd") not in inside and FORM not in cover
+    assert "kunne ikke fylles ut: person.birth_date: required, no value" in missing
+    assert title not in missing
 
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         names = sorted(z.namelist())
@@ -162,8 +167,8 @@ def test_packet_and_zip(store: Store) -> None:
         )
         assert z.read(f"client-{kari}/{FORM}.pdf") == filled
         assert z.read(f"client-{kari}/packet.pdf") == packet  # deterministic (invariant cover)
-        other = z.read(f"client-{noelle}/packet.pdf")
-        assert "(none)" in _text(other).split("Still missing")[1]
+        other = z.read(f"client-{noelle}/packet.pdf")  # Noëlle prefers Dutch
+        assert "(geen)" in _text(other).split("Ontbreekt nog")[1]
         status = json.loads(z.read("status.json"))
     assert status["id"] == batch_id and status["state"] == "done"
     assert {(i["form"], i["status"]) for i in status["items"]} == {
@@ -186,9 +191,11 @@ def test_cover_keeps_letters_outside_winansi(store: Store) -> None:
     fbatch.fail(store.sessions, item, "ikke fylt ut: Čiekčá", None)
     with session_scope(store.sessions) as s:
         batch_id = store_batches.get_item(s, item).batch_id
-        packet = client_packet(store.settings, s, batch_id, client_id, ON)
+        packet = client_packet(
+            store.settings, s, FormCatalogue(store.settings), batch_id, client_id, ON
+        )
     text = _text(packet)
-    assert "Packet for Zdeněk Čapek" in text and "ikke fylt ut: Čiekčá" in text
+    assert "Dokumentpakke for Zdeněk Čapek" in text and "ikke fylt ut: Čiekčá" in text
 
 
 def test_an_item_that_keeps_killing_its_worker_is_failed_not_requeued(store: Store) -> None:
@@ -244,7 +251,9 @@ def test_packet_holds_the_addendum(store: Store) -> None:
     with session_scope(store.sessions) as s:
         report = store_batches.get_item(s, item).report
         batch_id = store_batches.get_item(s, item).batch_id
-        packet = client_packet(store.settings, s, batch_id, client_id, ON)
+        packet = client_packet(
+            store.settings, s, FormCatalogue(store.settings), batch_id, client_id, ON
+        )
     assert report["addendum"] == ["Barn: row 4 continued on the addendum"]
     last = PdfReader(io.BytesIO(packet)).pages[-1].extract_text()
     assert "Vedlegg til skjemaet" in last and "Fortsettelse av Barn, rad 4" in last

@@ -27,6 +27,7 @@ from formfill.store.models import APP_STATUSES, Application, BatchItem, Deadline
 from web.access import client_or_404, visible_ids
 from web.auth import me, roles
 from web.forms import rerender_on_csrf
+from web.history import event_rows
 from web.services import db, services, today
 from web.views.dashboard import names
 
@@ -115,6 +116,7 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         today=today(),
         message=message,
         checklist=evidence,
+        history=event_rows(db(), app.events, services().forms.title(app.form_id)),
         values=request.form if request.method == "POST" else {},
     ), status
 

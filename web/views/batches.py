@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from redis.exceptions import RedisError
@@ -17,7 +18,8 @@ from formfill.cases import batch as fbatch
 from formfill.cases.apply import ChooseProgram, is_letter
 from formfill.cases.apply import track_item as fbatch_track
 from formfill.cases.packet import batch_zip, client_packet
-from formfill.errors import FormfillError, NotFoundError
+from formfill.docx.convert import docx_to_pdf
+from formfill.errors import ConversionError, FormfillError, NotFoundError
 from formfill.evidence import preview
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
@@ -29,6 +31,10 @@ from web.views.forms import catalogue
 
 bp = Blueprint("batches", __name__)
 MAX_ITEMS = 500
+
+
+def _lang() -> str:
+    return str(get_locale() or "en")
 
 
 def _choices() -> tuple[list[Client], list[dict[str, Any]]]:
@@ -143,7 +149,7 @@ def download_zip(batch_id: int) -> Any:
     batch = batch_or_404(batch_id)
     for cid in {i.client_id for i in batch.items}:
         client_or_404(cid)
-    data = batch_zip(services().settings, db(), batch_id, today())
+    data = batch_zip(services().settings, db(), services().forms, batch_id, today(), _lang())
     record(db(), me().actor, "export", "batch", batch_id)
     return Response(
         data,
@@ -159,7 +165,9 @@ def packet(batch_id: int, client_id: int) -> Any:
     client_or_404(client_id)
     if client_id not in {i.client_id for i in batch.items}:
         raise NotFoundError("client in batch", client_id)
-    data = client_packet(services().settings, db(), batch_id, client_id, today())
+    data = client_packet(
+        services().settings, db(), services().forms, batch_id, client_id, today(), _lang()
+    )
     record(db(), me().actor, "export", "packet", f"{batch_id}-{client_id}")
     return Response(
         data,
@@ -181,15 +189,26 @@ def _item(batch_id: int, item_id: int) -> BatchItem:
     return item
 
 
+def _output_pdf(item: BatchItem) -> bytes:
+    """The item's filled, verified output as a PDF (a Word output converted, as in its packet);
+    ConversionError when it cannot be."""
+    if not item.output_artifact:
+        raise NotFoundError("output of item", item.id)
+    data = artifacts.read(services().settings, item.output_artifact)
+    return data if data.startswith(b"%PDF") else docx_to_pdf(data, f"{item.form_id}.docx")
+
+
 @bp.route("/batches/<int:batch_id>/items/<int:item_id>/page/<int:page>.png")
 @login_required  # type: ignore[misc]
 def item_page(batch_id: int, item_id: int, page: int) -> Any:
+    """A page of the item's output (never the blank): what goes to the agency."""
     item = _item(batch_id, item_id)
-    if not item.output_artifact:
-        raise NotFoundError("output of item", item_id)
-    data = artifacts.read(services().settings, item.output_artifact)
-    png = preview.page_png(data, page, 900, item.form_id)
-    record(db(), me().actor, "read", "output", item.output_artifact[:16])
+    try:
+        pdf = _output_pdf(item)
+    except ConversionError as e:
+        raise NotFoundError("preview of item", item_id) from e
+    png = preview.page_png(pdf, page, 900, item.form_id)
+    record(db(), me().actor, "read", "output", (item.output_artifact or "")[:16])
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
 
@@ -197,11 +216,21 @@ def item_page(batch_id: int, item_id: int, page: int) -> Any:
 @login_required  # type: ignore[misc]
 def item_preview(batch_id: int, item_id: int) -> Any:
     item = _item(batch_id, item_id)
-    if not item.output_artifact:
-        raise NotFoundError("output of item", item_id)
-    data = artifacts.read(services().settings, item.output_artifact)
-    pages = preview.page_count(data, item.form_id) if data.startswith(b"%PDF") else 0
-    return render_template("item_preview.html", item=item, pages=pages, batch_id=batch_id)
+    problem = None
+    pages = 0
+    try:
+        pages = preview.page_count(_output_pdf(item), item.form_id)
+    except ConversionError as e:
+        problem = e.reason
+    name = db().scalar(sa.select(Client.name).where(Client.id == item.client_id))
+    return render_template(
+        "item_preview.html",
+        item=item,
+        pages=pages,
+        batch_id=batch_id,
+        problem=problem,
+        client_name=name or f"#{item.client_id}",
+    )
 
 
 @bp.route("/batches/<int:batch_id>/items/<int:item_id>/track", methods=["POST"])

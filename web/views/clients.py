@@ -24,6 +24,7 @@ from formfill.store.clients import (
     latest_version,
     list_clients,
     load_profile,
+    profile_history,
     save_profile,
 )
 from formfill.store.models import EvidenceFile, User
@@ -38,11 +39,13 @@ from web.forms import (
     rerender_on_csrf,
     submitted_rows,
 )
+from web.history import event_rows, version_rows
 from web.services import db, services, today
 
 bp = Blueprint("clients", __name__)
 PAGE = 50
 OPEN_STATUSES = {s.value for s in OPEN}
+HISTORY = 20  # profile versions shown, newest first
 
 
 @bp.route("/clients")
@@ -104,6 +107,9 @@ def show(client_id: int) -> Any:
     open_programs = {
         a.program: a.id for a in reversed(apps) if a.program and a.status in OPEN_STATUSES
     }
+    forms = services().forms
+    timelines = {a.id: event_rows(session, a.events, forms.title(a.form_id)) for a in apps}
+    versions = profile_history(session, actor, client_id) if version is not None else []
     return render_template(
         "client.html",
         client=client,
@@ -113,6 +119,8 @@ def show(client_id: int) -> Any:
         screening=screening,
         evidence=evidence,
         applications=apps,
+        timelines=timelines,
+        history=version_rows(session, versions[-HISTORY:]),
         notes=store_notes.notes_for(session, actor, client_id),
         referrals=store_notes.referrals_for(session, actor, client_id),
         users=users,

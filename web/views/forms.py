@@ -66,7 +66,7 @@ def catalogue() -> list[dict[str, Any]]:
         out.append(
             {
                 "id": form_id,
-                "title": path.stem,
+                "title": s.forms.title(form_id),
                 "agency": path.parent.name,
                 "kind": "docx template",
                 "language": form_id.rsplit("-", 1)[-1],

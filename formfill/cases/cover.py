@@ -1,0 +1,195 @@
+"""A packet's cover sheet: for whom, which batch, each document with its title and its pages in
+the packet, and what is still missing, in the packet's language (en, nb, nl).
+
+The core has no Flask-Babel: the cover's few strings are a table here, read with
+:func:`formfill.text.localised` (nn and no read bokmål; any other language English).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from formfill.pdf.font import find_font_file, winansi_fits
+from formfill.text import Text, localised
+
+__all__ = ["COVER_LANGUAGES", "CoverDoc", "CoverMissing", "cover_language", "draw_cover", "say"]
+
+COVER_LANGUAGES = ("en", "nb", "nl")
+
+TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
+    "title": {
+        "en": "Packet for {name}",
+        "nb": "Dokumentpakke for {name}",
+        "nl": "Pakket voor {name}",
+    },
+    "batch": {
+        "en": "Batch {batch}, {on}",
+        "nb": "Sats {batch}, {on}",
+        "nl": "Batch {batch}, {on}",
+    },
+    "inside": {
+        "en": "In this packet",
+        "nb": "I denne pakken",
+        "nl": "In dit pakket",
+    },
+    "missing": {
+        "en": "Still missing",
+        "nb": "Mangler fortsatt",
+        "nl": "Ontbreekt nog",
+    },
+    "none": {
+        "en": "(none)",
+        "nb": "(ingen)",
+        "nl": "(geen)",
+    },
+    "page": {
+        "en": "page {first}",
+        "nb": "side {first}",
+        "nl": "pagina {first}",
+    },
+    "pages": {
+        "en": "pages {first}-{last}",
+        "nb": "sidene {first}-{last}",
+        "nl": "pagina's {first}-{last}",
+    },
+    "cover": {
+        "en": "This cover sheet",
+        "nb": "Dette forsidearket",
+        "nl": "Dit voorblad",
+    },
+    "failed": {
+        "en": "could not be filled",
+        "nb": "kunne ikke fylles ut",
+        "nl": "kon niet worden ingevuld",
+    },
+    "queued": {
+        "en": "not filled yet",
+        "nb": "ikke fylt ut ennå",
+        "nl": "nog niet ingevuld",
+    },
+    "running": {
+        "en": "being filled",
+        "nb": "fylles ut nå",
+        "nl": "wordt nu ingevuld",
+    },
+    "unreadable": {
+        "en": "could not be read",
+        "nb": "kunne ikke leses",
+        "nl": "kon niet worden gelezen",
+    },
+    "conversion": {
+        "en": "could not be converted to PDF",
+        "nb": "kunne ikke gjøres om til PDF",
+        "nl": "kon niet naar PDF worden omgezet",
+    },
+}
+
+
+def cover_language(preferred: str | None, fallback: str) -> str:
+    """The packet's language: the client's preferred language when the cover has it (nn and no
+    read bokmål), else ``fallback`` (the reader's language) when it has that, else English."""
+    near = {"nn": "nb", "no": "nb"}
+    for lang in (preferred, fallback):
+        code = near.get((lang or "").lower(), (lang or "").lower())
+        if code in COVER_LANGUAGES:
+            return code
+    return "en"
+
+
+def say(key: str, language: str, **values: object) -> str:
+    return localised(TEXTS[key], language, key).format(**values)
+
+
+@dataclass(frozen=True)
+class CoverDoc:
+    title: str
+    first: int  # its first page in the packet (1-based)
+    pages: int
+
+
+@dataclass(frozen=True)
+class CoverMissing:
+    title: str
+    why: str  # a TEXTS key: failed, queued, running, unreadable, conversion
+    detail: str  # the item's error, or ""
+
+
+def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
+    """(regular, bold): Helvetica when every text fits WinAnsi, else the Unicode fallback font
+    (DejaVu Sans; names like "Zdeněk Čapek" lose their letters in Helvetica)."""
+    if all(winansi_fits(t) for t in texts):
+        return "Helvetica", "Helvetica-Bold"
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = find_font_file(font_path)
+    name = "FormfillUnicode-" + hashlib.sha256(path.encode()).hexdigest()[:8]
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, path))
+    return name, name
+
+
+def _pages(doc: CoverDoc, language: str) -> str:
+    last = doc.first + doc.pages - 1
+    if doc.pages == 1:
+        return say("page", language, first=doc.first)
+    return say("pages", language, first=doc.first, last=last)
+
+
+def draw_cover(
+    name: str,
+    batch: str,
+    on: date,
+    language: str,
+    cover_pages: int,
+    docs: list[CoverDoc],
+    missing: list[CoverMissing],
+    font_path: str | None = None,
+) -> bytes:
+    """The cover sheet as PDF bytes (the same input gives the same bytes)."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=True)
+    rows_in = [(d.title, _pages(d, language)) for d in docs]
+    cover_row = (say("cover", language), _pages(CoverDoc("", 1, cover_pages), language))
+    rows_out = [
+        (m.title, say(m.why, language) + (f": {m.detail}" if m.detail else "")) for m in missing
+    ]
+    texts = [name, batch] + [f"{a} {b}" for a, b in [*rows_in, *rows_out]]
+    regular, bold = _fonts(texts, font_path)
+    _width, height = A4
+    y = height - 72
+
+    def line(text: str, x: float, size: float = 10, font: str = regular) -> None:
+        nonlocal y
+        if y < 72:
+            c.showPage()
+            y = height - 72
+        c.setFont(font, size)
+        c.drawString(x, y, text[:120])
+
+    line(say("title", language, name=name), 72, 16, bold)
+    y -= 22
+    line(say("batch", language, batch=batch, on=on.isoformat()), 72)
+    for heading, rows in (
+        (say("inside", language), [cover_row, *rows_in]),
+        (say("missing", language), rows_out),
+    ):
+        y -= 30
+        line(heading, 72, 12, bold)
+        if not rows:
+            y -= 16
+            line(say("none", language), 84)
+        for title, where in rows:
+            y -= 16
+            line(title, 84)
+            y -= 13
+            line(where, 96, 9)
+    c.showPage()
+    c.save()
+    return buf.getvalue()

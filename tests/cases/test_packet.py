@@ -1,0 +1,193 @@
+"""A client's packet holds every document of the batch in order (Word documents converted by
+LibreOffice), and its cover lists exactly that: each document by title with its pages, and what
+is still missing, with why. A document that cannot be converted is a named missing item."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from formfill import artifacts
+from formfill.cases import batch as fbatch
+from formfill.cases.packet import build_packet
+from formfill.docx.convert import ConvertLimits, docx_to_pdf
+from formfill.errors import ConversionError
+from formfill.fill import FormCatalogue
+from formfill.profile.provenance import Provenance
+from formfill.profile.validation import load_profile
+from formfill.store import batches as store_batches
+from formfill.store import clients, session_scope
+from tests.store.conftest import SYSTEM, Store
+
+REPO = Path(__file__).resolve().parents[2]
+ON = date(2026, 1, 5)
+PDF_FORM = "nav-yrkesskade"
+WORD = "agency-cover-letter-nb"
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="needs LibreOffice (soffice); scripts/bootstrap.sh installs libreoffice-writer-nogui",
+)
+
+
+def _client(store: Store, persona: str = "nb_single_parent") -> int:
+    profile = load_profile(REPO / "personas" / f"{persona}.json")
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        clients.save_profile(s, SYSTEM, c.id, profile, Provenance("imported", imported_from="t"))
+        return c.id
+
+
+def _batch(store: Store, items: list[tuple[int, str]], label: str | None = None) -> list[int]:
+    with session_scope(store.sessions) as s:
+        b = fbatch.create(s, SYSTEM, items, ON, label)
+        return [i.id for i in sorted(b.items, key=lambda i: i.id)]
+
+
+def _batch_id(store: Store, item_id: int) -> int:
+    with session_scope(store.sessions) as s:
+        return store_batches.get_item(s, item_id).batch_id
+
+
+def _done_with(store: Store, item_id: int, data: bytes) -> None:
+    """Mark an item done with ``data`` as its output (a document a fill could have left)."""
+    artifact = artifacts.save(store.settings, data, "output")
+    with session_scope(store.sessions) as s:
+        store_batches.start_item(s, item_id, "job")
+        store_batches.finish_item(s, item_id, artifact, {})
+
+
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _listed(cover: str) -> list[tuple[str, int, int]]:
+    """(title, first, last) as the cover prints them (a title line, then its pages)."""
+    out = []
+    lines = [line.strip() for line in cover.splitlines()]
+    for above, line in itertools.pairwise(lines):
+        m = re.fullmatch(r"(?:side|sidene|page|pages|pagina|pagina's) (\d+)(?:-(\d+))?", line)
+        if m:
+            first = int(m.group(1))
+            out.append((above.strip(), first, int(m.group(2) or first)))
+    return out
+
+
+@needs_soffice
+def test_packet_holds_every_document_and_the_cover_lists_exactly_them(store: Store) -> None:
+    """A PDF form, a Word document and a failed item: the packet is the cover, then the PDF's
+    pages, then the Word document's converted pages; the cover names both by title with the
+    page numbers where they are, and lists the failed one as missing, never by form id."""
+    kari = _client(store)
+    forms = FormCatalogue(store.settings)
+    ids = _batch(store, [(kari, PDF_FORM), (kari, WORD), (kari, "nav-barnetrygd")], "Mars")
+    pdf_item, word_item, failed = ids
+    outputs = {
+        i: artifacts.read(
+            store.settings, fbatch.run_item(store.settings, store.sessions, forms, i).output or ""
+        )
+        for i in (pdf_item, word_item)
+    }
+    assert outputs[word_item].startswith(b"PK")  # a Word document, not a PDF
+    fbatch.fail(store.sessions, failed, "nav-barnetrygd: person.birth_date: required", None)
+    with session_scope(store.sessions) as s:
+        packet = build_packet(store.settings, s, forms, _batch_id(store, pdf_item), kari, ON)
+
+    pdf_pages = _pages(outputs[pdf_item])
+    word_pages = _pages(docx_to_pdf(outputs[word_item], "letter"))
+    reader = PdfReader(io.BytesIO(packet.pdf))
+    assert len(reader.pages) == 1 + pdf_pages + word_pages
+    cover = reader.pages[0].extract_text()
+    assert "Dokumentpakke for Tuva Sæther" in cover and "Sats Mars, 2026-01-05" in cover
+    pdf_title, word_title = forms.title(PDF_FORM), forms.title(WORD)
+    assert word_title == "Søknad med vedlegg"  # the document's own title, not its id
+    assert _listed(cover) == [
+        ("Dette forsidearket", 1, 1),
+        (pdf_title, 2, 1 + pdf_pages),
+        (word_title, 2 + pdf_pages, 1 + pdf_pages + word_pages),
+    ]
+    # each listed range holds its document: the Word letter's first page starts there
+    assert "Søknad med vedlegg" in reader.pages[1 + pdf_pages].extract_text()
+    assert "Søknad med vedlegg" not in reader.pages[pdf_pages].extract_text()
+    missing = cover.split("Mangler fortsatt")[1]
+    assert forms.title("nav-barnetrygd") in missing
+    assert "kunne ikke fylles ut: person.birth_date: required" in missing
+    for form_id in (PDF_FORM, WORD, "nav-barnetrygd"):
+        assert form_id not in cover
+
+
+@needs_soffice
+def test_a_corrupt_word_document_is_a_named_missing_item_not_a_crash(store: Store) -> None:
+    """An output LibreOffice cannot read, and one that takes too long: each goes on the
+    missing list with its title and why; the good PDF is still in the packet."""
+    noelle = _client(store, "nl_couple_irregular")
+    forms = FormCatalogue(store.settings)
+    good, corrupt = _batch(store, [(noelle, "toeslag-aanvraag"), (noelle, WORD)])
+    fbatch.run_item(store.settings, store.sessions, forms, good)
+    _done_with(store, corrupt, b"PK\x03\x04" + b"this is not a Word document" * 20)
+    with session_scope(store.sessions) as s:
+        packet = build_packet(store.settings, s, forms, _batch_id(store, good), noelle, ON)
+    assert [d.form for d in packet.documents] == ["toeslag-aanvraag"]
+    (miss,) = packet.missing
+    assert (miss.title, miss.why) == ("Søknad med vedlegg", "conversion")
+    assert "could not read it as a Word document" in miss.detail
+    cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
+    assert "Ontbreekt nog" in cover  # Noëlle prefers Dutch
+    assert "Søknad med vedlegg" in cover.split("Ontbreekt nog")[1]
+    assert "kon niet naar PDF worden omgezet" in cover
+    assert _pages(packet.pdf) == packet.cover_pages + packet.documents[0].pages
+
+
+@needs_soffice
+def test_a_conversion_past_its_time_limit_is_stopped_and_named(store: Store) -> None:
+    kari = _client(store)
+    forms = FormCatalogue(store.settings)
+    (word,) = _batch(store, [(kari, WORD)])
+    fbatch.run_item(store.settings, store.sessions, forms, word)
+    limits = ConvertLimits(seconds=0.05)
+    with session_scope(store.sessions) as s:
+        packet = build_packet(
+            store.settings, s, forms, _batch_id(store, word), kari, ON, "en", limits
+        )
+    assert packet.documents == []
+    (miss,) = packet.missing
+    assert miss.why == "conversion" and "did not finish within 0.05 s" in miss.detail
+
+
+def test_without_libreoffice_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FORMFILL_SOFFICE", "no-such-soffice-here")
+    data = (REPO / "templates/common/consent-share-information-nl.docx").read_bytes()
+    with pytest.raises(ConversionError) as e:
+        docx_to_pdf(data, "consent.docx", ConvertLimits(seconds=7))
+    assert str(e.value).startswith("consent.docx: LibreOffice (soffice) is not installed")
+    with pytest.raises(ConversionError, match=r"bad\.docx: not a Word document"):
+        docx_to_pdf(b"%PDF-1.7 a PDF, not a .docx", "bad.docx")
+
+
+def test_the_ui_language_when_the_client_has_no_cover_language(store: Store) -> None:
+    """A client who prefers a language the cover has no texts for gets the reader's language;
+    queued items are missing as "not filled yet"."""
+    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
+    contact = profile.contact.model_copy(update={"preferred_language": "ar"})
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        clients.save_profile(
+            s, SYSTEM, c.id, profile.model_copy(update={"contact": contact}), Provenance("typed")
+        )
+        cid = c.id
+    forms = FormCatalogue(store.settings)
+    (item,) = _batch(store, [(cid, PDF_FORM)])
+    with session_scope(store.sessions) as s:
+        packet = build_packet(store.settings, s, forms, _batch_id(store, item), cid, ON, "nl")
+    assert packet.language == "nl"
+    cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
+    assert "Pakket voor Tuva Sæther" in cover and "nog niet ingevuld" in cover
+    assert forms.title(PDF_FORM) in cover.split("Ontbreekt nog")[1]

@@ -1,0 +1,91 @@
+"""History rows for pages: who (a user's name, never ``user:3``) and what a note means, in the
+reader's language. The core reads the notes (formfill.cases.history); this only translates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from formfill.cases.history import EventNote, Who, actors, read_notes, who
+from formfill.store.models import ApplicationEvent, ProfileVersion
+
+__all__ = ["HistoryRow", "event_rows", "version_rows"]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    who: str
+    what: str  # the step or the version ("draft → ready", "v3")
+    note: str
+
+
+def who_text(w: Who) -> str:
+    if w.kind == "user":
+        return w.name
+    if w.kind == "unknown":
+        return _("a former user")
+    labels = {
+        "worker": _("formfill (batch worker)"),
+        "cli": _("formfill (command line)"),
+        "demo": _("formfill (demo data)"),
+    }
+    return labels.get(w.name, w.name) or _("formfill")
+
+
+def note_text(n: EventNote | None, form_title: str) -> str:
+    if n is None:
+        return ""
+    if n.kind == "batch_fill":
+        return _("%(form)s filled in batch %(batch)s", form=form_title, batch=n.batch)
+    if n.kind == "batch_track":
+        return _("tracked from batch %(batch)s", batch=n.batch)
+    return n.text
+
+
+def _profile_note(note: str | None) -> str:
+    known = {
+        "intake": _("intake"),
+        "edited": _("edited"),
+        "api": _("through the API"),
+        "demo": _("demo data"),
+    }
+    return known.get(note or "", note or "")
+
+
+def event_rows(
+    session: Session, events: Sequence[ApplicationEvent], form_title: str
+) -> list[HistoryRow]:
+    """An application's events, oldest first, as people read them."""
+    names = actors(session, events)
+    notes = read_notes(session, (e.note for e in events))
+    rows = []
+    for e in events:
+        step = f"{_(e.from_status) if e.from_status else _('created')} → {_(e.to_status)}"
+        rows.append(
+            HistoryRow(
+                e.at,
+                who_text(who(names, e.actor_id, e.actor_label)),
+                step,
+                note_text(notes.get(e.note or ""), form_title),
+            )
+        )
+    return rows
+
+
+def version_rows(session: Session, versions: Sequence[ProfileVersion]) -> list[HistoryRow]:
+    """A client's profile versions, newest first."""
+    names = actors(session, versions)
+    return [
+        HistoryRow(
+            v.created_at,
+            who_text(who(names, v.created_by)),
+            f"v{v.version}",
+            _profile_note(v.note),
+        )
+        for v in sorted(versions, key=lambda v: v.version, reverse=True)
+    ]
