@@ -110,3 +110,49 @@ def label(generic_path: str) -> str:
         return BY_PATH[generic_path]
     leaf = generic_path.rsplit(".", 1)[-1]
     return BY_NAME.get(leaf) or (leaf[:1].upper() + leaf[1:]).replace("_", " ")
+
+
+# what a choice of the profile is called (the profile stores the code)
+CHOICES = {
+    "child": N_("Child"),
+    "spouse": N_("Spouse"),
+    "partner": N_("Partner (cohabitant)"),
+    "parent": N_("Parent"),
+    "sibling": N_("Sibling"),
+    "other": N_("Other"),
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "unspecified": N_("Unspecified"),
+    "single": N_("Single"),
+    "married": N_("Married"),
+    "registered_partner": N_("Registered partner"),
+    "cohabiting": N_("Cohabiting"),
+    "separated": N_("Separated"),
+    "divorced": N_("Divorced"),
+    "widowed": N_("Widowed"),
+    "salary": N_("Salary"),
+    "benefit": N_("Benefit"),
+    "pension": N_("Pension"),
+    "self_employment": N_("Self-employment"),
+    "capital": N_("Capital income"),
+    "gross": N_("Gross"),
+    "net": N_("Net"),
+    "week": N_("week"),
+    "fortnight": N_("fortnight"),
+    "month": N_("month"),
+    "year": N_("year"),
+    "employed": N_("Employed"),
+    "self_employed": N_("Self-employed"),
+    "unemployed": N_("Unemployed"),
+    "student": N_("Student"),
+    "retired": N_("Retired"),
+    "disabled": N_("Unable to work"),
+    "guardian": N_("Guardian"),
+    "power_of_attorney": N_("Power of attorney"),
+    "advocate": N_("Advocate"),
+}
+
+
+def choice_label(code: str) -> str:
+    """The English name of a choice's code (``registered_partner`` -> Registered partner)."""
+    return CHOICES.get(code, code)

@@ -29,7 +29,7 @@ from web.form_input import (
     parse_local_date,
     show_amount,
 )
-from web.form_labels import ADD, ITEM, SECTIONS, label
+from web.form_labels import ADD, ITEM, SECTIONS, choice_label, label
 
 RERENDER: dict[str, Callable[..., Any]] = {}  # endpoint -> view that re-renders on a stale token
 MAX_ROWS = 200  # a bound, so that a forged index cannot make a huge form
@@ -50,7 +50,7 @@ class Field:
     name: str  # the dotted path with indices: household.members[0].given_name
     label: str  # English; the template translates it
     kind: str  # text | choice | bool | date | decimal | int | country
-    choices: tuple[str, ...]
+    choices: tuple[tuple[str, str], ...]  # (code, English name)
     autocomplete: str | None
 
 
@@ -76,7 +76,9 @@ def _kind(path: str, info: Any) -> str:
 
 
 @cache
-def _section_fields(prefix: str) -> tuple[tuple[str, str, tuple[str, ...], str | None], ...]:
+def _section_fields(
+    prefix: str,
+) -> tuple[tuple[str, str, tuple[tuple[str, str], ...], str | None], ...]:
     """(generic path, kind, choices, autocomplete) of the fields a section shows."""
     out = []
     for path, info in vocabulary().items():
@@ -87,7 +89,8 @@ def _section_fields(prefix: str) -> tuple[tuple[str, str, tuple[str, ...], str |
             continue
         if prefix == "person." and rest.startswith("residence_permit."):
             continue  # its own section
-        out.append((path, _kind(path, info), info.choices, info.autocomplete))
+        choices = tuple((c, choice_label(c)) for c in info.choices)
+        out.append((path, _kind(path, info), choices, info.autocomplete))
     return tuple(out)
 
 

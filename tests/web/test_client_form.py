@@ -243,6 +243,8 @@ def test_labels_and_headings_in_norwegian(world: World, as_user: Any) -> None:
         "<legend>Husstand</legend>",
         "<legend>Inntekt</legend>",
         "Legg til et husstandsmedlem til",
+        '<option value="registered_partner" >Registrert partner</option>',
+        '<option value="partner" >Samboer</option>',
         "f.eks. 38\u00a0500,00",
     ):
         assert text in page, text
