@@ -104,3 +104,18 @@ def test_form_in_each_language(server: str, browser: Any, lang: str) -> None:
     assert page.locator("label.invalid").count() >= 1
     page.screenshot(path=str(SHOTS / f"client-form-error-{lang[:2]}.png"), full_page=True)
     page.context.close()
+    # a plausibility warning is shown beside the field it concerns, on the edit form
+    page = signed_in(browser, server, lang)
+    page.goto(f"{server}/clients/new")
+    page.fill("input[name='person.given_name']", "Čiekčá")
+    page.fill("input[name='person.family_name']", "Gaup")
+    page.fill("input[name='person.birth_date']", "1988-03-14")
+    member(page, 0, "child", "Ánne", "1980-01-01")
+    page.click("form.profile button.primary")
+    page.wait_for_selector(".flash.warning")
+    page.goto(page.url.split("#")[0] + "/edit")
+    warning = page.locator("[id='f-household.members[0].birth_date'] .warning")
+    assert "before the client" in warning.inner_text()
+    warning.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"client-form-warning-{lang[:2]}.png"))
+    page.context.close()
