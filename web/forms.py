@@ -1,19 +1,40 @@
 """HTML forms: the intake/edit form built from the profile schema (formfill.profile.model's
 vocabulary), its parsing into profile JSON and the mapping of validation problems back to the
-fields; and the registry of views that show their form again when its CSRF token expired."""
+fields; and the registry of views that show their form again when its CSRF token expired.
+
+Rows of a list (household members, income sources, previous addresses) are numbered as the
+browser sent them; ``normalize`` drops the rows marked for removal and the empty ones, keeps
+every other row in the order typed and renumbers them 0, 1, 2, ..., so that the profile's list
+indices, the core's problems and the re-shown form all speak of the same row."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from flask_babel import gettext as _
+
 from formfill.profile.model import vocabulary
-from formfill.profile.paths import Step, format_path, parse_path
+from formfill.profile.paths import parse_path
 from formfill.profile.provenance import flatten
+from formfill.profile.validation import whose
+from web.form_input import (
+    Unreadable,
+    country_name,
+    parse_amount,
+    parse_country,
+    parse_local_date,
+    show_amount,
+)
+from web.form_labels import ADD, ITEM, SECTIONS, choice_label, label
 
 RERENDER: dict[str, Callable[..., Any]] = {}  # endpoint -> view that re-renders on a stale token
+MAX_ROWS = 200  # a bound, so that a forged index cannot make a huge form
+COUNTRY_FIELDS = {"country", "birth_country", "citizenship", "payer_country", "employer_country"}
+SKIP = re.compile(r"(\.identifiers\.other|\[\]\.identifiers\.us_ssn|former_names)")
 
 
 def rerender_on_csrf(endpoint: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -27,9 +48,9 @@ def rerender_on_csrf(endpoint: str) -> Callable[[Callable[..., Any]], Callable[.
 @dataclass(frozen=True)
 class Field:
     name: str  # the dotted path with indices: household.members[0].given_name
-    label: str
-    type: str  # str | date | Decimal | bool | int
-    choices: tuple[str, ...]
+    label: str  # English; the template translates it
+    kind: str  # text | choice | bool | date | decimal | int | country
+    choices: tuple[tuple[str, str], ...]  # (code, English name)
     autocomplete: str | None
 
 
@@ -39,105 +60,136 @@ class Section:
     title: str
     rows: tuple[tuple[Field, ...], ...]  # one row per list item; one row for a plain section
     repeat: bool
+    filled: int = 0  # rows that hold an item; the rest are empty rows for new ones
+    item: str = ""
+    add: str = ""
 
 
-# sections of the form: (title, path prefix, is a list, fields left out)
-SECTIONS: tuple[tuple[str, str, bool], ...] = (
-    ("Person", "person.", False),
-    ("Identifiers", "identifiers.", False),
-    ("Contact", "contact.", False),
-    ("Address", "address.current.", False),
-    ("Household members", "household.members[].", True),
-    ("Incomes", "income.sources[].", True),
-    ("Bank", "bank.", False),
-    ("Employment", "employment.", False),
-)
-SKIP = re.compile(
-    r"(\[\]\.identifiers\.(other|us_ssn)|identifiers\.other|former_names|"
-    r"residence_permit$)"
-)
+def _kind(path: str, info: Any) -> str:
+    if info.choices:
+        return "choice"
+    if path.rsplit(".", 1)[-1] in COUNTRY_FIELDS:
+        return "country"
+    return {"bool": "bool", "date": "date", "Decimal": "decimal", "int": "int"}.get(
+        info.type, "text"
+    )
 
 
-def _label(path: str) -> str:
-    last = path.rsplit(".", 1)[-1].replace("_", " ")
-    return last[:1].upper() + last[1:]
-
-
-def _section_paths(prefix: str) -> list[tuple[str, Any]]:
+@cache
+def _section_fields(
+    prefix: str,
+) -> tuple[tuple[str, str, tuple[tuple[str, str], ...], str | None], ...]:
+    """(generic path, kind, choices, autocomplete) of the fields a section shows."""
     out = []
     for path, info in vocabulary().items():
         if info.derived or not path.startswith(prefix) or SKIP.search(path):
             continue
         rest = path[len(prefix) :]
-        if info.type.startswith(("list", "object")):
+        if info.type.startswith(("list", "object")) or "[" in rest:
             continue
-        if "[" in rest and not rest.startswith("identifiers."):
-            continue
-        out.append((path, info))
+        if prefix == "person." and rest.startswith("residence_permit."):
+            continue  # its own section
+        choices = tuple((c, choice_label(c)) for c in info.choices)
+        out.append((path, _kind(path, info), choices, info.autocomplete))
+    return tuple(out)
+
+
+@cache
+def kinds() -> dict[str, str]:
+    """Generic path (``household.members[].birth_date``) -> kind, for every field shown."""
+    return {p: k for _key, _t, prefix, _r in SECTIONS for p, k, _c, _a in _section_fields(prefix)}
+
+
+def generic(path: str) -> str:
+    return re.sub(r"\[\d+\]", "[]", path)
+
+
+def list_keys() -> tuple[str, ...]:
+    return tuple(key for key, _t, _p, repeat in SECTIONS if repeat)
+
+
+def counts_of(data: Mapping[str, Any]) -> dict[str, int]:
+    """How many items each list of a profile holds."""
+    out = {}
+    for key in list_keys():
+        node: Any = data
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        out[key] = len(node) if isinstance(node, list) else 0
     return out
 
 
-def submitted_rows(form: Mapping[str, str]) -> dict[str, int]:
-    """Per list (household.members, income.sources), how many rows a submission holds: rows
-    added in the browser beyond the profile's own are parsed too, never dropped."""
-    found: dict[str, int] = {}
-    for name in form:
-        try:
-            steps = parse_path(name)
-        except ValueError:
-            continue
-        at = next((i for i, s in enumerate(steps) if s.index is not None), None)
-        if at is None or at == len(steps) - 1 or (index := steps[at].index or 0) >= 200:
-            continue  # 200: a bound, so that a forged index cannot make a huge form
-        head = format_path([*steps[:at], Step(steps[at].name)])
-        found[head] = max(found.get(head, 0), index + 1)
-    return found
-
-
-def build_sections(data: Mapping[str, Any], rows: Mapping[str, int] | None = None) -> list[Section]:
-    """The form's sections, with one row per existing list item (or per submitted row, when
-    ``rows`` says more were sent) plus an empty one."""
+def build_sections(
+    counts: Mapping[str, int], blanks: Mapping[str, int] | None = None
+) -> list[Section]:
+    """The form's sections: for a list, one row per item (``counts``) and then ``blanks``
+    empty rows (one unless said otherwise) for new items."""
     sections = []
-    for title, prefix, repeat in SECTIONS:
-        paths = _section_paths(prefix)
+    for key, title, prefix, repeat in SECTIONS:
+        fields = _section_fields(prefix)
         if not repeat:
-            row = tuple(
-                Field(p, _label(p[len(prefix) :]), i.type, i.choices, i.autocomplete)
-                for p, i in paths
-            )
-            sections.append(Section(prefix.rstrip("."), title, (row,), False))
+            row = tuple(Field(p, label(p), k, c, a) for p, k, c, a in fields)
+            sections.append(Section(key, title, (row,), False))
             continue
-        head = prefix[: -len("[].")]
-        node: Any = data
-        for part in head.split("."):
-            node = (node or {}).get(part) if isinstance(node, dict) else None
-        count = len(node) if isinstance(node, list) else 0
-        count = max(count, (rows or {}).get(head, 0))
-        items = []
-        for n in range(count + 1):
-            items.append(
-                tuple(
-                    Field(
-                        p.replace("[]", f"[{n}]", 1),
-                        _label(p[len(prefix) :]),
-                        i.type,
-                        i.choices,
-                        i.autocomplete,
-                    )
-                    for p, i in paths
-                )
-            )
-        sections.append(Section(head, title, tuple(items), True))
+        filled = min(counts.get(key, 0), MAX_ROWS)
+        total = min(filled + max(1, (blanks or {}).get(key, 1)), MAX_ROWS + 20)
+        rows = tuple(
+            tuple(Field(p.replace("[]", f"[{n}]", 1), label(p), k, c, a) for p, k, c, a in fields)
+            for n in range(total)
+        )
+        sections.append(Section(key, title, rows, True, filled, ITEM[key], ADD[key]))
     return sections
 
 
-def form_values(data: Mapping[str, Any]) -> dict[str, str]:
-    """Field name -> value as shown in the form."""
+def normalize(
+    form: Mapping[str, str], removed: list[str], add: str | None
+) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+    """The submission as the form shows it again: every typed value, with each list's rows
+    renumbered in the order sent, less the rows marked ``removed`` and the empty ones; how many
+    rows each list then holds; and how many empty rows to show (one more for ``add``)."""
+    values = {k: v for k, v in form.items() if k not in ("csrf_token", "remove", "add")}
+    counts: dict[str, int] = {}
+    blanks: dict[str, int] = {}
+    for key in list_keys():
+        pattern = re.compile(rf"{re.escape(key)}\[(\d+)\](\..+)$")
+        rows: dict[int, dict[str, str]] = {}
+        for name in list(values):
+            if (m := pattern.match(name)) is None:
+                continue
+            value = values.pop(name)
+            if int(m.group(1)) < MAX_ROWS:
+                rows.setdefault(int(m.group(1)), {})[m.group(2)] = value
+        gone = {int(m.group(1)) for r in removed if (m := pattern.match(r + ".x"))}
+        empty = 0
+        kept = 0
+        for index in sorted(rows):
+            if index in gone:
+                continue
+            if not any(v.strip() for v in rows[index].values()):
+                empty += 1
+                continue
+            for rest, value in rows[index].items():
+                values[f"{key}[{kept}]{rest}"] = value
+            kept += 1
+        counts[key] = kept
+        blanks[key] = min(empty + 1, 20) if add == key else 1
+    return values, counts, blanks
+
+
+def form_values(data: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """Field name -> value as shown in the form, in the UI language."""
     out: dict[str, str] = {}
     for path, value in flatten(data).items():
+        kind = kinds().get(generic(path), "text")
         if isinstance(value, bool):
             out[path] = "yes" if value else "no"
-        elif value is not None and not isinstance(value, list):
+        elif value is None or isinstance(value, list):
+            continue
+        elif kind in ("decimal", "int"):
+            out[path] = show_amount(value, lang)
+        elif kind == "country":
+            out[path] = country_name(value, lang)
+        else:
             out[path] = str(value)
     return out
 
@@ -149,61 +201,70 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
     except ValueError:
         return
     for i, step in enumerate(steps):
-        key, index = step.name, step.index
         last = i == len(steps) - 1
-        if index is None:
+        if step.index is None:
             if last:
-                node[key] = value
+                node[step.name] = value
             else:
-                node = node.setdefault(key, {})
+                node = node.setdefault(step.name, {})
             continue
-        items = node.setdefault(key, {})  # index -> item, compacted later
-        item = items.setdefault(index, {})
+        items = node.setdefault(step.name, [])
+        while len(items) <= step.index:
+            items.append({})
         if last:
-            items[index] = value
+            items[step.index] = value
         else:
-            node = item
+            node = items[step.index]
 
 
-def parse_submission(
-    form: Mapping[str, str], current: Mapping[str, Any], sections: list[Section]
+def _read(kind: str, raw: str, lang: str) -> Any:
+    if kind == "decimal":
+        return str(parse_amount(raw, lang))
+    if kind == "int":
+        return parse_amount(raw, lang, whole=True)
+    if kind == "date":
+        return parse_local_date(raw, lang).isoformat()
+    if kind == "country":
+        return parse_country(raw)
+    return raw
+
+
+def where_words(name: str, data: Mapping[str, Any]) -> str:
+    """Whose value a field holds and which field it is, for a message: ``household.members[1]
+    (child Ánne): Date of birth``, ``client (Ola Testmann): Income source 2: Amount``."""
+    head = whose(name, data)
+    m = re.match(r"(income\.sources|address\.previous)\[(\d+)\]", name)
+    if m:
+        head = f"{head}: {_(ITEM[m.group(1)])} {int(m.group(2)) + 1}"
+    return f"{head}: {_(label(generic(name)))}"
+
+
+def parse_values(
+    values: Mapping[str, str], current: Mapping[str, Any], sections: list[Section], lang: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Profile JSON from the submitted fields, keeping the current values of paths the form
-    does not show; and the renaming of compacted list indices back to field names (a blank
-    row is left out, so row 2 may become item 1)."""
+    """Profile JSON from the (normalized) values, keeping the current values of paths the form
+    does not show; and the fields whose value cannot be read, each with a message naming whose
+    value it is and the format wanted."""
     fields = [f for s in sections for row in s.rows for f in row]
-    shown = {f.name for f in fields}
-    data: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     for f in fields:
-        raw = (form.get(f.name) or "").strip()
-        if f.type == "bool":
+        if (raw := (values.get(f.name) or "").strip()) and f.kind != "bool":
+            _put(typed, f.name, raw)
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        raw = (values.get(f.name) or "").strip()
+        if f.kind == "bool":
             if raw in ("yes", "no"):
                 _put(data, f.name, raw == "yes")
             continue
-        if raw:
-            _put(data, f.name, raw)
-    renames: dict[str, str] = {}
-    for s in sections:
-        if not s.repeat:
+        if not raw:
             continue
-        head, _, leaf = s.key.rpartition(".")
-        parent = data
-        for part in head.split(".") if head else []:
-            parent = parent.get(part, {})
-        items = parent.get(leaf) if isinstance(parent, dict) else None
-        if not isinstance(items, dict):
-            continue
-        kept: list[Any] = []
-        for index in sorted(items):
-            item = items[index]
-            if isinstance(item, dict) and any(
-                v not in (None, "", {}) and not isinstance(v, bool) for v in flatten(item).values()
-            ):
-                renames[f"{s.key}[{len(kept)}]"] = f"{s.key}[{index}]"
-                kept.append(item)
-        parent[leaf] = kept
-    merged = _merge_hidden(current, data, shown)
-    return merged, renames
+        try:
+            _put(data, f.name, _read(f.kind, raw, lang))
+        except Unreadable as e:
+            errors[f.name] = f"{where_words(f.name, typed)}: {e}"
+    return _merge_hidden(current, data, {f.name for f in fields}), errors
 
 
 def _merge_hidden(
@@ -224,23 +285,26 @@ def _merge_hidden(
     return out
 
 
-def field_errors(
-    problems: list[Any], renames: Mapping[str, str]
-) -> tuple[dict[str, str], list[str]]:
-    """Problems (formfill.errors.Problem) by field name; the rest for the top of the form."""
+def _with_row(where: str, text: str) -> str:
+    """The core names a member by relation and name; an income or a previous address is the
+    client's, so the form adds which row: ``client (Kari): Income source 2: kind: required``."""
+    m = re.match(r"(income\.sources|address\.previous)\[(\d+)\]", where)
+    head, sep, rest = text.partition(": ")
+    if m is None or not sep:
+        return text
+    return f"{head}: {_(ITEM[m.group(1)])} {int(m.group(2)) + 1}: {rest}"
+
+
+def field_errors(problems: list[Any]) -> tuple[dict[str, str], list[str]]:
+    """Problems (formfill.errors.Problem) by field name; the rest for the top of the form. A
+    profile problem says whose value it is ("household.members[2] (child Biret Somby):
+    fødselsnummer: ..."), so two members' errors never read the same."""
     by_field: dict[str, str] = {}
     rest: list[str] = []
     for p in problems:
         where = str(p.where)
-        for new, old in renames.items():
-            if where.startswith(new):
-                where = old + where[len(new) :]
-                break
         if where:
-            # a profile problem says whose value it is ("household.members[2] (child Biret
-            # Somby): fødselsnummer: ..."), so two members' errors never read the same
-            subject = getattr(p, "subject", "")
-            by_field[where] = str(p) if subject else f"{_label(where)}: {p.message}"
+            by_field[where] = _with_row(where, str(p)) if p.subject else f"{where}: {p.message}"
         else:
             rest.append(str(p))
     return by_field, rest

@@ -70,7 +70,8 @@ def test_intake_validates_inline_and_creates(world: World, as_user: Any) -> None
     resp = post(c, "/clients/new", bad)
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert "No fnr" in page and 'value="Testmann"' in page
+    assert "client (Ola Testmann): fødselsnummer: invalid check digit" in page
+    assert 'value="Testmann"' in page
     good = dict(
         bad,
         **{

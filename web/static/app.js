@@ -88,13 +88,47 @@
       var s = 0; for (var i = 0; i < 8; i++) s += Number(v[i]) * (9 - i);
       return (s - Number(v[8])) % 11 === 0;
     }
-    document.querySelectorAll("input[data-check]").forEach(function (input) {
+    // delegated, so that rows added in place get the hints too
+    document.addEventListener("focusout", function (e) {
+      var input = e.target;
+      if (!input.matches || !input.matches("input[data-check]")) return;
       var hint = input.parentElement.querySelector("[data-hint]");
-      input.addEventListener("blur", function () {
-        var v = input.value.replace(/[\s.-]/g, "");
-        var ok = !v || (input.dataset.check === "nl_bsn" ? bsnOk(v) : fnrOk(v));
-        if (hint) hint.textContent = ok ? "" : "Check digits do not match.";
-        input.setAttribute("aria-invalid", ok ? "false" : "true");
+      var v = input.value.replace(/[\s.-]/g, "");
+      var ok = !v || (input.dataset.check === "nl_bsn" ? bsnOk(v) : fnrOk(v));
+      if (hint) hint.textContent = ok ? "" : "Check digits do not match.";
+      input.setAttribute("aria-invalid", ok ? "false" : "true");
+    });
+    // client form: "add another ..." copies the empty row in place instead of asking the
+    // server (without JavaScript the button submits and the server adds the row; either
+    // way the server reads every row sent, whatever its number)
+    document.querySelectorAll("button[data-add]").forEach(function (button) {
+      button.addEventListener("click", function (e) {
+        var key = button.dataset.add;
+        var box = button.closest("[data-repeat]");
+        var rows = box ? box.querySelectorAll(".row.item") : [];
+        if (!rows.length) return;
+        e.preventDefault();
+        var last = rows[rows.length - 1];
+        var n = Number(last.dataset.row) + 1;
+        var from = key + "[" + last.dataset.row + "]", to = key + "[" + n + "]";
+        var row = last.cloneNode(true);
+        row.dataset.row = String(n);
+        row.querySelectorAll("[name],[id],[value],[aria-describedby]").forEach(function (el) {
+          ["name", "id", "aria-describedby"].forEach(function (a) {
+            var v = el.getAttribute(a);
+            if (v) el.setAttribute(a, v.split(from).join(to));
+          });
+          if (el.type === "checkbox") { el.value = el.value.split(from).join(to); el.checked = false; }
+          else if (el.tagName === "SELECT") { el.selectedIndex = 0; }
+          else if (el.tagName === "INPUT" && el.type !== "hidden") { el.value = ""; }
+        });
+        row.querySelectorAll(".error, .warning").forEach(function (el) { el.remove(); });
+        row.querySelectorAll(".invalid, .warned").forEach(function (el) { el.classList.remove("invalid", "warned"); });
+        var number = row.querySelector("[data-number]");
+        if (number) number.textContent = String(n + 1);
+        last.after(row);
+        var first = row.querySelector("select, input:not([type=checkbox])");
+        if (first) first.focus();
       });
     });
   });

@@ -31,13 +31,16 @@ from formfill.store.models import EvidenceFile, User
 from formfill.text import localised
 from web.access import client_or_404
 from web.auth import me, roles
+from web.form_input import amount_example, countries, date_example, hours_example
 from web.forms import (
+    Section,
     build_sections,
+    counts_of,
     field_errors,
     form_values,
-    parse_submission,
+    normalize,
+    parse_values,
     rerender_on_csrf,
-    submitted_rows,
 )
 from web.history import event_rows, version_rows
 from web.services import db, services, today
@@ -138,47 +141,65 @@ def _lang() -> str:
 
 def _render_form(
     client: Any,
-    data: dict[str, Any],
+    sections: list[Section],
     values: dict[str, str],
     status: int = 200,
     errors: dict[str, str] | None = None,
     general: list[str] | None = None,
+    warnings: dict[str, str] | None = None,
 ) -> Any:
+    lang = _lang()
     return render_template(
         "client_form.html",
         client=client,
-        sections=build_sections(data),
+        sections=sections,
         values=values,
         errors=errors or {},
         general=general or [],
+        warnings=warnings or {},
+        countries=countries(lang),
+        amount_example=amount_example(lang),
+        hours_example=hours_example(lang),
+        date_example=date_example(lang),
     ), status
 
 
 def _save(client_id: int | None) -> Any:
-    """Intake (client_id None) or edit: validate, and save a new profile version."""
+    """Intake (client_id None) or edit: validate, and save a new profile version. "Add
+    another ..." shows the form again with one more empty row and saves nothing; a failed
+    save shows every row as typed."""
     session = db()
     client = client_or_404(client_id) if client_id is not None else None
     current = latest_version(session, client_id) if client_id is not None else None
     current_data = current.data if current else {}
     if request.method == "GET":
+        warnings: dict[str, str] = {}
         if client_id is not None:
-            load_profile(session, me().actor, client_id)  # audited as a read
-        return _render_form(client, current_data, form_values(current_data))
-    submitted = {k: v for k, v in request.form.items() if k != "csrf_token"}
-    sections = build_sections(current_data, submitted_rows(request.form))
-    # rows the user added in the browser beyond the one blank row are kept on a re-render
-    data, renames = parse_submission(request.form, current_data, sections)
+            profile, _v = load_profile(session, me().actor, client_id)  # audited as a read
+            if profile is not None:
+                warnings = {w.where: str(w) for w in profile_warnings(profile, today())}
+        sections = build_sections(counts_of(current_data))
+        values = form_values(current_data, _lang())
+        return _render_form(client, sections, values, warnings=warnings)
+    add = request.form.get("add")
+    values, counts, blanks = normalize(request.form, request.form.getlist("remove"), add)
+    sections = build_sections(counts, blanks)
     if g.get("csrf_expired"):
         msg = _(
             "The form had expired. Nothing was saved; your entries are below: check them "
             "and save again."
         )
-        return _render_form(client, data, submitted, 400, general=[msg])
+        return _render_form(client, sections, values, 400, general=[msg])
+    if add:
+        return _render_form(client, sections, values)  # nothing is saved
+    data, unreadable = parse_values(values, current_data, sections, _lang())
     try:
         profile = parse_profile(data, source="the form")
     except ProfileError as e:
-        errors, general = field_errors(e.problems, renames)
-        return _render_form(client, data, submitted, 400, errors, general)
+        errors, general = field_errors(e.problems)
+        return _render_form(client, sections, values, 400, {**errors, **unreadable}, general)
+    if unreadable:
+        return _render_form(client, sections, values, 400, unreadable)
     actor = me().actor
     source = Provenance("typed", user_id=actor.user_id)
     if client is None:
