@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from formfill.config import Settings
 from formfill.evidence import ocr
 from formfill.evidence.extract import extract_evidence
 from formfill.evidence.extractors import load_extractors
@@ -136,7 +137,7 @@ def render_pdf_text(sample: object) -> str:
 
 
 def text_layer_speed() -> None:
-    docs = load_extractors(Path(__file__).resolve().parents[1] / "extractors")
+    docs = load_extractors(Settings.from_env().extractors_dir)
     ev = evidence_from_bytes(render_pdf(SAMPLES[0]), "slip.pdf")
     start = time.perf_counter()
     for _ in range(5):
@@ -151,7 +152,7 @@ def text_layer_speed() -> None:
 
 
 def field_recall(quick: bool) -> None:
-    docs = load_extractors(Path(__file__).resolve().parents[1] / "extractors")
+    docs = load_extractors(Settings.from_env().extractors_dir)
     variants = ("pdf", "clean", "noisy", "skewed", "upside_down", "sideways", "low_contrast",
                 "photo")  # fmt: skip
     if quick:

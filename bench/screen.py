@@ -17,6 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from formfill.config import Settings
 from formfill.profile.validation import parse_profile
 from formfill.programs.catalog import load_catalog
 from formfill.programs.screening import screen
@@ -68,7 +69,7 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     rng = random.Random(7)
     raw = [synthetic(rng) for _ in range(n)]
-    catalog = load_catalog(Path(__file__).resolve().parents[1] / "programs")
+    catalog = load_catalog(Settings.from_env().programs_dir)
     t0 = time.perf_counter()
     profiles = [parse_profile(d) for d in raw]
     parse_s = time.perf_counter() - t0

@@ -15,62 +15,16 @@ from typing import Any
 import click
 
 from formfill.cli.common import EXIT_BAD_INPUT, _friendly
-from formfill.errors import Problem, ProgramError
+from formfill.config import Settings
+from formfill.errors import ProgramError
+from formfill.programs.check import catalog_problems
 from formfill.text import localised
 
-__all__ = ["catalog_problems", "register"]
-
-STALE_DAYS = 400  # a money parameter whose newest value is older than this is reported
+__all__ = ["register"]
 
 
-def _root() -> Path:
-    from formfill.config import Settings
-
-    return Settings.from_env().root
-
-
-def catalog_problems(root: Path, today: date) -> tuple[list[Problem], list[str]]:
-    """Everything ``programs check`` finds: (problems, warnings). Problems: a file that does not
-    load (every expression compiles, every parameter value has a source and a date), a form
-    map that does not exist, an evidence type without its extractor. Warnings: unverified
-    figures and money parameters whose newest value is old."""
-    from formfill.programs.catalog import load_catalog
-
-    catalog = load_catalog(root / "programs")
-    problems: list[Problem] = []
-    warnings: list[str] = []
-    maps = {p.stem for p in (root / "form_maps").glob("*/*.toml")}
-    extractors = {p.stem for p in (root / "extractors").glob("*.toml")}
-    raw_types = _extractor_types(root / "programs" / "document-types.toml")
-    for t in sorted(raw_types - extractors):
-        problems.append(
-            Problem(f"document-types.toml: {t}", "extractor = true, no extractors/ file")
-        )
-    for program in catalog.programs:
-        for form in program.forms:
-            if form not in maps:
-                problems.append(Problem(f"{program.id}: forms", f"no form map {form!r}"))
-        unverified = [s.id for s in program.sources.values() if not s.verified]
-        if unverified:
-            warnings.append(f"{program.id}: unverified sources: {', '.join(unverified)}")
-        for param in program.parameters.values():
-            newest = param.values[-1]
-            money = any(c in param.unit for c in ("NOK", "EUR"))
-            if money and (today - newest.start).days > STALE_DAYS:
-                warnings.append(
-                    f"{program.id}: {param.name} newest value is from {newest.start} "
-                    f"({newest.value} {param.unit}): check for a newer one"
-                )
-    return problems, warnings
-
-
-def _extractor_types(path: Path) -> set[str]:
-    import tomllib
-
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {
-        k for k, v in data.get("types", {}).items() if isinstance(v, dict) and v.get("extractor")
-    }
+def _settings() -> Settings:
+    return Settings.from_env()
 
 
 @click.group("programs")
@@ -86,7 +40,7 @@ def list_cmd(country: str | None, as_json: bool) -> None:
     """List the programs: id, country, agency, forms, name."""
     from formfill.programs.catalog import load_catalog
 
-    catalog = load_catalog(_root() / "programs")
+    catalog = load_catalog(_settings().programs_dir)
     rows = [
         {
             "id": p.id,
@@ -110,12 +64,12 @@ def list_cmd(country: str | None, as_json: bool) -> None:
 @_friendly
 def check_cmd() -> None:
     """Load every program strictly; check maps, extractors, sources and dates."""
-    root = _root()
-    problems, warnings = catalog_problems(root, date.today())
+    settings = _settings()
+    problems, warnings = catalog_problems(settings, date.today())
     for w in warnings:
         click.echo(f"warning: {w}")
     if problems:
-        raise ProgramError(str(root / "programs"), problems)
+        raise ProgramError(str(settings.programs_dir), problems)
     click.echo("programs: every program loads, every map exists, every expression compiles")
 
 
@@ -140,7 +94,6 @@ def _load_client(target: str) -> tuple[Any, int | None]:
         return load_profile(path), None
     if not target.isdigit():
         raise click.BadParameter(f"{target!r}: give a profile .json file or a client id")
-    from formfill.config import Settings
     from formfill.store import Actor, clients, open_store, session_scope
 
     engine, sessions = open_store(Settings.from_env())
@@ -184,7 +137,7 @@ def screen_cmd(
     from formfill.programs.screening import screen
 
     day = on.date() if on else date.today()
-    catalog = load_catalog(_root() / "programs")
+    catalog = load_catalog(_settings().programs_dir)
     profile, client_id = _load_client(target)
     wanted = [p.id for p in catalog.for_country(country)]
     result = screen(profile, catalog, day, programs=wanted)
@@ -207,7 +160,6 @@ def screen_cmd(
 
 def _apply(catalog: Any, client_id: int, ids: tuple[str, ...], start: date) -> list[dict[str, Any]]:
     from formfill.cases.apply import open_application
-    from formfill.config import Settings
     from formfill.store import Actor, open_store, session_scope
 
     programs = [catalog.get(pid) for pid in ids]

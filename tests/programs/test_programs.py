@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from formfill.cli.programs import catalog_problems
+from formfill.config import Settings
 from formfill.errors import ProgramError
 from formfill.programs.catalog import LANGUAGES, load_catalog
+from formfill.programs.check import catalog_problems
 from tests.program_fixtures import PROGRAMS, REPO, catalog
 
 NO = {"barnetrygd", "utvidet-barnetrygd", "kontantstotte", "arbeidsavklaringspenger", "dagpenger",
@@ -21,7 +22,9 @@ NL = {"kinderbijslag", "kindgebonden-budget", "zorgtoeslag", "huurtoeslag", "kin
 
 def test_catalog_rot() -> None:
     """Every program loads, every map and extractor it names exists, nothing is unsourced."""
-    problems, _warnings = catalog_problems(REPO, date(2025, 6, 2))
+    problems, _warnings = catalog_problems(
+        Settings.from_env({"FORMFILL_HOME": str(REPO)}), date(2025, 6, 2)
+    )
     assert problems == []
     ids = {p.id for p in catalog().programs}
     assert NO <= ids and NL <= ids
