@@ -56,10 +56,7 @@ def strip_marks(text: str) -> str:
 
 def _marks_differ(current: str, proposed: str) -> bool:
     a, b = unicodedata.normalize("NFC", current), unicodedata.normalize("NFC", proposed)
-    return (
-        a.casefold() != b.casefold()
-        and strip_marks(a).casefold() == strip_marks(b).casefold()
-    )
+    return a.casefold() != b.casefold() and strip_marks(a).casefold() == strip_marks(b).casefold()
 
 
 def _letters_differ(current: str, proposed: str) -> list[Doubt]:
