@@ -66,18 +66,21 @@ def current_value(session: Session, proposal: EvidenceProposal) -> Any:
 
 
 def review_items(session: Session, evidence_id: int) -> list[ReviewItem]:
-    """Every proposal of an evidence file beside the profile's current value, in page order."""
+    """Every proposal of an evidence file beside the profile's current value."""
     row = get_row(session, EvidenceFile, evidence_id, "evidence")
     current = _current_values(session, row.client_id)
     items = []
-    for p in sorted(row.proposals, key=lambda p: (p.page or 0, p.id)):
+    for p in sorted(row.proposals, key=lambda p: p.id):  # the order they were read in
         now = current.get(p.path)
+        # a value implied by the document type (no box) was read from no words: its
+        # confidence is the type's, not the letters'
+        confidence = p.confidence if p.box else None
         items.append(
             ReviewItem(
                 p,
                 now,
                 now is not None and not same_value(now, p.value),
-                doubts(p.value, p.confidence, now),
+                doubts(p.value, confidence, now),
             )
         )
     return items

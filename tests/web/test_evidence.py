@@ -229,7 +229,14 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     """Each proposal shows the profile's value now, the value read and its source (file,
     page, a link to the box); one that replaces a different value says so on its button; a
     doubtful one names the doubt and its accept button is not the preselected (primary) one."""
+    from formfill.store import Actor, session_scope
+    from formfill.store.proposals import add_proposal
+
     _, ev_id, ids = seed_review(world, "REF-REVIEW-1")
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        # implied by the document type: no box, no words, so no doubt about letters
+        kind = add_proposal(s, Actor.system("test"), ev_id, "employment.status", "employed",
+                            None, None, 0.9).id  # fmt: skip
     c = as_user("specialist")
     page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
     amount = _article(page, ids[AMOUNT])
@@ -244,6 +251,8 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     fnr = _article(page, ids[FNR])
     assert 'class="primary" data-action="accept"' in fnr and "replaces" not in fnr
     assert "doubtful" not in fnr.split(">")[0]
+    implied = _article(page, kind)
+    assert "doubtful" not in implied.split(">")[0] and "unsure" not in implied
     page = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
     assert "Godta (erstatter 38450.00)" in page and "Bokstavene skiller seg fra" in page
     assert "sikkerhet 0,89, under 0,95" in page  # numbers as Norwegians write them
