@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from formfill.errors import EvidenceError
 from formfill.evidence import ocr
+from formfill.evidence.doubt import DOUBTFUL_BELOW
 from formfill.evidence.extractors import IDENTIFIER_TYPES, DocType, FieldSpec, fold
 from formfill.evidence.files import Evidence, Limits, Page, Word
 from formfill.evidence.proposals import Proposal
@@ -39,7 +40,7 @@ from formfill.evidence.values import (
 )
 
 TEXT_LAYER_CONF = 0.99
-REVIEW_BELOW = 0.95  # word confidence >= 95 was right 99.3% of the time; below, look at it
+REVIEW_BELOW = DOUBTFUL_BELOW  # one threshold for the note here and the doubt on review
 FAILED_CHECK_CONF = 0.2
 FUZZY_LABEL = 88  # rapidfuzz ratio for a label read with OCR errors
 

@@ -102,7 +102,7 @@ def test_journeys(world: World, server: str, page: Any) -> None:
     assert resp.status == 200, resp.text()[:300]
     assert page.evaluate("document.querySelector('figure.page img').naturalWidth") > 0
     shot(page, "05-review")
-    page.locator(".proposal form button[value=accept]").first.click()
+    page.locator(".proposal button[data-action=accept]").first.click()
     page.wait_for_selector(".proposal.accepted")
     shot(page, "06-review-accepted")
     # a batch for this client, then a packet

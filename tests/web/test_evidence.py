@@ -162,3 +162,175 @@ def test_a_failed_read_is_read_again_on_request(world: World, as_user: Any) -> N
     again = post(c, f"/evidence/{ev_id}/retry")
     assert again.status_code == 409 and "Traceback" not in again.get_data(as_text=True)
     assert post(as_user("specialist2"), f"/evidence/{ev_id}/retry").status_code == 404
+
+
+# -- review: the current value beside the proposal, doubts, and each decision -----------------
+
+TUVA = REPO / "personas/nb_single_parent.json"
+MARET = "household.members[1].given_name"  # "Máret Čiekčá" in the persona
+AMOUNT = "income.sources[0].amount"  # "38450.00"
+FNR = "identifiers.no_fnr"  # "14038841239": read the same
+
+
+def seed_review(world: World, reference: str) -> tuple[int, int, dict[str, int]]:
+    """A client of specialist's (Tuva), one read pay slip (a text PDF) and three proposals:
+    the amount read as 39872.00 (the profile has 38450.00), the child's name with doubtful
+    letters at 0.89, and her fødselsnummer read as it is. (client id, evidence id, proposal
+    ids by path)."""
+    from formfill.cases import intake as evidence_intake
+    from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+    from formfill.store.proposals import add_proposal
+    from tests.data.evidence.build import SAMPLES, render_pdf
+
+    sample = next(s for s in SAMPLES if s.id == "nb_pay_slip")
+    actor = Actor.system("test")
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        client = create_client(s, actor, reference)
+        save_profile(s, actor, client.id, load_profile(TUVA), Provenance("typed"))
+        store_users.assign(s, actor, world.users["specialist"], client.id)
+        ev = evidence_intake.upload(
+            world.settings, s, actor, client.id, "lonnsslipp-mars.pdf", render_pdf(sample)
+        )
+        ev.status = "done"
+        s.flush()
+        ids = {
+            path: add_proposal(s, actor, ev.id, path, value, 1, box, conf).id
+            for path, value, box, conf in (
+                (AMOUNT, "39872.00", (0.38, 0.355, 0.48, 0.375), 0.99),
+                (MARET, "Måret Ciekéá", (0.38, 0.205, 0.52, 0.225), 0.89),
+                (FNR, "14038841239", (0.38, 0.23, 0.52, 0.25), 0.99),
+            )
+        }
+        return client.id, ev.id, ids
+
+
+def _profile_value(c: Any, client_id: int, path: str) -> Any:
+    from formfill.profile.paths import parse_path
+
+    data = c.get(f"/api/v1/clients/{client_id}").get_json()["profile"]
+    for step in parse_path(path):
+        data = data[step.name]
+        if step.index is not None:
+            data = data[step.index]
+    return data
+
+
+def _article(page: str, pid: int) -> str:
+    m = re.search(rf'<article class="proposal[^"]*" id="p{pid}".*?</article>', page, re.S)
+    assert m, f"no proposal {pid} on the page"
+    return m.group(0)
+
+
+def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any) -> None:
+    """Each proposal shows the profile's value now, the value read and its source (file,
+    page, a link to the box); one that replaces a different value says so on its button; a
+    doubtful one names the doubt and its accept button is not the preselected (primary) one."""
+    from formfill.store import Actor, session_scope
+    from formfill.store.proposals import add_proposal
+
+    _, ev_id, ids = seed_review(world, "REF-REVIEW-1")
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        # implied by the document type: no box, no words, so no doubt about letters
+        kind = add_proposal(s, Actor.system("test"), ev_id, "employment.status", "employed",
+                            None, None, 0.9).id  # fmt: skip
+    c = as_user("specialist")
+    page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
+    amount = _article(page, ids[AMOUNT])
+    assert "38450.00" in amount and "39872.00" in amount
+    assert "lonnsslipp-mars.pdf" in amount and f"proposal={ids[AMOUNT]}#page-1" in amount
+    assert "Accept (replaces 38450.00)" in amount
+    maret = _article(page, ids[MARET])
+    assert "doubtful" in maret.split(">")[0]
+    assert "Letters differ from the profile's spelling: Máret vs Måret" in maret
+    assert "confidence 0.89, below 0.95" in maret
+    assert 'class="primary" data-action="accept"' not in maret
+    fnr = _article(page, ids[FNR])
+    assert 'class="primary" data-action="accept"' in fnr and "replaces" not in fnr
+    assert "doubtful" not in fnr.split(">")[0]
+    implied = _article(page, kind)
+    assert "doubtful" not in implied.split(">")[0] and "unsure" not in implied
+    page = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "Godta (erstatter 38450.00)" in page and "Bokstavene skiller seg fra" in page
+    assert "sikkerhet 0,89, under 0,95" in page  # numbers as Norwegians write them
+
+
+def test_accept_correct_reject_do_what_they_say(world: World, as_user: Any) -> None:
+    """Accept writes the proposed value and the flash names the value it replaced; correct
+    writes the typed value, not the proposed one; reject leaves the profile as it was."""
+    client_id, ev_id, ids = seed_review(world, "REF-REVIEW-2")
+    c = as_user("specialist")
+    resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "accept", "seen": "38450.00"})
+    assert resp.status_code == 302
+    assert _profile_value(c, client_id, AMOUNT) == "39872.00"
+    flashed = c.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "it replaced 38450.00" in flashed
+    resp = post(
+        c, f"/proposals/{ids[MARET]}", {"action": "correct", "value": " Máret Čiekčá ",
+                                       "seen": "Máret Čiekčá"},
+    )  # fmt: skip
+    assert resp.status_code == 302
+    assert _profile_value(c, client_id, MARET) == "Máret Čiekčá"
+    status = c.get(f"/evidence/{ev_id}/status").get_json()["proposals"]
+    assert status == {"accepted": 1, "corrected": 1, "proposed": 1}
+    before = c.get(f"/api/v1/clients/{client_id}").get_json()["profile"]
+    resp = post(c, f"/proposals/{ids[FNR]}", {"action": "reject", "seen": "14038841239"})
+    assert resp.status_code == 302
+    assert c.get(f"/api/v1/clients/{client_id}").get_json()["profile"] == before
+    assert c.get(f"/evidence/{ev_id}/status").get_json()["proposals"]["rejected"] == 1
+
+
+def test_a_failed_correction_keeps_what_was_typed(world: World, as_user: Any) -> None:
+    """A correction that is no amount is 400 with the reason beside the proposal and the
+    typed text still in the field; an empty one says to type it; nothing is saved."""
+    client_id, ev_id, ids = seed_review(world, "REF-REVIEW-3")
+    c = as_user("specialist")
+    resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "correct", "value": "38 5OO kr"})
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    article = _article(page, ids[AMOUNT])
+    assert 'value="38 5OO kr"' in article and "Not saved" in article and "amount" in article
+    assert "Traceback" not in page
+    resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "correct", "value": "  "})
+    assert resp.status_code == 400 and "type the corrected value" in resp.get_data(as_text=True)
+    assert _profile_value(c, client_id, AMOUNT) == "38450.00"
+    assert c.get(f"/evidence/{ev_id}/status").get_json()["proposals"] == {"proposed": 3}
+    resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "approve"})
+    assert resp.status_code == 400 and "Choose accept, correct or reject" in resp.get_data(
+        as_text=True
+    )
+
+
+def test_accept_refuses_when_the_profile_changed_since_shown(world: World, as_user: Any) -> None:
+    """Someone typed another amount after the page was shown: accepting is 409, says what the
+    value is now, and replaces nothing; a decided proposal cannot be decided again (409)."""
+    client_id, _, ids = seed_review(world, "REF-REVIEW-4")
+    c = as_user("specialist")
+    resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "accept", "seen": "38500.00"})
+    assert resp.status_code == 409
+    assert "it is now 38450.00" in resp.get_data(as_text=True)
+    assert _profile_value(c, client_id, AMOUNT) == "38450.00"
+    assert post(c, f"/proposals/{ids[FNR]}", {"action": "accept"}).status_code == 302
+    again = post(c, f"/proposals/{ids[FNR]}", {"action": "reject"})
+    assert again.status_code == 409 and "already accepted" in again.get_data(as_text=True)
+    assert (
+        post(as_user("specialist2"), f"/proposals/{ids[AMOUNT]}", {"action": "reject"}).status_code
+        == 404
+    )
+
+
+def test_client_page_links_each_evidence_value_to_its_page(world: World, as_user: Any) -> None:
+    """After accepting, the profile card names the file and page, and the value links to the
+    review page at that page with its box picked out."""
+    client_id, ev_id, ids = seed_review(world, "REF-REVIEW-5")
+    c = as_user("specialist")
+    post(c, f"/proposals/{ids[AMOUNT]}", {"action": "accept"})
+    page = c.get(f"/clients/{client_id}").get_data(as_text=True)
+    href = f"/evidence/{ev_id}?proposal={ids[AMOUNT]}#page-1"
+    assert f'<a href="{href}">39872.00</a>' in page
+    assert "from evidence lonnsslipp-mars.pdf, p. 1" in page
+    review = c.get(href.split("#")[0]).get_data(as_text=True)
+    assert f'id="box-{ids[AMOUNT]}" class="box accepted active"' in review

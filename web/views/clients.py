@@ -68,14 +68,17 @@ def index() -> Any:
     )
 
 
-def _provenance_text(p: dict[str, Any] | None, users: dict[int, str]) -> str:
+def _provenance_text(
+    p: dict[str, Any] | None, users: dict[int, str], files: dict[int, str] | None = None
+) -> str:
     if not p:
         return ""
     who = users.get(p.get("user_id") or 0, "")
     at = (p.get("at") or "")[:10]
     if p.get("source") == "evidence":
         kind = _("corrected from evidence") if p.get("corrected") else _("from evidence")
-        return f"{kind} #{p.get('evidence_id')}, p. {p.get('page') or '-'} · {who} {at}"
+        name = (files or {}).get(p.get("evidence_id") or 0) or f"#{p.get('evidence_id')}"
+        return f"{kind} {name}, {_('p.')} {p.get('page') or '-'} · {who} {at}"
     if p.get("source") == "imported":
         return f"{_('imported from')} {p.get('imported_from')} · {at}"
     return f"{_('typed')} · {who} {at}"
@@ -91,11 +94,15 @@ def show(client_id: int) -> Any:
     if latest_version(session, client_id) is not None:
         profile, version = load_profile(session, actor, client_id)
     users = dict(session.execute(sa.select(User.id, User.name)).all())
+    evidence = session.scalars(
+        sa.select(EvidenceFile).where(EvidenceFile.client_id == client_id).order_by(EvidenceFile.id)
+    ).all()
+    files = {e.id: e.filename for e in evidence}
     values = []
     if version is not None:
         for path, value in flatten(version.data).items():
             prov = version.provenance.get(path)
-            values.append((path, value, _provenance_text(prov, users), prov or {}))
+            values.append((path, value, _provenance_text(prov, users, files), prov or {}))
     screening = None
     warnings = [str(w) for w in profile_warnings(profile, today())] if profile else []
     if profile is not None:
@@ -103,9 +110,6 @@ def show(client_id: int) -> Any:
             screening = screen(profile, services().catalog, today(), language=_lang())
         except FormfillError as e:
             flash(_("Screening is unavailable: %(why)s", why=str(e).splitlines()[0]), "error")
-    evidence = session.scalars(
-        sa.select(EvidenceFile).where(EvidenceFile.client_id == client_id).order_by(EvidenceFile.id)
-    ).all()
     apps = list_applications(session, client_ids=[client_id])
     open_programs = {
         a.program: a.id for a in reversed(apps) if a.program and a.status in OPEN_STATUSES

@@ -7,15 +7,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import login_required
 from redis.exceptions import RedisError
 
 from formfill import artifacts
 from formfill.cases import intake as evidence_intake
-from formfill.errors import EvidenceError, FormfillError
+from formfill.cases.review import ACTIONS, UNSEEN, review_items
+from formfill.cases.review import decide as decide_proposal
+from formfill.errors import ConflictError, EvidenceError, FormfillError
 from formfill.evidence import preview
-from formfill.store import proposals as store_proposals
+from formfill.evidence.doubt import DOUBTFUL_BELOW
 from formfill.store.audit import record
 from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal
@@ -88,12 +91,37 @@ def upload(client_id: int) -> Any:
     return redirect(url_for("clients.show", client_id=client_id) + "#evidence")
 
 
+def render_review(
+    row: EvidenceFile,
+    status: int = 200,
+    typed: dict[int, str] | None = None,
+    problems: dict[int, str] | None = None,
+) -> Any:
+    """The review page: each proposal beside the profile's current value and its source.
+    ``typed``: corrections to show again after a failed save; ``problems``: why, by proposal."""
+    try:
+        active = int(request.args.get("proposal", ""))
+    except ValueError:
+        active = None
+    items = review_items(db(), row.id)
+    return render_template(
+        "evidence.html",
+        ev=row,
+        items=items,
+        active=active,
+        typed=typed or {},
+        problems=problems or {},
+        doubtful_below=DOUBTFUL_BELOW,
+        two_places=lambda x: format_decimal(x, format="0.00"),
+    ), status
+
+
 @bp.route("/evidence/<int:evidence_id>")
 @login_required  # type: ignore[misc]
 def review(evidence_id: int) -> Any:
     row = evidence_or_404(evidence_id)
     record(db(), me().actor, "read", "evidence", evidence_id)
-    return render_template("evidence.html", ev=row, proposals=row.proposals)
+    return render_review(row)
 
 
 @bp.route("/evidence/<int:evidence_id>/retry", methods=["POST"])
@@ -147,24 +175,35 @@ def page_image(evidence_id: int, page: int) -> Any:
 @bp.route("/proposals/<int:proposal_id>", methods=["POST"])
 @login_required  # type: ignore[misc]
 def decide(proposal_id: int) -> Any:
+    """One form per action (accept, correct, reject), so Enter in the correction submits the
+    correction. A failed save shows the page again with what was typed and why (400, or 409
+    when the profile or the proposal changed since the page was shown)."""
     proposal = get_row(db(), EvidenceProposal, proposal_id, "proposal")
-    evidence_or_404(proposal.evidence_id)
+    row = evidence_or_404(proposal.evidence_id)
     action = request.form.get("action", "")
-    status = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}.get(action)
-    if status is None:
+    value = request.form.get("value")
+    typed = {proposal_id: value} if value is not None else {}
+    if action not in ACTIONS:
         flash(_("Choose accept, correct or reject."), "error")
-        return redirect(url_for("evidence.review", evidence_id=proposal.evidence_id))
-    value = (request.form.get("value") or "").strip() if status == "corrected" else None
-    if status == "corrected" and not value:
-        flash(_("Type the corrected value."), "error")
-        return redirect(url_for("evidence.review", evidence_id=proposal.evidence_id))
+        return render_review(row, 400, typed)
+    seen = request.form["seen"] if "seen" in request.form else UNSEEN
     try:
         with db().begin_nested():
-            store_proposals.decide(db(), me().actor, proposal_id, status, value)
+            done = decide_proposal(db(), me().actor, proposal_id, action, value, seen)
     except FormfillError as e:
-        flash(_("Not saved: %(why)s", why=str(e).replace("\n", " ")), "error")
+        why = "; ".join(str(p) for p in getattr(e, "problems", [])) or str(e).split("\n")[0]
+        db().expire_all()  # the page shows the profile and the proposal as they are now
+        flash(_("Not saved: %(why)s", why=why), "error")
+        code = 409 if isinstance(e, ConflictError) else 400
+        return render_review(row, code, typed, {proposal_id: why})
+    if done.replaced is not None:
+        message = _(
+            "Saved: %(path)s %(status)s; it replaced %(old)s.",
+            path=done.path,
+            status=_(done.status),
+            old=done.replaced,
+        )
     else:
-        flash(_("Saved: %(path)s %(status)s.", path=proposal.path, status=_(status)), "info")
-    return redirect(
-        url_for("evidence.review", evidence_id=proposal.evidence_id) + f"#p{proposal_id}"
-    )
+        message = _("Saved: %(path)s %(status)s.", path=done.path, status=_(done.status))
+    flash(message, "info")
+    return redirect(url_for("evidence.review", evidence_id=row.id) + f"#p{proposal_id}")

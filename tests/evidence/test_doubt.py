@@ -1,0 +1,73 @@
+"""The doubt rule: low word confidence, or diacritics that differ from the profile's spelling."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from formfill.evidence.doubt import (
+    DOUBTFUL_BELOW,
+    doubts,
+    preselect,
+    same_value,
+    strip_marks,
+)
+
+
+def test_strip_marks_takes_off_diacritics_only():
+    assert strip_marks("Čiekčá Máret Åsmund") == "Ciekca Maret Asmund"
+    assert strip_marks("Sæther Ødegård") == "Sæther Ødegard"  # æ, ø are letters of their own
+
+
+def test_low_confidence_is_doubtful_below_the_threshold():
+    """0.89 is flagged and not preselected; the threshold itself is not doubtful."""
+    (d,) = doubts("Ciekéá", 0.89, None)
+    assert d.kind == "low_confidence" and d.confidence == 0.89
+    assert str(d) == "the reader was unsure of the letters (confidence 0.89, below 0.95)"
+    assert not preselect("Ciekéá", 0.89)
+    assert doubts("Ciekéá", DOUBTFUL_BELOW, None) == ()
+    assert doubts("text layer", None, None) == ()
+
+
+@pytest.mark.parametrize(
+    ("current", "read", "shown"),
+    [
+        ("Máret", "Måret", "Máret vs Måret"),
+        ("Máret", "Maret", "Máret vs Maret"),  # marks lost
+        ("Åsmund", "Asmund", "Åsmund vs Asmund"),
+        ("Zoë", "Zoe", "Zoë vs Zoe"),
+    ],
+)
+def test_letters_that_differ_only_in_diacritics_are_doubtful(current, read, shown):
+    (d,) = doubts(read, 0.99, current)
+    assert d.kind == "letters_differ"
+    assert str(d) == f"letters differ from the profile's spelling: {shown}"
+    assert not preselect(read, 0.99, current)
+
+
+def test_letters_compared_word_by_word():
+    """Only the word whose marks differ is named; a different word (Ciekéá is not Čiekčá with
+    other marks) is not a diacritics doubt, it is another value."""
+    got = doubts("Måret Ciekéá", 0.99, "Máret Čiekčá")
+    assert [(d.current, d.proposed) for d in got] == [("Máret", "Måret")]
+    both = doubts("Måret Ciekéá", 0.89, "Máret Čiekčá")
+    assert [d.kind for d in both] == ["low_confidence", "letters_differ"]
+
+
+def test_not_doubtful_when_same_or_really_different():
+    assert doubts("Máret", 0.99, "Máret") == ()
+    # NFD input (a decomposed á) is the same spelling as NFC
+    assert doubts(unicodedata.normalize("NFD", "Máret"), 0.99, "Máret") == ()
+    assert doubts("MÁRET", 0.99, "Máret") == ()  # case is not a diacritic
+    assert doubts("Kari", 0.99, "Máret") == ()  # another name altogether
+    assert doubts("Máret", 0.99, None) == ()  # nothing in the profile to compare with
+    assert doubts("39872.00", 0.99, "38450.00") == ()
+    assert preselect("Máret", 0.99, "Máret")
+
+
+def test_same_value_compares_numbers_as_numbers():
+    assert same_value("38500", "38500.00") and same_value("38500.00", "38500.00")
+    assert not same_value("38500.00", "39872.00")
+    assert same_value(" Oslo ", "Oslo") and not same_value("Máret", "Måret")
+    assert not same_value(True, "1")

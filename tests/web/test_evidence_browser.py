@@ -1,0 +1,104 @@
+"""The evidence review in headless Chromium at 1024 px: Enter in "Correct to" saves the
+correction (not the proposed value), and the client page's cards hold their content (no card
+scrolls sideways, no link hidden under another card). FORMFILL_SHOTS=<dir> saves screenshots
+of both pages at 1024, 1440 and 1920 px in en, nb and nl."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import PASSWORD, World
+from tests.web.test_browser import ARGS, server  # noqa: F401  (the server fixture)
+from tests.web.test_evidence import AMOUNT, MARET, seed_review
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("FORMFILL_SHOTS")
+
+# every card whose content is wider than the card, and every link or button that is not the
+# topmost element at its centre (hidden under another card)
+OVERFLOW = """() => [...document.querySelectorAll('.card, .proposal')]
+  .filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.id || c.className)"""
+COVERED = """() => [...document.querySelectorAll('main a, main button, main input')]
+  .filter(e => { const r = e.getBoundingClientRect();
+    if (!r.width || !r.height) return false;
+    e.scrollIntoView({block: 'center'});
+    const q = e.getBoundingClientRect();
+    const top = document.elementFromPoint(q.left + q.width / 2, q.top + q.height / 2);
+    return top && top !== e && !e.contains(top) && !(e.labels && [...e.labels].includes(top)); })
+  .map(e => e.outerHTML.slice(0, 120))"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        yield b
+        b.close()
+
+
+def _signed_in(browser: Any, base: str, width: int, locale: str = "en") -> Any:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", "specialist@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_enter_submits_the_correction_and_cards_hold_their_content(
+    world: World,
+    server: str,  # noqa: F811
+    browser: Any,
+) -> None:
+    client_id, ev_id, ids = seed_review(world, "REF-BROWSER-REVIEW")
+    page = _signed_in(browser, server, 1024)
+    page.goto(f"{server}/evidence/{ev_id}")
+    field = page.locator(f"#p{ids[AMOUNT]} form.correct input[name=value]")
+    field.fill("38500.00")
+    field.press("Enter")
+    page.wait_for_selector(f"#p{ids[AMOUNT]}.corrected")
+    assert "it replaced 38450.00" in page.locator(".flash").inner_text()
+    data = page.request.get(f"{server}/api/v1/clients/{client_id}").json()
+    assert data["profile"]["income"]["sources"][0]["amount"] == "38500.00"
+    # a doubtful proposal: its accept button is not the primary one
+    accept = page.locator(f"#p{ids[MARET]} button[data-action=accept]")
+    assert "primary" not in (accept.get_attribute("class") or "")
+    page.goto(f"{server}/clients/{client_id}")
+    assert page.evaluate(OVERFLOW) == []
+    assert page.evaluate(COVERED) == []
+    link = page.locator("#profile a", has_text="38500.00")
+    assert link.get_attribute("href") == f"/evidence/{ev_id}?proposal={ids[AMOUNT]}#page-1"
+    page.context.close()
+    if SHOTS:
+        _screenshots(server, browser, client_id, ev_id)
+
+
+def _screenshots(base: str, browser: Any, client_id: int, ev_id: int) -> None:
+    out = Path(SHOTS or ".")
+    out.mkdir(parents=True, exist_ok=True)
+    overflowing = []
+    for width in (1024, 1440, 1920):
+        for locale in ("en", "nb", "nl") if width == 1024 else ("en",):
+            page = _signed_in(browser, base, width, locale)
+            for path, name in (
+                (f"/clients/{client_id}", "client"),
+                (f"/evidence/{ev_id}", "review"),
+            ):
+                page.goto(base + path, wait_until="load")
+                page.screenshot(path=str(out / f"{name}-{width}-{locale}.png"), full_page=True)
+                overflowing += [(name, width, locale, c) for c in page.evaluate(OVERFLOW)]
+            page.context.close()
+    assert overflowing == []
