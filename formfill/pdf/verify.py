@@ -147,6 +147,18 @@ def _check_button(
     return _check_spelling(f, want, spelt, blank) if spelt is not None else None
 
 
+def _ascii_names(f: Field) -> bool:
+    """Every name of the button (/V, each /AS and appearance state) is ASCII as pypdf reads it:
+    then its bytes are those letters and there is no spelling to compare (the common case, and
+    reading raw objects costs as much as the rest of the check)."""
+    v = f.obj.get("/V")
+    names = [str(v.get_object()) if v is not None else ""]
+    for w in f.widgets:
+        names.append(str(w.obj.get("/AS", "")))
+        names += [str(s) for s in w.states()]
+    return all(n.isascii() for n in names)
+
+
 def _check_spelling(
     f: Field, want: str, spelt: ButtonBytes, blank: dict[str, bytes] | None
 ) -> str | None:
@@ -251,8 +263,8 @@ def verify_pdf(
         if f.kind == "text":
             problem = _check_text(f, str(expected))
         elif f.kind in ("checkbox", "radio"):
-            spelt = button_bytes(raw, f)
-            if not blank_read and any(not n.isascii() for n in spelt.names()):
+            spelt = None if _ascii_names(f) else button_bytes(raw, f)
+            if spelt is not None and not blank_read and any(not n.isascii() for n in spelt.names()):
                 blank_names = _blank_names(name, blank or _previous_revision(data))
                 blank_read = True
             spelt_blank = blank_names.get(f.name) if blank_names is not None else None
