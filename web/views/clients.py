@@ -75,10 +75,13 @@ def _provenance_text(p: dict[str, Any] | None, users: dict[int, str]) -> str:
     at = (p.get("at") or "")[:10]
     if p.get("source") == "evidence":
         kind = _("corrected from evidence") if p.get("corrected") else _("from evidence")
-        return f"{kind} #{p.get('evidence_id')}, p. {p.get('page') or '-'} · {who} {at}"
+        page = _("p. %(page)s", page=p.get("page") or "-")
+        return f"{kind} #{p.get('evidence_id')}, {page} · {who} {at}"
     if p.get("source") == "imported":
-        return f"{_('imported from')} {p.get('imported_from')} · {at}"
-    return f"{_('typed')} · {who} {at}"
+        imported = _("imported from %(source)s", source=p.get("imported_from"))
+        return f"{imported} · {at}"
+    typed = _("typed")
+    return f"{typed} · {who} {at}"
 
 
 @bp.route("/clients/<int:client_id>")

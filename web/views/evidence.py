@@ -21,6 +21,7 @@ from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal
 from web.access import client_or_404
 from web.auth import me
+from web.labels import enum_label, path_label
 from web.services import db, services
 
 bp = Blueprint("evidence", __name__)
@@ -164,7 +165,14 @@ def decide(proposal_id: int) -> Any:
     except FormfillError as e:
         flash(_("Not saved: %(why)s", why=str(e).replace("\n", " ")), "error")
     else:
-        flash(_("Saved: %(path)s %(status)s.", path=proposal.path, status=_(status)), "info")
+        flash(
+            _(
+                "Saved: %(path)s %(status)s.",
+                path=path_label(proposal.path),
+                status=enum_label(status, "proposal"),
+            ),
+            "info",
+        )
     return redirect(
         url_for("evidence.review", evidence_id=proposal.evidence_id) + f"#p{proposal_id}"
     )
