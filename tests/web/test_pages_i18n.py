@@ -36,17 +36,29 @@ def test_the_check_finds_a_code_in_text_but_not_in_an_attribute() -> None:
 @pytest.fixture(scope="module")
 def pages(world: World) -> dict[str, tuple[str, str]]:
     """name -> (who reads it, path), with a thing of each kind in the store."""
+    from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
     from tests.data.evidence.build import SAMPLES, render_pdf
-    from tests.web.conftest import sign_in
+    from tests.web.conftest import REPO, sign_in
 
+    with session_scope(world.app.extensions["formfill"].sessions) as s:  # a client of its own
+        actor = Actor.system("test")
+        client = create_client(s, actor, "REF-I18N")
+        save_profile(s, actor, client.id, load_profile(REPO / "personas/nb_single_parent.json"),
+                     Provenance("typed"))  # fmt: skip
+        store_users.assign(s, actor, world.users["specialist"], client.id)
+        mine = client.id
     c = sign_in(world.app.test_client(), "specialist")
-    launch = {"clients": [str(world.mine)], "forms": ["nav-barnetrygd"], "only_ready": "0"}
+    launch = {"clients": [str(mine)], "forms": ["nav-barnetrygd"], "only_ready": "0"}
     resp = post(c, "/batches/launch", launch)
     assert resp.status_code == 302
     batch_id = int(resp.headers["Location"].rsplit("/", 1)[1])
     sample = next(s for s in SAMPLES if s.id == "nl_pay_slip")
     files = {"files": [(io.BytesIO(render_pdf(sample)), "loonstrook-maart.pdf")]}
-    resp = post(c, f"/clients/{world.mine}/evidence", files, content_type="multipart/form-data")
+    resp = post(c, f"/clients/{mine}/evidence", files, content_type="multipart/form-data")
     assert resp.status_code == 302
     run_jobs(world)
     batch = c.get(f"/api/v1/batches/{batch_id}").get_json()
@@ -59,16 +71,16 @@ def pages(world: World) -> dict[str, tuple[str, str]]:
     decided = {"to": "decided", "decision": "partly_approved"}
     assert post(c, f"/applications/{app_id}/advance", decided).status_code == 302
     note = {"body": "Ring om bostøtte", "follow_up_on": "2026-12-24"}
-    assert post(c, f"/clients/{world.mine}/notes", note).status_code == 302
+    assert post(c, f"/clients/{mine}/notes", note).status_code == 302
     referral = {"service": "Gjeldsrådgivning", "organisation": "NAV Tromsø"}
-    assert post(c, f"/clients/{world.mine}/referrals", referral).status_code == 302
-    page = c.get(f"/clients/{world.mine}").get_data(as_text=True)
+    assert post(c, f"/clients/{mine}/referrals", referral).status_code == 302
+    page = c.get(f"/clients/{mine}").get_data(as_text=True)
     evidence_id = int(re.findall(r"/evidence/(\d+)/status", page)[-1])
     return {
         "dashboard": ("specialist", "/"),
         "clients": ("specialist", "/clients"),
-        "client": ("specialist", f"/clients/{world.mine}"),
-        "client form": ("specialist", f"/clients/{world.mine}/edit"),
+        "client": ("specialist", f"/clients/{mine}"),
+        "client form": ("specialist", f"/clients/{mine}/edit"),
         "new client": ("specialist", "/clients/new"),
         "evidence review": ("specialist", f"/evidence/{evidence_id}"),
         "batches": ("specialist", "/batches"),
