@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from formfill.cases.history import EventNote, Who, actors, read_notes, who
 from formfill.store.models import ApplicationEvent, ProfileVersion
+from web.labels import enum_label
 
 __all__ = ["HistoryRow", "event_rows", "version_rows"]
 
@@ -65,7 +66,8 @@ def event_rows(
     notes = read_notes(session, (e.note for e in events))
     rows = []
     for e in events:
-        step = f"{_(e.from_status) if e.from_status else _('created')} → {_(e.to_status)}"
+        before = enum_label(e.from_status, "app_status") if e.from_status else _("created")
+        step = f"{before} → {enum_label(e.to_status, 'app_status')}"
         rows.append(
             HistoryRow(
                 e.at,

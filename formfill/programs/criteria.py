@@ -18,7 +18,7 @@ from formfill.expressions import compile_condition, evaluate_condition
 from formfill.profile.expressions import expression_context, expression_paths
 from formfill.profile.model import Profile, resolve_path
 from formfill.profile.paths import age_on
-from formfill.programs.catalog import Criterion
+from formfill.programs.catalog import Criterion, Parameter
 from formfill.text import localised
 
 __all__ = [
@@ -269,14 +269,21 @@ def compile_criterion(criterion: Criterion) -> Evaluator:
     return _KINDS[criterion.kind](criterion.spec)
 
 
+_NOT_GIVEN = {"en": "not given", "nb": "ikke oppgitt", "nl": "niet opgegeven"}
+
+
 class _Facts(dict[str, Any]):
+    def __init__(self, values: Mapping[str, Any], gap: str) -> None:
+        super().__init__(values)
+        self.gap = gap
+
     def __missing__(self, key: str) -> str:
-        return "?"
+        return self.gap
 
 
-def _show(value: Any) -> Any:
+def _show(value: Any, gap: str) -> Any:
     if value is None:
-        return "?"
+        return gap
     if isinstance(value, Decimal):
         return format(value.quantize(Decimal("1")), "f")
     return value
@@ -285,4 +292,31 @@ def _show(value: Any) -> Any:
 def explain(criterion: Criterion, facts: Mapping[str, Any], language: str) -> str:
     """The criterion's plain-language text with its limits and the client's value filled in."""
     text = localised(criterion.explain, language, criterion.id)
-    return text.format_map(_Facts({k: _show(v) for k, v in facts.items()}))
+    gap = localised(_NOT_GIVEN, language)
+    return text.format_map(_Facts({k: _show(v, gap) for k, v in facts.items()}, gap))
+
+
+def _figure(value: Any, unit: str) -> str:
+    """38520 with unit "EUR per year" -> "EUR 38 520"; 18 "years" -> "18 years"."""
+    number = str(value)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = f"{value:,}".replace(",", " ")
+    head = unit.split(" ", 1)[0] if unit else ""
+    if len(head) == 3 and head.isalpha() and head.isupper():
+        return f"{head} {number}"
+    return f"{number} {unit}".strip()
+
+
+def lacking(parameters: Mapping[str, Parameter], name: str, on: date) -> str:
+    """What the catalog lacks for a screening on ``on``, in English: "no 2026 figure for the
+    income limit single; last known 2025: EUR 39 719" (never a "?" in place of a figure)."""
+    param = parameters.get(name)
+    what = param.description if param and param.description else name.replace("_", " ")
+    text = f"no {on.year} figure for the {what}"
+    known = [v for v in (param.values if param else ()) if v.start <= on and v.value != UNKNOWN]
+    if known:
+        last = known[-1]
+        text += (
+            f"; last known {last.start.year}: {_figure(last.value, param.unit if param else '')}"
+        )
+    return text

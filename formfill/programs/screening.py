@@ -25,11 +25,13 @@ from formfill.profile.expressions import expression_context
 from formfill.profile.model import Profile
 from formfill.programs.catalog import Catalog, Criterion, Program
 from formfill.programs.criteria import (
+    UNKNOWN,
     CriterionStatus,
     Evaluator,
     NoParam,
     compile_criterion,
     explain,
+    lacking,
 )
 from formfill.text import localised
 
@@ -85,6 +87,7 @@ class ProgramResult:
     status: ProgramStatus
     criteria: tuple[CriterionResult, ...]
     to_confirm: tuple[str, ...]  # conditions formfill cannot check, in the client's language
+    country: str = ""  # ISO 3166 code of the program's country ("NO", "NL")
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -94,6 +97,7 @@ class ProgramResult:
         return {
             "program": self.program,
             "name": self.name,
+            "country": self.country,
             "status": self.status,
             "missing": list(self.missing),
             "criteria": [c.to_dict() for c in self.criteria],
@@ -171,6 +175,14 @@ def _condition(source: str, profile: Profile, on: date, context: dict[str, Any])
     return bool(context[key])
 
 
+def _limit(value: Any, program: Program, params: Mapping[str, Any]) -> Any:
+    """A criterion's spec value as a figure: a parameter's value on the day (None if unknown)."""
+    if isinstance(value, str) and value in program.parameters:
+        found = params.get(value)
+        return None if found == UNKNOWN else found
+    return value
+
+
 def _screen_program(
     comp: _Compiled, profile: Profile, on: date, language: str, context: dict[str, Any]
 ) -> ProgramResult:
@@ -185,15 +197,19 @@ def _screen_program(
             except ExpressionError as e:
                 results.append(CriterionResult(criterion.id, "unknown", "", (), str(e), url))
                 continue
-            if not applies:
-                text = explain(criterion, {}, language)
+            if not applies:  # the limits still read as figures: the client's value is not asked
+                known = {k: _limit(v, program, params) for k, v in criterion.spec.items()}
+                text = explain(criterion, known, language)
                 results.append(CriterionResult(criterion.id, "not_applicable", text, (), "", url))
                 continue
         try:
             status, missing, reason, facts = evaluator(profile, on, params)
         except NoParam as e:
-            status, missing, facts = "unknown", (), {}
+            status, missing = "unknown", ()
             reason = f"the catalog has no known value of {e.args[0]} on {on.isoformat()}"
+            text = lacking(program.parameters, e.args[0], on)
+            results.append(CriterionResult(criterion.id, status, text, missing, reason, url))
+            continue
         text = explain(criterion, facts, language)
         results.append(CriterionResult(criterion.id, status, text, missing, reason, url))
     statuses = {r.status for r in results}
@@ -206,7 +222,7 @@ def _screen_program(
     )
     confirm = tuple(localised(c.text, language) for c in program.conditions)
     name = localised(program.name, language, program.id)
-    return ProgramResult(program.id, name, overall, tuple(results), confirm)
+    return ProgramResult(program.id, name, overall, tuple(results), confirm, program.country)
 
 
 def screen(
@@ -217,7 +233,9 @@ def screen(
     language: str | None = None,
     programs: Iterable[str] | None = None,
 ) -> Screening:
-    """Every program of the catalog (or those named) for this client on ``on``."""
+    """Every program of the catalog (or those named) for this client on ``on``; the programs of
+    the client's own country (the current address) first, then the others, each in catalog
+    order."""
     lang = language or client_language(profile)
     wanted = set(programs) if programs is not None else None
     context: dict[str, Any] = {}  # the sandbox context and `when` results, built once if needed
@@ -226,6 +244,9 @@ def screen(
         for comp in _compiled(catalog)
         if wanted is None or comp.program.id in wanted
     )
+    current = profile.address.current
+    home = (current.country or "").upper() if current is not None else ""
+    results = tuple(sorted(results, key=lambda r: r.country != home)) if home else results
     return Screening(on, lang, results)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from formfill import artifacts
 from formfill.cases import batch as fbatch
-from formfill.cases.checklists import Checklist, application_checklist
+from formfill.cases.checklists import Checklist, application_checklist, rule_text
 from formfill.cases.deadlines import advance_application
 from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence.files import evidence_from_bytes
@@ -28,6 +28,7 @@ from web.access import client_or_404, visible_ids
 from web.auth import me, roles
 from web.forms import rerender_on_csrf
 from web.history import event_rows
+from web.labels import enum_label
 from web.services import db, services, today
 from web.views.dashboard import names
 
@@ -90,12 +91,14 @@ def _lang() -> str:
 
 def _render(app: Application, status: int = 200, message: str | None = None) -> Any:
     record(db(), me().actor, "read", "application", app.id)
+    rules: dict[int, str] = {}  # a deadline's rule as the catalog words it
     try:
         catalog = services().catalog
     except FormfillError as e:
         evidence = Checklist(None, problem=str(e).splitlines()[0])
     else:
         evidence = application_checklist(db(), me().actor, catalog, app, today(), _lang())
+        rules = {d.id: rule_text(catalog, app.program, d, _lang()) for d in app.deadlines}
     linked = (
         db()
         .scalars(
@@ -116,6 +119,7 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         today=today(),
         message=message,
         checklist=evidence,
+        rules=rules,
         history=event_rows(db(), app.events, services().forms.title(app.form_id)),
         values=request.form if request.method == "POST" else {},
     ), status
@@ -178,7 +182,7 @@ def advance(application_id: int) -> Any:
     except FormfillError as e:
         db().refresh(app)
         return _render(app, 400, str(e))
-    flash(_("Application is now %(status)s.", status=_(to)), "info")
+    flash(_("Application is now %(status)s.", status=enum_label(to, "app_status")), "info")
     return redirect(url_for("applications.show", application_id=app.id))
 
 

@@ -78,10 +78,13 @@ def _provenance_text(
     if p.get("source") == "evidence":
         kind = _("corrected from evidence") if p.get("corrected") else _("from evidence")
         name = (files or {}).get(p.get("evidence_id") or 0) or f"#{p.get('evidence_id')}"
-        return f"{kind} {name}, {_('p.')} {p.get('page') or '-'} · {who} {at}"
+        page = _("p. %(page)s", page=p.get("page") or "-")
+        return f"{kind} {name}, {page} · {who} {at}"
     if p.get("source") == "imported":
-        return f"{_('imported from')} {p.get('imported_from')} · {at}"
-    return f"{_('typed')} · {who} {at}"
+        imported = _("imported from %(source)s", source=p.get("imported_from"))
+        return f"{imported} · {at}"
+    typed = _("typed")
+    return f"{typed} · {who} {at}"
 
 
 @bp.route("/clients/<int:client_id>")

@@ -24,6 +24,7 @@ from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal
 from web.access import client_or_404
 from web.auth import me
+from web.labels import enum_label, path_label
 from web.services import db, services
 
 bp = Blueprint("evidence", __name__)
@@ -204,6 +205,10 @@ def decide(proposal_id: int) -> Any:
             old=done.replaced,
         )
     else:
-        message = _("Saved: %(path)s %(status)s.", path=done.path, status=_(done.status))
+        message = _(
+            "Saved: %(path)s %(status)s.",
+            path=path_label(done.path),
+            status=enum_label(done.status, "proposal"),
+        )
     flash(message, "info")
     return redirect(url_for("evidence.review", evidence_id=row.id) + f"#p{proposal_id}")

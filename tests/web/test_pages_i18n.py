@@ -1,0 +1,130 @@
+"""Every page of the web, read in nb and nl, shows no stored code: no snake_case word in the
+text a person reads (tags stripped; a code inside an attribute, such as a form id in a URL, is
+not text). The world gets one of each thing first: a batch, an application with a deadline, an
+evidence file, a note and a referral."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import pytest
+
+from tests.web.conftest import World, post, run_jobs
+
+SNAKE = re.compile(r"\b[a-zæøå]+(?:_[a-zæøå0-9]+)+\b")
+# genuine tokens a reader may meet in text; none today
+ALLOWED: frozenset[str] = frozenset()
+
+
+def visible_text(page: str) -> str:
+    page = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", page)
+    page = re.sub(r"(?s)<!--.*?-->", " ", page)
+    return html.unescape(re.sub(r"(?s)<[^>]+>", " ", page))
+
+
+def codes_in(page: str) -> list[str]:
+    return sorted({w for w in SNAKE.findall(visible_text(page)) if w not in ALLOWED})
+
+
+def test_the_check_finds_a_code_in_text_but_not_in_an_attribute() -> None:
+    page = '<a href="/forms/nav_barnetrygd" title="x_y">Barnetrygd</a><td>partly_approved</td>'
+    assert codes_in(page) == ["partly_approved"]
+
+
+@pytest.fixture(scope="module")
+def pages(world: World) -> dict[str, tuple[str, str]]:
+    """name -> (who reads it, path), with a thing of each kind in the store."""
+    from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+    from tests.data.evidence.build import SAMPLES, render_pdf
+    from tests.web.conftest import REPO, sign_in
+
+    with session_scope(world.app.extensions["formfill"].sessions) as s:  # a client of its own
+        actor = Actor.system("test")
+        client = create_client(s, actor, "REF-I18N")
+        save_profile(s, actor, client.id, load_profile(REPO / "personas/nb_single_parent.json"),
+                     Provenance("typed"))  # fmt: skip
+        store_users.assign(s, actor, world.users["specialist"], client.id)
+        mine = client.id
+    c = sign_in(world.app.test_client(), "specialist")
+    launch = {"clients": [str(mine)], "forms": ["nav-barnetrygd"], "only_ready": "0"}
+    resp = post(c, "/batches/launch", launch)
+    assert resp.status_code == 302
+    batch_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    sample = next(s for s in SAMPLES if s.id == "nl_pay_slip")
+    files = {"files": [(io.BytesIO(render_pdf(sample)), "loonstrook-maart.pdf")]}
+    resp = post(c, f"/clients/{mine}/evidence", files, content_type="multipart/form-data")
+    assert resp.status_code == 302
+    run_jobs(world)
+    batch = c.get(f"/api/v1/batches/{batch_id}").get_json()
+    item = batch["items"][0]
+    resp = post(c, f"/batches/{batch_id}/items/{item['id']}/track", {"program": "barnetrygd"})
+    assert resp.status_code == 302
+    app_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    for step in ({"to": "reviewed"}, {"to": "submitted", "channel": "in_person"}):
+        assert post(c, f"/applications/{app_id}/advance", step).status_code == 302
+    decided = {"to": "decided", "decision": "partly_approved"}
+    assert post(c, f"/applications/{app_id}/advance", decided).status_code == 302
+    note = {"body": "Ring om bostøtte", "follow_up_on": "2026-12-24"}
+    assert post(c, f"/clients/{mine}/notes", note).status_code == 302
+    referral = {"service": "Gjeldsrådgivning", "organisation": "NAV Tromsø"}
+    assert post(c, f"/clients/{mine}/referrals", referral).status_code == 302
+    page = c.get(f"/clients/{mine}").get_data(as_text=True)
+    evidence_id = int(re.findall(r"/evidence/(\d+)/status", page)[-1])
+    return {
+        "dashboard": ("specialist", "/"),
+        "clients": ("specialist", "/clients"),
+        "client": ("specialist", f"/clients/{mine}"),
+        "client form": ("specialist", f"/clients/{mine}/edit"),
+        "new client": ("specialist", "/clients/new"),
+        "evidence review": ("specialist", f"/evidence/{evidence_id}"),
+        "batches": ("specialist", "/batches"),
+        "new batch": ("specialist", "/batches/new"),
+        "batch": ("specialist", f"/batches/{batch_id}"),
+        "batch preview": ("specialist", f"/batches/{batch_id}/items/{item['id']}/preview"),
+        "forms": ("specialist", "/forms"),
+        "form": ("specialist", "/forms/nav-barnetrygd"),
+        "applications": ("specialist", "/applications"),
+        "application": ("specialist", f"/applications/{app_id}"),
+        "calendar": ("specialist", "/calendar"),
+        "admin dashboard": ("admin", "/"),
+        "admin users": ("admin", "/admin/users"),
+        "admin calendar": ("admin", "/calendar"),
+    }
+
+
+@pytest.mark.parametrize("lang", ["nb", "nl"])
+def test_no_page_shows_a_code(world: World, pages: dict[str, tuple[str, str]], lang: str) -> None:
+    from tests.web.conftest import sign_in
+
+    clients = {who: sign_in(world.app.test_client(), who) for who in ("specialist", "admin")}
+    shown = {}
+    for name, (who, path) in pages.items():
+        resp = clients[who].get(path, headers={"Accept-Language": lang})
+        assert resp.status_code == 200, (name, path, resp.status_code)
+        page = resp.get_data(as_text=True)
+        assert f'<html lang="{lang}"' in page, name
+        if found := codes_in(page):
+            shown[name] = found
+    assert not shown, f"codes shown as text in {lang}: {shown}"
+
+
+def test_the_pages_hold_what_the_check_is_about(
+    world: World, pages: dict[str, tuple[str, str]]
+) -> None:
+    """The pages do carry the coded things (in en the names are English words)."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    app = c.get(pages["application"][1], headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "gedeeltelijk toegekend" in app and "persoonlijk afgegeven" in app
+    client = c.get(pages["client"][1], headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", visible_text(client))
+    assert "Husstandsmedlem 2: Fødselsdato 2022-09-18" in text  # a profile key, named
+    assert "Person: Sivilstand Skilt" in text and "Nåværende adresse: Land Norge" in text
+    assert "Kontakt: Trenger tolk nei" in text

@@ -1,0 +1,175 @@
+"""What the stored codes are called on pages: one mapping per enum (lazy, so the reader's
+language is taken when the page renders), used by the ``label`` Jinja filter
+(``{{ app.status|label("app_status") }}``). The core keeps the codes; this only names them.
+A code with no name is shown as it is stored (the page test catches that)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from babel import Locale
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from web.form_labels import CHOICES, ITEM, SECTIONS, label
+
+ENUMS: Mapping[str, Mapping[str, Any]] = {
+    "role": {
+        "specialist": _l("specialist"),
+        "supervisor": _l("supervisor"),
+        "admin": _l("admin"),
+    },
+    "app_status": {
+        "draft": _l("draft"),
+        "ready": _l("ready"),
+        "filled": _l("filled"),
+        "reviewed": _l("reviewed"),
+        "submitted": _l("submitted"),
+        "acknowledged": _l("acknowledged"),
+        "decided": _l("decided"),
+        "closed": _l("closed"),
+        "withdrawn": _l("withdrawn"),
+    },
+    "decision": {
+        "approved": _l("approved"),
+        "partly_approved": _l("partly approved"),
+        "denied": _l("denied"),
+    },
+    "channel": {
+        "portal": _l("portal"),
+        "post": _l("post"),
+        "email": _l("e-mail"),
+        "in_person": _l("in person"),
+    },
+    "deadline_kind": {
+        "application": _l("application deadline"),
+        "expected_decision": _l("expected decision"),
+        "progress_report": _l("progress report"),
+        "renewal": _l("renewal"),
+        "appeal": _l("appeal"),
+        "custom": _l("other deadline"),
+    },
+    "job": {  # batches, batch items and evidence files being read
+        "queued": _l("queued"),
+        "running": _l("running"),
+        "done": _l("done"),
+        "failed": _l("failed"),
+    },
+    "proposal": {
+        "proposed": _l("proposed"),
+        "accepted": _l("accepted"),
+        "corrected": _l("corrected"),
+        "rejected": _l("rejected"),
+    },
+    "referral": {
+        "sent": _l("sent"),
+        "accepted": _l("accepted"),
+        "declined": _l("declined"),
+        "closed": _l("closed"),
+    },
+    "screening": {
+        "eligible": _l("eligible"),
+        "not_eligible": _l("not eligible"),
+        "unknown": _l("unclear"),
+    },
+    "criterion": {
+        "met": _l("met"),
+        "failed": _l("not met"),
+        "unknown": _l("unclear"),
+        "not_applicable": _l("does not apply"),
+    },
+}
+
+
+def enum_label(code: Any, enum: str) -> str:
+    """The reader's name of ``code`` in ``enum`` ("choice": the profile's choices)."""
+    if code is None or code == "":
+        return ""
+    if enum == "choice":
+        return _(CHOICES[code]) if code in CHOICES else str(code)
+    name = ENUMS[enum].get(str(code))
+    return str(name) if name is not None else str(code)
+
+
+# profile parts the client form does not edit, shown on the client page
+OTHER_HEADS = {"benefits.current": _l("Current benefit")}
+OTHER_NAMES = {"name": _l("Name"), "agency": _l("Agency"), "reference": _l("Reference")}
+
+
+def profile_value(value: Any, path: str) -> str:
+    """A stored profile value as the reader reads it: a choice by its name, yes / no, a country
+    by its name; anything else as stored."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    leaf = path.rsplit(".", 1)[-1]
+    if isinstance(value, str) and (leaf in COUNTRY_FIELDS) and len(value) == 2:
+        return country_name(value)
+    if isinstance(value, str) and value in CHOICES and leaf in CHOICE_FIELDS:
+        return _(CHOICES[value])
+    return str(value)
+
+
+COUNTRY_FIELDS = frozenset(
+    ("country", "birth_country", "citizenship", "payer_country", "employer_country")
+)
+CHOICE_FIELDS = frozenset(
+    ("sex", "marital_status", "relation", "kind", "basis", "period", "status", "role")
+)
+
+
+def path_label(path: str) -> str:
+    """A profile path as the reader names it: ``household.members[1].birth_date`` ->
+    "Household member 2: Date of birth", ``person.given_name`` -> "Person: Given name"."""
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    head = ""
+    for key, title, prefix, repeat in sorted(SECTIONS, key=lambda s: -len(s[2])):
+        if generic.startswith(prefix):
+            m = re.match(re.escape(key) + r"\[(\d+)\]", path) if repeat else None
+            head = f"{_(ITEM[key])} {int(m.group(1)) + 1}" if m and key in ITEM else _(title)
+            break
+    leaf = generic.rsplit(".", 1)[-1]
+    if not head:
+        for key, title in OTHER_HEADS.items():
+            m = re.match(re.escape(key) + r"\[(\d+)\]", path)
+            if m:
+                head = f"{title} {int(m.group(1)) + 1}"
+                if leaf in OTHER_NAMES:
+                    return f"{head}: {OTHER_NAMES[leaf]}"
+    return f"{head}: {_(label(generic))}" if head else _(label(generic))
+
+
+def country_name(code: str | None) -> str:
+    """ISO 3166 code -> the country's name in the reader's language (Babel)."""
+    if not code:
+        return ""
+    names = Locale.parse(str(get_locale() or "en")).territories
+    return str(names.get(code.upper(), code))
+
+
+def doc_type_name(code: str | None) -> str:
+    """A document type's name in the reader's language, from the program catalog."""
+    if not code:
+        return ""
+    from formfill.errors import FormfillError
+    from formfill.text import localised
+    from web.services import services
+
+    try:
+        names = services().catalog.doc_types
+    except FormfillError:
+        return code
+    return localised(names.get(code), str(get_locale() or "en"), code)
+
+
+def init(app: Flask) -> None:
+    app.jinja_env.filters["label"] = enum_label
+    app.jinja_env.filters["path_label"] = path_label
+    app.jinja_env.filters["profile_value"] = profile_value
+    app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["doc_type_name"] = doc_type_name
