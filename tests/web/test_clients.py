@@ -49,6 +49,7 @@ def test_client_page_shows_provenance_and_screening_and_audits(world: World, as_
 
     c = as_user("specialist")
     page = c.get(f"/clients/{world.mine}").get_data(as_text=True)
+    page = page.replace("<wbr>", "")  # profile paths may break at their dots and underscores
     assert "person.given_name" in page and "typed" in page
     assert 'id="screening"' in page
     with session_scope(world.app.extensions["formfill"].sessions) as s:
