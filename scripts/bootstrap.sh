@@ -12,6 +12,7 @@ SYSTEM_PACKAGES=(
   libreoffice-writer-nogui                                             # Word outputs -> PDF (packets, previews)
   redis-server                                                         # tests against a real server
   chromium                                                             # browser tests (never playwright install)
+  nodejs                                                               # npm: axe-core for the accessibility checks
   python3-venv
 )
 
@@ -19,6 +20,8 @@ missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian ships npm apart from nodejs; some nodejs builds bring their own npm (and conflict with it)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""
   elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"
@@ -44,4 +47,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade "pip==25.3" >/dev/null
   .venv/bin/python -m pip install -q -e ".[dev]"
   touch "$stamp"
+fi
+
+# axe-core (pinned exactly in package.json / package-lock.json): the browser tests inject it
+# to check every page for accessibility problems
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core/axe.min.js ]; then
+  echo "Installing axe-core (pinned in package-lock.json)"
+  npm ci --no-audit --no-fund
+  touch node_modules/axe-core/axe.min.js
 fi

@@ -14,6 +14,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // after a failed save focus belongs on the error summary (its autofocus attribute does it
+    // without JavaScript; this covers a browser that ignores autofocus on a non-field)
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) summary.focus();
     // language choice submits itself
     document.querySelectorAll("select.autosubmit").forEach(function (s) {
       s.addEventListener("change", function () { s.form.submit(); });
