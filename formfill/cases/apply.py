@@ -38,6 +38,8 @@ from formfill.text import localised
 __all__ = [
     "FILLABLE",
     "OPEN",
+    "AlreadyOpen",
+    "AlreadyOpen",
     "ChooseProgram",
     "Created",
     "attach_output",
@@ -71,6 +73,15 @@ class ChooseProgram(FormfillError):
         super().__init__(f"{form_id} is the form of several programs ({ids}): choose one")
 
 
+class AlreadyOpen(ConflictError):
+    """The client already has an application being worked on for this program and form."""
+
+    def __init__(self, program: str, application_id: int) -> None:
+        self.program = program
+        self.application_id = application_id
+        super().__init__(f"{program}: application {application_id} is already open")
+
+
 def form_for(program: Program) -> str:
     return program.forms[0] if program.forms else f"program:{program.id}"
 
@@ -86,10 +97,14 @@ def open_application(
 ) -> Created:
     """A draft application for ``program`` (on ``form_id``, one of its forms, or its first) with
     its claim deadline computed from the start of the right (for yearly allowances, any day of
-    the year applied for)."""
+    the year applied for). AlreadyOpen if one is still being worked on (draft up to
+    acknowledged) for the same program and form: every shell gets the same refusal."""
     if form_id is not None and form_id not in program.forms:
         raise ConflictError(f"{form_id} is not a form of program {program.id}")
     form = form_id or form_for(program)
+    existing = open_for_program(session, client_id, program.id, form)
+    if existing is not None:
+        raise AlreadyOpen(program.id, existing.id)
     app = store_apps.create_application(
         session, actor, client_id, form, program=program.id, note=note
     )

@@ -159,7 +159,7 @@ def screen_cmd(
 
 
 def _apply(catalog: Any, client_id: int, ids: tuple[str, ...], start: date) -> list[dict[str, Any]]:
-    from formfill.cases.apply import open_application
+    from formfill.cases.apply import AlreadyOpen, open_application
     from formfill.store import Actor, open_store, session_scope
 
     programs = [catalog.get(pid) for pid in ids]
@@ -168,7 +168,11 @@ def _apply(catalog: Any, client_id: int, ids: tuple[str, ...], start: date) -> l
     try:
         with session_scope(sessions) as s:
             for program in programs:
-                made = open_application(s, Actor.system("cli"), client_id, program, start)
+                try:
+                    made = open_application(s, Actor.system("cli"), client_id, program, start)
+                except AlreadyOpen as e:
+                    click.echo(f"not created: {e}", err=True)
+                    continue
                 out.append(
                     {
                         "id": made.application.id,

@@ -10,7 +10,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from formfill.cases.apply import OPEN, open_application, open_for_program
+from formfill.cases.apply import OPEN, AlreadyOpen, open_application
 from formfill.errors import FormfillError, ProfileError
 from formfill.profile.provenance import Provenance, flatten
 from formfill.profile.validation import parse_profile, profile_warnings
@@ -311,10 +311,11 @@ def open_applications(client_id: int) -> Any:
     for pid in chosen:
         program = known[pid]
         name = localised(program.name, _lang())
-        if open_for_program(session, client_id, pid) is not None:
+        try:
+            made = open_application(session, actor, client_id, program, start, note="screening")
+        except AlreadyOpen:
             flash(_("%(program)s: an application is already open.", program=name), "warning")
             continue
-        made = open_application(session, actor, client_id, program, start, note="screening")
         flash(
             _("Application opened for %(program)s (%(form)s).", program=name,
               form=made.application.form_id),
