@@ -39,7 +39,6 @@ __all__ = [
     "FILLABLE",
     "OPEN",
     "AlreadyOpen",
-    "AlreadyOpen",
     "ChooseProgram",
     "Created",
     "attach_output",
