@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from redis.exceptions import RedisError
 from sqlalchemy.orm import selectinload
 
 from formfill import artifacts
@@ -30,6 +29,7 @@ from web.forms import rerender_on_csrf
 from web.history import event_rows
 from web.labels import enum_label
 from web.services import db, services, today
+from web.views.batches import queue_items
 from web.views.dashboard import names
 
 bp = Blueprint("applications", __name__)
@@ -237,16 +237,5 @@ def fill(application_id: int) -> Any:
         return _render(app, 400, str(e))
     item_ids, batch_id = [i.id for i in batch.items], batch.id
     db().commit()
-    from worker.queue import submit
-
-    try:
-        submit(services().sessions, services().queue(), item_ids)
-    except (RedisError, OSError):
-        flash(
-            _(
-                "The batch is saved but the queue is unreachable; it will run when the workers "
-                "reconcile."
-            ),
-            "error",
-        )
+    queue_items(item_ids)
     return redirect(url_for("batches.show", batch_id=batch_id))

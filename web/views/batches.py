@@ -105,6 +105,13 @@ def launch() -> Any:
     item_ids = [i.id for i in batch.items]
     batch_id = batch.id
     db().commit()
+    queue_items(item_ids)
+    return redirect(url_for("batches.show", batch_id=batch_id))
+
+
+def queue_items(item_ids: list[int]) -> bool:
+    """Hand saved items to the workers. When the queue is unreachable the batch stays saved,
+    the workers' reconcile queues it later, and the user is told so; False then."""
     from worker.queue import submit
 
     try:
@@ -117,7 +124,8 @@ def launch() -> Any:
             ),
             "error",
         )
-    return redirect(url_for("batches.show", batch_id=batch_id))
+        return False
+    return True
 
 
 @bp.route("/batches/<int:batch_id>")
