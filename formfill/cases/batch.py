@@ -130,8 +130,10 @@ def plan(
                 res = resolve_for(forms, forms.map(form_id), profile, on)
                 missing = [m.path for m in res.missing_required]
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
-                warnings += [
-                    f"{b.field}: {b.reason}" for b in res.blank if "screening of" in b.reason
+                warnings += [  # the form will be silent where the client has something to say
+                    f"{b.field}: {b.reason}"
+                    for b in res.blank
+                    if "screening of" in b.reason or b.reason.startswith("no option for")
                 ]
                 warnings += [
                     f"{len(c.cells)} more of {c.group.list} continue on the addendum"
