@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from formfill import artifacts
 from formfill.cases.apply import attach_output
 from formfill.config import Settings
+from formfill.docx import templates as docx_fill
 from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
 from formfill.fill import FormCatalogue, fill_form, resolve_for
 from formfill.profile.validation import profile_warnings
@@ -100,6 +101,24 @@ def _form_problem(forms: FormCatalogue, form_id: str) -> str | None:
     return None
 
 
+def _shown_by_itself(forms: FormCatalogue, form_id: str) -> list[str]:
+    """Fields of a Word form the map leaves (``skip``) that show a value of the form's own (a
+    legacy dropdown always shows an entry): the output says it although nobody chose it."""
+    if form_id not in forms.map_ids():
+        return []
+    fmap = forms.map(form_id)
+    skipped = {f.field: f.skip for f in fmap.fields if f.skip}
+    if fmap.kind != "docx" or not skipped:
+        return []
+    shown = docx_fill.read_docx_fields((forms.settings.root / fmap.source).read_bytes())
+    return [
+        f"{name}: the form shows {shown[name]!r} by itself although the map leaves it "
+        f"({why}): check it before signing"
+        for name, why in skipped.items()
+        if shown.get(name) not in (None, "", False)
+    ]
+
+
 def plan(
     forms: FormCatalogue,
     session: Session,
@@ -110,6 +129,7 @@ def plan(
     """Readiness of every client x form item, computed from the stored profiles (nothing runs,
     nothing is written but the audit log's reads)."""
     problems = {f: _form_problem(forms, f) for f in form_ids}
+    by_itself = {f: _shown_by_itself(forms, f) if problems[f] is None else [] for f in form_ids}
     out: list[Readiness] = []
     for client_id in client_ids:
         version = latest_version(session, client_id)
@@ -125,7 +145,7 @@ def plan(
                 continue
             missing: list[str] = []
             dropped: list[str] = []
-            warnings = list(warned)
+            warnings = list(warned) + by_itself[form_id]
             if problem is None and form_id in forms.map_ids():
                 res = resolve_for(forms, forms.map(form_id), profile, on)
                 missing = [m.path for m in res.missing_required]
