@@ -121,3 +121,64 @@ def post(client: Any, url: str, data: dict[str, Any] | None = None, **kw: Any) -
     body = dict(data or {})
     body["csrf_token"] = csrf_token(client)
     return client.post(url, data=body, **kw)
+
+
+# --- the browser tests' shared parts: the app behind waitress, one Chromium per module --------
+
+SHOTS = Path(__file__).parent / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(world: World) -> Iterator[str]:
+    """The test app behind waitress on a free port (a daemon thread: it ends with the run)."""
+    import socket
+    import threading
+
+    from waitress.server import create_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = create_server(world.app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=srv.run, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (never a downloaded browser)."""
+    import shutil
+
+    if shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        yield b
+        b.close()
+
+
+def browser_page(
+    browser: Any,
+    server: str,
+    email: str = "specialist@example.org",
+    *,
+    width: int = 1024,
+    height: int = 900,
+    locale: str = "en",
+    timeout_ms: int = 60_000,
+) -> Any:
+    """A new browser context at ``width`` px in ``locale``, signed in as ``email``."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto(f"{server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{server}/")
+    return page

@@ -8,8 +8,6 @@ below read what the walk saw. Screenshots go to tests/web/screenshots/a11y-<lang
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,12 +19,10 @@ from formfill.store.applications import create_application
 from formfill.store.batches import create_batch
 from formfill.store.deadlines import add_manual
 from formfill.store.proposals import add_evidence, add_proposal
-from tests.web.conftest import PASSWORD, REPO, World
-from tests.web.test_browser import ARGS, SHOTS, server
+from tests.web.conftest import PASSWORD, REPO, SHOTS, World
 from web.services import today
 
 pytestmark = pytest.mark.browser
-__all__ = ["server"]  # the fixture, shared with the journeys
 
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 LANGS = {"en": "en-GB", "nb": "nb", "nl": "nl"}  # Accept-Language: no saved choice
@@ -46,19 +42,6 @@ class Walk:
     axe: dict[str, list[str]] = field(default_factory=dict)  # "lang page" -> violations
     overflow: dict[str, list[str]] = field(default_factory=dict)
     axe_missing: bool = False
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

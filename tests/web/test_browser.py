@@ -5,53 +5,25 @@ page is saved as a screenshot under tests/web/screenshots/ for review."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.web.conftest import PASSWORD, World, run_jobs
+from tests.web.conftest import PASSWORD, SHOTS, World, run_jobs
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def server(world: World) -> Iterator[str]:
-    from waitress.server import create_server
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = create_server(world.app, host="127.0.0.1", port=port, threads=4)
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{port}"  # a daemon thread: it ends with the test process
-
-
-@pytest.fixture(scope="module")
-def page(server: str) -> Iterator[Any]:
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        yield pg
-        context.close()
-        browser.close()
-        assert not [e for e in errors if "Content Security Policy" in e], errors
+def page(server: str, browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield pg
+    context.close()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
 def shot(page: Any, name: str) -> None:

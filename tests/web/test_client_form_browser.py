@@ -4,44 +4,22 @@ photographed in en, nb and nl for review (tests/web/screenshots/)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from formfill.store import session_scope
 from formfill.store.clients import latest_version
-from tests.web.conftest import PASSWORD, World
-from tests.web.test_browser import ARGS, SHOTS, server
+from tests.web.conftest import SHOTS, World, browser_page
 
 pytestmark = pytest.mark.browser
-__all__ = ["server"]  # the fixture, shared with the journeys
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-        yield b
-        b.close()
 
 
 def signed_in(browser: Any, server: str, lang: str) -> Any:
-    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale=lang)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(f"{server}/login")
-    page.fill("input[name=email]", "supervisor@example.org")  # its locale is never set
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{server}/")
-    return page
+    """The supervisor: its locale is never set, so the context's language shows."""
+    return browser_page(
+        browser, server, "supervisor@example.org", height=800, locale=lang, timeout_ms=30_000
+    )
 
 
 def member(page: Any, n: int, relation: str, name: str, born: str) -> None:

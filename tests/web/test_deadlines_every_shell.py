@@ -153,3 +153,8 @@ def test_batch_row_and_screening_panel_applications_get_the_cli_deadlines(
     for app_id in (by_row, by_panel):
         assert f'href="/applications/{app_id}"' in dashboard
         assert f'href="/applications/{app_id}"' in calendar
+    # the dashboard says the rule in the catalog's words, in the reader's language, as the
+    # calendar does (not the English label stored with the deadline)
+    assert "Follow up with NAV if no decision has come" in dashboard
+    nb = c.get("/", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "Følg opp hos NAV hvis vedtak ikke har kommet" in nb

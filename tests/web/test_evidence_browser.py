@@ -6,15 +6,12 @@ of both pages at 1024, 1440 and 1920 px in en, nb and nl."""
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.web.conftest import PASSWORD, World
-from tests.web.test_browser import ARGS, server  # noqa: F401  (the server fixture)
+from tests.web.conftest import World, browser_page
 from tests.web.test_evidence import AMOUNT, MARET, seed_review
 
 pytestmark = pytest.mark.browser
@@ -34,33 +31,13 @@ COVERED = """() => [...document.querySelectorAll('main a, main button, main inpu
   .map(e => e.outerHTML.slice(0, 120))"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-        yield b
-        b.close()
-
-
 def _signed_in(browser: Any, base: str, width: int, locale: str = "en") -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", "specialist@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
-    return page
+    return browser_page(browser, base, width=width, locale=locale)
 
 
 def test_enter_submits_the_correction_and_cards_hold_their_content(
     world: World,
-    server: str,  # noqa: F811
+    server: str,
     browser: Any,
 ) -> None:
     client_id, ev_id, ids = seed_review(world, "REF-BROWSER-REVIEW")

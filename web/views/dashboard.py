@@ -8,10 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import login_required
 
+from formfill.cases.checklists import rule_text
 from formfill.store import deadlines
-from formfill.store.models import Application, Batch, Client
+from formfill.store.models import Application, Batch, Client, DeadlineRow
 from web.access import visible_batches, visible_ids
 from web.auth import me
 from web.services import db, today
@@ -48,5 +50,22 @@ def index() -> Any:
     ).all()
     labels = names({r.client_id for r, _ in due} | {a.client_id for a in review})
     return render_template(
-        "dashboard.html", due=due, batches=batches, review=review, labels=labels, today=today()
-    )
+        "dashboard.html", due=due, batches=batches, review=review, labels=labels, today=today(),
+        texts=rule_texts([row for row, _ in due]),
+    )  # fmt: skip
+
+
+def rule_texts(rows: list[DeadlineRow]) -> dict[int, str]:
+    """Each deadline's rule in the catalog's words, in the UI language (as the calendar and the
+    application page show it); rows without one are left out (their stored label shows)."""
+    from web.views.calendar import _catalog
+
+    catalog = _catalog()
+    app_ids = {r.application_id for r in rows if r.application_id is not None}
+    if catalog is None or not app_ids:
+        return {}
+    query = sa.select(Application.id, Application.program).where(Application.id.in_(app_ids))
+    programs: dict[int, str | None] = {aid: pid for aid, pid in db().execute(query)}
+    lang = str(get_locale() or "en")
+    texts = {r.id: rule_text(catalog, programs.get(r.application_id or 0), r, lang) for r in rows}
+    return {k: v for k, v in texts.items() if v}
