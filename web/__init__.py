@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     from web.views import register_views
 
     settings = settings or Settings.from_env()
+    settings.require_production_ready()  # production: both keys and Secure cookies, or stop
     app = Flask(__name__)
     app.request_class = _Request
     app.config.update(
@@ -64,6 +65,16 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.config.update(config)
+    if settings.trusted_proxies:
+        # X-Forwarded-For/-Proto/-Host are believed only from that many proxies in front
+        # (FORMFILL_TRUSTED_PROXIES); without it a client could forge its address and the
+        # sign-in limits per address would mean nothing
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
+        )
     app.extensions["formfill"] = Services(settings)
     # pages name a form by its title, never by its id
     app.jinja_env.globals["form_title"] = app.extensions["formfill"].forms.title

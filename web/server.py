@@ -4,7 +4,6 @@ and the app behind waitress. Prints the URL and the demo logins."""
 
 from __future__ import annotations
 
-import importlib
 import signal
 import subprocess
 import sys
@@ -15,59 +14,29 @@ from typing import Any
 from formfill.config import Settings
 from formfill.store import migrate
 
-DEMO_PASSWORD = "demo-password-2026"
-DEMO_USERS = (
-    ("specialist@example.org", "Siri Specialist", "specialist", "team-a"),
-    ("specialist2@example.org", "Sander Specialist", "specialist", "team-b"),
-    ("supervisor@example.org", "Stine Supervisor", "supervisor", "team-a"),
-    ("admin@example.org", "Ada Admin", "admin", None),
-)
-
 
 def seed(settings: Settings) -> tuple[list[tuple[str, str]], str | None, bool]:
-    """Demo data on first start: formfill.cases.demo_seed.seed when it is there, else a few users
-    and the sample clients. Returns (logins, password or None when not new, created)."""
-    try:
-        demo_store = importlib.import_module("formfill.cases.demo_seed")
-    except ModuleNotFoundError:
-        return _fallback_seed(settings)
-    result = demo_store.seed(settings)
+    """Demo data on a development store's first start (formfill.cases.demo_seed). Returns
+    (logins, password or None when not new, created). Production seeds nothing: known demo
+    passwords must never open a production store; `formfill user add` makes the first admin."""
+    if settings.environment == "production":
+        return [], None, False
+    from formfill.cases.demo_seed import seed as demo_seed
+
+    result = demo_seed(settings)
     return list(result.users), result.password, bool(result.created)
 
 
-def _fallback_seed(settings: Settings) -> tuple[list[tuple[str, str]], str | None, bool]:
+def _user_count(settings: Settings) -> int:
     import sqlalchemy as sa
 
-    from formfill.fill.demo import demo_clients
-    from formfill.profile.provenance import Provenance
-    from formfill.profile.validation import load_profile
-    from formfill.store import Actor, open_store, session_scope
-    from formfill.store import users as store_users
-    from formfill.store.clients import create_client, save_profile
+    from formfill.store import open_store, session_scope
     from formfill.store.models import User
 
-    migrate.upgrade(settings)
     engine, sessions = open_store(settings)
-    logins = [(e, r) for e, _n, r, _t in DEMO_USERS]
     try:
         with session_scope(sessions) as session:
-            if session.scalar(sa.select(sa.func.count()).select_from(User)):
-                return logins, None, False
-            actor = Actor.system("seed")
-            made = {}
-            for email, name, role, team in DEMO_USERS:
-                made[email] = store_users.create_user(
-                    session, actor, email, name, role, DEMO_PASSWORD, team
-                )
-            owners = [made["specialist@example.org"], made["specialist2@example.org"]]
-            for n, path in enumerate(demo_clients(settings)):
-                client = create_client(session, actor, f"DEMO-{n + 1:03d}")
-                save_profile(
-                    session, actor, client.id, load_profile(path),
-                    Provenance("imported", imported_from=path.name), note="demo",
-                )  # fmt: skip
-                store_users.assign(session, actor, owners[n % 2].id, client.id)
-        return logins, DEMO_PASSWORD, True
+            return int(session.scalar(sa.select(sa.func.count()).select_from(User)) or 0)
     finally:
         engine.dispose()
 
@@ -92,11 +61,15 @@ def run(settings: Settings, host: str, port: int, workers: int, echo: Callable[[
         )
     url = f"http://{host}:{port}"
     echo(f"formfill is running at {url}  ({workers} worker(s); Ctrl-C stops)")
-    echo("demo logins:" if created else "demo logins (password as printed on first start):")
-    for email, role in logins:
-        echo(f"  {email:28} {role}")
-    if password:
-        echo(f"  password: {password}")
+    if settings.environment == "production":
+        if not _user_count(settings):
+            echo("no user yet: create the first with `formfill user add EMAIL --role admin`")
+    else:
+        echo("demo logins:" if created else "demo logins (password as printed on first start):")
+        for email, role in logins:
+            echo(f"  {email:28} {role}")
+        if password:
+            echo(f"  password: {password}")
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt

@@ -20,7 +20,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from formfill.config import Settings
 
-__all__ = ["connect", "embedded_url", "redis_url", "stop_embedded"]
+__all__ = ["answers", "connect", "embedded_url", "redis_url", "stop_embedded"]
 
 
 def _socket_path(settings: Settings) -> Path:
@@ -89,6 +89,11 @@ def stop_embedded(settings: Settings) -> None:
             Redis.from_url(url).shutdown(save=True)
         except RedisConnectionError:
             pass  # the server closes the connection as it exits
+
+
+def answers(settings: Settings) -> bool:
+    """Whether the queue's Redis answers now (the embedded one is asked, never started)."""
+    return _answers(settings.redis_url or f"unix://{_socket_path(settings)}")
 
 
 def redis_url(settings: Settings) -> str:

@@ -92,6 +92,7 @@ def run(
     """Run ``processes`` workers until stopped (or, with ``burst``, until the queue is empty).
     Returns an exit status."""
     logging.basicConfig(level=log_level)
+    settings.require_production_ready(web=False)  # production: the artifact key, or stop
     conn = connect(settings)
     jobs.preload(settings)
     reconcile(settings, conn)

@@ -64,7 +64,7 @@ def _as_pdf(settings: Settings, form_id: str, artifact: str, limits: ConvertLimi
     data = artifacts.read(settings, artifact)
     if data.startswith(b"%PDF"):
         return data
-    return docx_to_pdf(data, f"{form_id}.docx", limits)
+    return docx_to_pdf(data, f"{form_id}.docx", limits, settings.soffice)
 
 
 def _page_count(pdf: bytes) -> int:

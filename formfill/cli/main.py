@@ -15,11 +15,13 @@ from pathlib import Path
 import click
 
 from formfill.cli import batch as cli_batch
+from formfill.cli import doctor as cli_doctor
 from formfill.cli import evidence as cli_evidence
 from formfill.cli import map as cli_map
 from formfill.cli import programs as cli_programs
 from formfill.cli import queue as cli_queue
 from formfill.cli import store as cli_store
+from formfill.cli import users as cli_users
 from formfill.cli.common import EXIT_NOT_LANDED, _friendly
 from formfill.config import Settings
 from formfill.errors import Problem, ValuesError
@@ -171,6 +173,8 @@ cli_batch.register(cli)
 cli_queue.register(cli)
 cli_programs.register(cli)
 cli_evidence.register(cli)
+cli_users.register(cli)
+cli.add_command(cli_doctor.doctor_cmd)
 
 WEB_SHELL = "web.cli"  # `formfill up`; absent when formfill is installed without the web shell
 try:

@@ -35,9 +35,9 @@ class ConvertLimits:
     max_output_bytes: int = 50 * 1024 * 1024
 
 
-def soffice() -> str | None:
-    """The LibreOffice executable on PATH (``FORMFILL_SOFFICE`` overrides), or None."""
-    override = os.environ.get("FORMFILL_SOFFICE")
+def soffice(override: str | None = None) -> str | None:
+    """The LibreOffice executable: ``override`` (Settings.soffice, FORMFILL_SOFFICE) looked up on
+    PATH, else soffice/libreoffice on PATH; None when there is none."""
     if override:
         return shutil.which(override)
     for name in SOFFICE_NAMES:
@@ -47,8 +47,8 @@ def soffice() -> str | None:
     return None
 
 
-def available() -> bool:
-    return soffice() is not None
+def available(override: str | None = None) -> bool:
+    return soffice(override) is not None
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
@@ -60,17 +60,18 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.communicate()  # reaps it and closes its pipes
 
 
-def _convert(data: bytes, source: str, limits: ConvertLimits) -> bytes:
+def _convert(data: bytes, source: str, limits: ConvertLimits, executable: str | None) -> bytes:
     if len(data) > limits.max_input_bytes:
         raise ConversionError(
             source, f"the document is {len(data)} bytes, past the limit of {limits.max_input_bytes}"
         )
     if not data.startswith(b"PK"):
         raise ConversionError(source, "not a Word document (.docx is a ZIP; this is not)")
-    exe = soffice()
+    exe = soffice(executable)
     if exe is None:
+        where = f"FORMFILL_SOFFICE={executable!r} is not" if executable else "LibreOffice is not"
         raise ConversionError(
-            source, "LibreOffice (soffice) is not installed; scripts/bootstrap.sh installs it"
+            source, f"{where} an executable here; scripts/bootstrap.sh installs LibreOffice"
         )
     with tempfile.TemporaryDirectory(prefix="formfill-convert-") as tmp:
         work = Path(tmp)
@@ -90,7 +91,12 @@ def _convert(data: bytes, source: str, limits: ConvertLimits) -> bytes:
             str(out),
             str(doc),
         ]
-        env = {**os.environ, "HOME": str(work)}
+        # least privilege: LibreOffice gets no key or URL of ours, only what it needs to run
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(work),
+            "LANG": "C.UTF-8",
+        }
         proc = subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
@@ -131,9 +137,13 @@ _LOCK = threading.Lock()
 
 
 def docx_to_pdf(
-    data: bytes, source: str = "document", limits: ConvertLimits | None = None
+    data: bytes,
+    source: str = "document",
+    limits: ConvertLimits | None = None,
+    executable: str | None = None,
 ) -> bytes:
     """``data`` (a .docx) as PDF bytes; ConversionError when it cannot be converted.
+    ``executable``: Settings.soffice (None: LibreOffice on PATH).
 
     The last few conversions are kept in memory by the document's digest (a packet and the
     previews of its pages convert the same document once)."""
@@ -143,7 +153,7 @@ def docx_to_pdf(
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    pdf = _convert(data, source, limits)
+    pdf = _convert(data, source, limits, executable)
     with _LOCK:
         _CACHE[key] = pdf
         while len(_CACHE) > _CACHE_SIZE:

@@ -163,11 +163,16 @@ def test_a_conversion_past_its_time_limit_is_stopped_and_named(store: Store) -> 
 def test_without_libreoffice_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("FORMFILL_SOFFICE", "no-such-soffice-here")
     data = (REPO / "templates/common/consent-share-information-nl.docx").read_bytes()
     with pytest.raises(ConversionError) as e:
-        docx_to_pdf(data, "consent.docx", ConvertLimits(seconds=7))
-    assert str(e.value).startswith("consent.docx: LibreOffice (soffice) is not installed")
+        docx_to_pdf(data, "consent.docx", ConvertLimits(seconds=7), "no-such-soffice-here")
+    assert str(e.value).startswith(
+        "consent.docx: FORMFILL_SOFFICE='no-such-soffice-here' is not an executable here"
+    )
+    assert "bootstrap.sh installs LibreOffice" in str(e.value)
+    monkeypatch.setenv("PATH", "/nonexistent")  # and none on PATH either
+    with pytest.raises(ConversionError, match="consent.docx: LibreOffice is not an executable"):
+        docx_to_pdf(data + b" ", "consent.docx", ConvertLimits(seconds=7))
     with pytest.raises(ConversionError, match=r"bad\.docx: not a Word document"):
         docx_to_pdf(b"%PDF-1.7 a PDF, not a .docx", "bad.docx")
 

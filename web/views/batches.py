@@ -202,8 +202,11 @@ def _output_pdf(item: BatchItem) -> bytes:
     ConversionError when it cannot be."""
     if not item.output_artifact:
         raise NotFoundError("output of item", item.id)
-    data = artifacts.read(services().settings, item.output_artifact)
-    return data if data.startswith(b"%PDF") else docx_to_pdf(data, f"{item.form_id}.docx")
+    settings = services().settings
+    data = artifacts.read(settings, item.output_artifact)
+    if data.startswith(b"%PDF"):
+        return data
+    return docx_to_pdf(data, f"{item.form_id}.docx", executable=settings.soffice)
 
 
 @bp.route("/batches/<int:batch_id>/items/<int:item_id>/page/<int:page>.png")
