@@ -171,7 +171,7 @@ def test_without_libreoffice_the_error_says_what_to_install(
     )
     assert "bootstrap.sh installs LibreOffice" in str(e.value)
     monkeypatch.setenv("PATH", "/nonexistent")  # and none on PATH either
-    with pytest.raises(ConversionError, match="consent.docx: LibreOffice is not an executable"):
+    with pytest.raises(ConversionError, match=r"consent\.docx: LibreOffice is not an executable"):
         docx_to_pdf(data + b" ", "consent.docx", ConvertLimits(seconds=7))
     with pytest.raises(ConversionError, match=r"bad\.docx: not a Word document"):
         docx_to_pdf(b"%PDF-1.7 a PDF, not a .docx", "bad.docx")
