@@ -63,7 +63,7 @@ def run(settings: Settings, host: str, port: int, workers: int, echo: Callable[[
     echo(f"formfill is running at {url}  ({workers} worker(s); Ctrl-C stops)")
     if settings.environment == "production":
         if not _user_count(settings):
-            echo("no user yet: create the first with `formfill user add EMAIL --role admin`")
+            echo("no user yet: `formfill user add EMAIL --name NAME --role admin` makes the first")
     else:
         echo("demo logins:" if created else "demo logins (password as printed on first start):")
         for email, role in logins:
