@@ -30,7 +30,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from formfill.config import Settings
+from formfill.config import Settings, private_dir
 from formfill.errors import ArtifactCorruptError, ArtifactNotFoundError, ConfigError
 
 __all__ = [
@@ -93,7 +93,7 @@ def artifact_key(settings: Settings) -> bytes:
 
 def _create_key_file(path: Path) -> None:
     """Write a new key with mode 0600, atomically; a concurrent creator's key wins."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mkstemp: mode 0600
     try:
         with os.fdopen(fd, "w", encoding="ascii") as f:
@@ -141,7 +141,7 @@ def save(settings: Settings, data: bytes, kind: str) -> str:
 
 
 def _write_atomic(target: Path, blob: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from formfill.errors import ConfigError
 
-__all__ = ["ENVIRONMENTS", "REPO_ROOT", "VARIABLES", "Settings", "Variable"]
+__all__ = ["ENVIRONMENTS", "REPO_ROOT", "VARIABLES", "Settings", "Variable", "private_dir"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -208,3 +208,22 @@ def _is_artifact_key(text: str) -> bool:
         return len(base64.urlsafe_b64decode(text.strip().encode("ascii"))) == 32
     except (binascii.Error, UnicodeEncodeError, ValueError):
         return False
+
+
+PRIVATE_DIR = 0o700  # the data folder and every folder formfill makes in it
+PRIVATE_FILE = 0o600  # the database, its journals, keys, artifacts, Redis's files
+
+
+def private_dir(path: Path, tighten: bool = False) -> Path:
+    """Make ``path`` (and missing parents) readable by this user only. ``tighten``: an existing
+    folder that others can read is narrowed to 0700 (only for folders formfill owns, such as the
+    data folder; never for a shared parent like /tmp)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # os.makedirs gives only the last folder its mode
+        try:
+            folder.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            pass  # another process made it meanwhile
+    if tighten and path.stat().st_mode & 0o077:
+        path.chmod(PRIVATE_DIR)
+    return path

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Request
 
-from formfill.config import Settings
+from formfill.config import Settings, private_dir
 
 __all__ = ["create_app"]
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
     settings = settings or Settings.from_env()
     settings.require_production_ready()  # production: both keys and Secure cookies, or stop
+    private_dir(settings.data_dir, tighten=True)  # 0700 whatever made it first
     app = Flask(__name__)
     app.request_class = _Request
     app.config.update(

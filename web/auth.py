@@ -9,6 +9,7 @@ infrastructure): past the limit, sign-in waits for the window to pass.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -160,10 +161,15 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
 
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\]*")
+
+
 def _safe_next(target: str | None) -> str:
-    if target:
+    """``next`` only as a path of this site: "/clients/3", never "//host", "////host/path",
+    "/\\host", a scheme or a control character (browsers read those as another site)."""
+    if target and _LOCAL_PATH.fullmatch(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for("dashboard.index")
 

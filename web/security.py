@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, Response, g, request
 
-from formfill.config import Settings
+from formfill.config import Settings, private_dir
 from formfill.errors import ConfigError
 
 CSP = (
@@ -35,7 +35,7 @@ def secret_key(settings: Settings) -> str:
 
 
 def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

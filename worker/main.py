@@ -28,8 +28,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq.serializers import JSONSerializer
 from rq.worker import SimpleWorker, Worker
 
-from formfill.config import Settings
+from formfill.config import Settings, private_dir
 from worker import jobs
+from worker.connection import die_with_parent
 from worker.queue import connect, get_queue, reconcile
 
 WorkerClass = Literal["fork", "simple"]
@@ -59,6 +60,7 @@ def _work(settings: Settings, burst: bool, kind: WorkerClass, log_level: str) ->
     pause = 0.5
     outage = False
     while True:
+        w: Worker | SimpleWorker | None = None
         try:
             conn = connect(settings)
             if outage:
@@ -75,10 +77,19 @@ def _work(settings: Settings, burst: bool, kind: WorkerClass, log_level: str) ->
                 continue
             return result
         except (RedisConnectionError, RedisTimeoutError) as e:
+            if w is not None and getattr(w, "_shutdown_requested_date", None) is not None:
+                return False  # told to stop as Redis went away (`up` stopping both): stop
+            # waiting for Redis, a stop request ends the wait (RQ's handlers are not in place)
+            signal.signal(signal.SIGTERM, _exit_now)
+            signal.signal(signal.SIGINT, _exit_now)
             log.warning("Redis unreachable (%s); retrying in %.1f s", e, pause)
             outage = True
             time.sleep(pause)
             pause = min(pause * 2, 30.0)
+
+
+def _exit_now(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def run(
@@ -93,6 +104,7 @@ def run(
     Returns an exit status."""
     logging.basicConfig(level=log_level)
     settings.require_production_ready(web=False)  # production: the artifact key, or stop
+    private_dir(settings.data_dir, tighten=True)
     conn = connect(settings)
     jobs.preload(settings)
     reconcile(settings, conn)
@@ -100,9 +112,13 @@ def run(
     if processes <= 1 and burst:
         return 0 if _work(settings, burst, kind, log_level) or burst else 1
 
+    supervisor = os.getpid()
+    arm = die_with_parent(supervisor)  # a SIGKILLed supervisor takes its workers with it
+
     def spawn() -> int:
         pid = os.fork()
         if pid == 0:  # a worker process: inherits the parsed forms, opens its own connections
+            arm()
             code = 0
             try:
                 _work(settings, burst, kind, log_level)

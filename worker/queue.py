@@ -26,12 +26,12 @@ from formfill.cases import intake as evidence_intake
 from formfill.config import Settings
 from formfill.store import batches as store_batches
 from formfill.store import session_scope
-from worker.connection import connect, redis_url, stop_embedded
+from worker.connection import connect, die_with_parent, redis_url, start_owned, stop_embedded
 
 __all__ = [
-    "connect", "enqueue_evidence", "enqueue_items", "evidence_job_id", "get_queue", "job_alive",
-    "reconcile", "reconcile_evidence", "redis_url", "stop_embedded", "submit", "submit_evidence",
-    "waiting_ids", "worker_alive",
+    "connect", "die_with_parent", "enqueue_evidence", "enqueue_items", "evidence_job_id",
+    "get_queue", "job_alive", "reconcile", "reconcile_evidence", "redis_url", "start_owned",
+    "stop_embedded", "submit", "submit_evidence", "waiting_ids", "worker_alive",
 ]  # fmt: skip
 
 QUEUE_NAME = "formfill"

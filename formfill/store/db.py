@@ -6,15 +6,17 @@ timeout so that several workers can share the file.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from formfill.config import Settings
+from formfill.config import PRIVATE_FILE, Settings, private_dir
 from formfill.errors import ConfigError, ConflictError, NotFoundError, StoreError
 from formfill.store import guards
 
@@ -37,6 +39,19 @@ def get_row(session: Session, model: type[T], key: int, kind: str) -> T:
 SQLITE_BUSY_MS = 10_000
 
 
+def _private_sqlite_file(settings: Settings, path: Path) -> None:
+    """The SQLite file exists with mode 0600 before SQLite opens it: SQLite gives its -wal and
+    -shm journals the database file's mode, so they are private from the start too."""
+    folder = path.parent
+    private_dir(folder, tighten=folder.resolve() == settings.data_dir.resolve())
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if f.exists() and f.stat().st_mode & 0o077 and f.stat().st_uid == os.getuid():
+                f.chmod(PRIVATE_FILE)  # a database made before formfill did this
+
+
 def make_engine(settings: Settings, **kwargs: Any) -> sa.Engine:
     """An engine for ``settings.database_url`` (creates the SQLite file's folder)."""
     try:
@@ -45,9 +60,7 @@ def make_engine(settings: Settings, **kwargs: Any) -> sa.Engine:
         raise ConfigError("FORMFILL_DATABASE_URL", f"not a database URL: {e}") from None
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            from pathlib import Path
-
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(settings, Path(url.database))
         engine = sa.create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

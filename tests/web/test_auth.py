@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
 
 from tests.web.conftest import PASSWORD, World, csrf_token, post, sign_in
 
@@ -83,3 +86,30 @@ def test_interface_language_per_user(world: World, as_user: Any) -> None:
     post(c, "/account/locale", {"locale": "nl"})
     assert "Cliënten" in c.get("/clients").get_data(as_text=True)
     post(c, "/account/locale", {"locale": "en"})
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [
+        ("/clients", "/clients"),
+        ("/clients/1?tab=evidence", "/clients/1?tab=evidence"),
+        ("////evil.example/path", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/%09/evil.example", "/%09/evil.example"),  # an encoded tab stays a local path
+        ("/\t/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_is_only_a_local_path(world: World, target: str, lands: str) -> None:
+    c = world.app.test_client()
+    resp = c.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "specialist@example.org", "password": PASSWORD, "csrf_token": csrf_token(c)},
+    )
+    assert resp.status_code == 302
+    location = urlsplit(resp.headers["Location"])
+    assert location.netloc in ("", "localhost")  # never another host
+    assert (location.path + (f"?{location.query}" if location.query else "")) == lands
