@@ -5,6 +5,8 @@ The CLI prints ``str(error)`` and exits non-zero; the web maps the type to a sta
 
 from __future__ import annotations
 
+import logging
+import traceback
 from dataclasses import dataclass
 
 
@@ -261,3 +263,53 @@ class ExtractorError(ProblemsError):
 class ProgramError(ProblemsError):
     """The program catalog (programs/<country>/<id>.toml) failed to load or check; ``problems``
     lists every problem in every file."""
+
+
+# -- logs ----------------------------------------------------------------------------------------
+
+
+def frames_only(exc: BaseException) -> str:
+    """A traceback an operator can act on, without what could be personal: the exception's
+    type and each frame's file, line and function, never a message (formfill's messages name
+    a client's file, value or name) and never a source line's locals."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = "".join(f"\n  {f.filename}:{f.lineno} in {f.name}" for f in frames)
+    return f"{type(exc).__module__}.{type(exc).__qualname__} (message withheld){where}"
+
+
+class RedactingFilter(logging.Filter):
+    """On a handler (or a logger): a record that carries an exception keeps only
+    ``frames_only`` of it, and RQ's "exception raised while executing" record loses the
+    exception text it formats into its arguments. The store keeps the message for the person
+    who may read it; logs go to operators, who need the place, not the value."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            record.msg = f"{record.getMessage()}\n{frames_only(exc)}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        elif record.name.startswith("rq.") and "exception raised while executing" in str(
+            record.msg
+        ):
+            args = tuple(record.args or ())
+            record.args = (*args[:3], "(exception text withheld: the store keeps the message)")
+        for key in ("arguments", "kwargs"):  # RQ's extra: job arguments (ids today, maybe not)
+            if hasattr(record, key):
+                setattr(record, key, "(withheld)")
+        return True
+
+
+def redact_logs(*loggers: logging.Logger) -> None:
+    """Put one RedactingFilter on every handler of the root logger and on ``loggers``."""
+    flt = RedactingFilter()
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(flt)
+    for logger in loggers:
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(flt)
+        for handler in logger.handlers:
+            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                handler.addFilter(flt)

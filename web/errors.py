@@ -4,6 +4,7 @@ under /api/). Never a traceback: anything unexpected is logged and answered with
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
@@ -23,6 +24,7 @@ from formfill.errors import (
     StoreNotReadyError,
     TransitionDetailsError,
     UnknownPathError,
+    redact_logs,
 )
 
 # (type, status, code); the first match wins, so subclasses come before their bases
@@ -92,11 +94,14 @@ def error_response(status: int, code: str, message: str, details: list[str] | No
 
 
 def init(app: Flask) -> None:
+    redact_logs(app.logger, logging.getLogger("waitress"))
+
     @app.errorhandler(FormfillError)
     def formfill_error(exc: FormfillError) -> Any:
         status, code, message, details = classify(exc)
         if status >= 500:
-            app.logger.error("formfill error on %s: %r", request.path, exc)
+            # the type, never the message: it can name a client's file or value
+            app.logger.error("formfill error %s on %s", type(exc).__name__, request.path)
         return error_response(status, code, message, details)
 
     @app.errorhandler(CSRFError)

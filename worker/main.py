@@ -29,11 +29,13 @@ from rq.serializers import JSONSerializer
 from rq.worker import SimpleWorker, Worker
 
 from formfill.config import Settings, private_dir
+from formfill.errors import redact_logs
 from worker import jobs
 from worker.connection import die_with_parent
 from worker.queue import connect, get_queue, reconcile
 
 WorkerClass = Literal["fork", "simple"]
+RQ_LOGGERS = ("rq.worker", "rq.scheduler", "rq.queue", "rq.job", "rq.maintenance", "formfill")
 # a killed worker's jobs are found by reconciliation at the next start; RQ's own abandoned-job
 # cleanup finds them after job_monitoring_interval + 60 s
 JOB_MONITORING_INTERVAL = 5
@@ -103,6 +105,7 @@ def run(
     """Run ``processes`` workers until stopped (or, with ``burst``, until the queue is empty).
     Returns an exit status."""
     logging.basicConfig(level=log_level)
+    redact_logs(*(logging.getLogger(n) for n in RQ_LOGGERS))  # no client data in any log line
     settings.require_production_ready(web=False)  # production: the artifact key, or stop
     private_dir(settings.data_dir, tighten=True)
     conn = connect(settings)

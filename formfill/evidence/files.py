@@ -161,7 +161,12 @@ def page_images(
     with _open_image(evidence.data, evidence.source, limits) as img:
         for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
             _check_pixels(evidence.source, frame.size, limits)
-            upright = ImageOps.exif_transpose(frame)
+            try:
+                upright = ImageOps.exif_transpose(frame)  # decodes the frame
+            except (OSError, ValueError, SyntaxError) as e:  # a cut-off or damaged photo
+                raise EvidenceError(
+                    evidence.source, f"broken image data ({e}); scan or photograph it again"
+                ) from e
             yield number, _loaded(upright, evidence.source, limits)
 
 

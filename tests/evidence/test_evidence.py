@@ -120,3 +120,13 @@ def test_pdf_page_count_limit():
     with pytest.raises(EvidenceError) as e:
         evidence_from_bytes(render_pdf(SAMPLES[0]), "one.pdf", Limits(max_pages=0))
     assert e.value.limit == "pages"
+
+
+def test_a_cut_off_photo_is_a_clear_error_not_an_internal_one() -> None:
+    """A JPEG cut off in transfer passes the upload's header checks; reading it must fail with
+    the file's name and what to do (it was an OSError, retried three times as "internal")."""
+    photo = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(photo, "JPEG", quality=95)
+    cut = evidence_from_bytes(photo.getvalue()[: len(photo.getvalue()) // 3], "lønnsslipp.jpg")
+    with pytest.raises(EvidenceError, match=r"lønnsslipp\.jpg: broken image data .*again"):
+        list(page_images(cut))
