@@ -258,6 +258,27 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     assert "sikkerhet 0,89, under 0,95" in page  # numbers as Norwegians write them
 
 
+def test_review_names_coded_values_in_the_readers_language(world: World, as_user: Any) -> None:
+    """A coded value (an income's period, an employment status) is shown by its name in the
+    reader's language, both as the profile holds it and as read; the form still sends the
+    stored code as the value seen, so deciding compares codes."""
+    from formfill.store import Actor, session_scope
+    from formfill.store.proposals import add_proposal
+
+    _, ev_id, _ids = seed_review(world, "REF-REVIEW-CODES")
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        actor = Actor.system("test")
+        period = add_proposal(s, actor, ev_id, "income.sources[0].period", "month", 1).id
+        status = add_proposal(s, actor, ev_id, "employment.status", "employed", 1).id
+    c = as_user("specialist")
+    page = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    monthly = _article(page, period)
+    assert '<dd class="current">måned</dd>' in monthly, monthly
+    assert '<dd class="value">måned</dd>' in monthly
+    assert 'name="seen" value="month"' in monthly
+    assert '<dd class="value">Ansatt</dd>' in _article(page, status)
+
+
 def test_accept_correct_reject_do_what_they_say(world: World, as_user: Any) -> None:
     """Accept writes the proposed value and the flash names the value it replaced; correct
     writes the typed value, not the proposed one; reject leaves the profile as it was."""

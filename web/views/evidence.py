@@ -24,7 +24,7 @@ from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal
 from web.access import client_or_404
 from web.auth import me
-from web.labels import enum_label, path_label
+from web.labels import enum_label, path_label, profile_value
 from web.services import db, services
 
 bp = Blueprint("evidence", __name__)
@@ -200,9 +200,9 @@ def decide(proposal_id: int) -> Any:
     if done.replaced is not None:
         message = _(
             "Saved: %(path)s %(status)s; it replaced %(old)s.",
-            path=done.path,
-            status=_(done.status),
-            old=done.replaced,
+            path=path_label(done.path),
+            status=enum_label(done.status, "proposal"),
+            old=profile_value(done.replaced, done.path),
         )
     else:
         message = _(
