@@ -65,8 +65,6 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     )
     app.config.update(config)
     app.extensions["formfill"] = Services(settings)
-    # pages name a form by its title, never by its id
-    app.jinja_env.globals["form_title"] = app.extensions["formfill"].forms.title
     security.init(app)
     auth.init(app)
     i18n.init(app, settings)
