@@ -39,7 +39,7 @@ def _fallback_seed(settings: Settings) -> tuple[list[tuple[str, str]], str | Non
     import sqlalchemy as sa
 
     from formfill.fill.demo import demo_clients
-    from formfill.profile.provenance import Provenance
+    from formfill.profile.provenance import DEMO_SOURCE, Provenance
     from formfill.profile.validation import load_profile
     from formfill.store import Actor, open_store, session_scope
     from formfill.store import users as store_users
@@ -64,7 +64,7 @@ def _fallback_seed(settings: Settings) -> tuple[list[tuple[str, str]], str | Non
                 client = create_client(session, actor, f"DEMO-{n + 1:03d}")
                 save_profile(
                     session, actor, client.id, load_profile(path),
-                    Provenance("imported", imported_from=path.name), note="demo",
+                    Provenance("imported", imported_from=DEMO_SOURCE), note="demo",
                 )  # fmt: skip
                 store_users.assign(session, actor, owners[n % 2].id, client.id)
         return logins, DEMO_PASSWORD, True
