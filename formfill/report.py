@@ -26,12 +26,31 @@ class FieldOutcome:
 
 
 @dataclass
+class ToCheck:
+    """What the document says that nobody chose: a field the map leaves shows a value of the
+    form's own (a Word dropdown always shows an entry, "Leier"). A person checks it before
+    signing; the packet's cover lists it."""
+
+    field: str
+    shown: str  # what the document shows
+    reason: str  # why formfill left the field (the map's skip reason)
+    label: str = ""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.field}: the form shows {self.shown!r} by itself although the map leaves it "
+            f"({self.reason}): check it before signing"
+        )
+
+
+@dataclass
 class FillReport:
     document: str  # output path or name
     outcomes: list[FieldOutcome] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "XFA packet removed"
     # what went to the addendum pages: "Barn: rows 4-5 continued on the addendum"
     addendum: list[str] = field(default_factory=list)
+    to_check: list[ToCheck] = field(default_factory=list)  # shown, but chosen by nobody
 
     def add(self, outcome: FieldOutcome) -> None:
         self.outcomes.append(outcome)
@@ -57,6 +76,7 @@ class FillReport:
             "counts": self.counts(),
             "notes": list(self.notes),
             "addendum": list(self.addendum),
+            "to_check": [asdict(t) for t in self.to_check],
             "fields": [asdict(o) | {"status": o.status.value} for o in self.outcomes],
         }
 

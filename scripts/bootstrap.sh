@@ -14,6 +14,7 @@ SYSTEM_PACKAGES=(
   chromium                                                             # browser tests (never playwright install)
   nodejs                                                               # npm: axe-core for the accessibility checks
   python3-venv
+  libicu-dev pkg-config g++                                            # PyICU builds from source (no wheels)
 )
 
 missing=()

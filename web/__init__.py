@@ -77,8 +77,6 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
         )
     app.extensions["formfill"] = Services(settings)
-    # pages name a form by its title, never by its id
-    app.jinja_env.globals["form_title"] = app.extensions["formfill"].forms.title
     security.init(app)
     auth.init(app)
     i18n.init(app, settings)

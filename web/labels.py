@@ -152,6 +152,14 @@ def country_name(code: str | None) -> str:
     return str(names.get(code.upper(), code))
 
 
+def country_beside(code: str | None, name: str) -> str:
+    """The country to show beside a program's ``name``: its name in the reader's language, or
+    "" when the name says it already (the catalog's "Bostøtte til leie (huurtoeslag,
+    Nederland)"), so the country is read once."""
+    country = country_name(code)
+    return "" if country and country.casefold() in name.casefold() else country
+
+
 def doc_type_name(code: str | None) -> str:
     """A document type's name in the reader's language, from the program catalog."""
     if not code:
@@ -167,9 +175,41 @@ def doc_type_name(code: str | None) -> str:
     return localised(names.get(code), str(get_locale() or "en"), code)
 
 
+def program_name(program: str | None) -> str:
+    """A program's name in the reader's language, from the catalog (its id when the catalog
+    lacks it or cannot be read)."""
+    if not program:
+        return ""
+    from formfill.errors import FormfillError
+    from formfill.text import localised
+    from web.services import services
+
+    try:
+        found = next((p for p in services().catalog.programs if p.id == program), None)
+    except FormfillError:
+        return program
+    return localised(found.name, str(get_locale() or "en"), program) if found else program
+
+
+PROGRAM_ONLY = "program:"  # the form id of an application whose program has no form of ours
+
+
+def form_title(form_id: str) -> str:
+    """What a person calls a form: its title; for an application of a program without a form
+    of ours (``program:<id>``), the program's name."""
+    if form_id.startswith(PROGRAM_ONLY):
+        return program_name(form_id.removeprefix(PROGRAM_ONLY))
+    from web.services import services
+
+    return services().forms.title(form_id)
+
+
 def init(app: Flask) -> None:
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["path_label"] = path_label
     app.jinja_env.filters["profile_value"] = profile_value
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["country_beside"] = country_beside
     app.jinja_env.filters["doc_type_name"] = doc_type_name
+    app.jinja_env.filters["program_name"] = program_name
+    app.jinja_env.globals["form_title"] = form_title  # pages name a form by its title

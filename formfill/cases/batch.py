@@ -23,7 +23,7 @@ from formfill.cases.apply import attach_output
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
-from formfill.fill import FormCatalogue, fill_form, resolve_for
+from formfill.fill import FormCatalogue, fill_form, left_but_shown, resolve_for
 from formfill.profile.validation import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
@@ -38,6 +38,7 @@ __all__ = [
     "all_client_ids",
     "create",
     "create_for_application",
+    "enclosures",
     "fail",
     "link_application",
     "plan",
@@ -103,20 +104,15 @@ def _form_problem(forms: FormCatalogue, form_id: str) -> str | None:
 
 def _shown_by_itself(forms: FormCatalogue, form_id: str) -> list[str]:
     """Fields of a Word form the map leaves (``skip``) that show a value of the form's own (a
-    legacy dropdown always shows an entry): the output says it although nobody chose it."""
+    legacy dropdown always shows an entry): the output says it although nobody chose it. The
+    fill reports the same in its ``to_check`` (:func:`formfill.fill.left_but_shown`)."""
     if form_id not in forms.map_ids():
         return []
     fmap = forms.map(form_id)
-    skipped = {f.field: f.skip for f in fmap.fields if f.skip}
-    if fmap.kind != "docx" or not skipped:
+    if fmap.kind != "docx" or not any(f.skip for f in fmap.fields):
         return []
     shown = docx_fill.read_docx_fields((forms.settings.root / fmap.source).read_bytes())
-    return [
-        f"{name}: the form shows {shown[name]!r} by itself although the map leaves it "
-        f"({why}): check it before signing"
-        for name, why in skipped.items()
-        if shown.get(name) not in (None, "", False)
-    ]
+    return [str(t) for t in left_but_shown(fmap, shown)]
 
 
 def plan(
@@ -202,13 +198,16 @@ def run_item(
         options = batch.options if batch is not None else {}
         on = date.fromisoformat(options["on"]) if options.get("on") else date.today()
         client_id, form_id = item.client_id, item.form_id
-        profile, _version = load_profile(session, WORKER, client_id)
-    result = fill_form(forms, form_id, profile, on=on)
+        profile, version = load_profile(session, WORKER, client_id)
+        extras: dict[str, object] = {}
+        if forms.encloses(form_id):
+            extras["enclosures"] = enclosures(forms, batch.items if batch else [], item)
+    result = fill_form(forms, form_id, profile, on=on, extras=extras or None)
     if not result.report.ok:
         bad = [o.field for o in result.report.outcomes if o.status.value in ("failed", "truncated")]
         raise VerificationError(f"{form_id}: values did not land: {', '.join(bad)}")
     output = artifacts.save(settings, result.data, "output")
-    report = result.report.to_dict()
+    report = result.report.to_dict() | {"profile_version": version.version, **extras}
     fingerprint = forms.map(form_id).fingerprint if form_id in forms.map_ids() else None
     with session_scope(sessions) as session:  # the item and its application: one transaction
         already = store_batches.get_item(session, item_id, lock=True).status == "done"
@@ -216,6 +215,17 @@ def run_item(
         if not already:
             link_application(session, WORKER, item, output, report, fingerprint)
     return ItemResult(item_id, "done", output)
+
+
+def enclosures(forms: FormCatalogue, items: Iterable[BatchItem], letter: BatchItem) -> list[str]:
+    """What a cover letter of the batch encloses: the titles of the client's other documents in
+    the batch, in the batch's order (other letters left out). The packet checks the list against
+    what it holds and writes the letter again when a document could not be filled."""
+    return [
+        forms.title(i.form_id)
+        for i in sorted(items, key=lambda i: i.id)
+        if i.client_id == letter.client_id and i.id != letter.id and not forms.encloses(i.form_id)
+    ]
 
 
 def link_application(

@@ -18,7 +18,15 @@ from reportlab.pdfgen import canvas
 from formfill.pdf.font import find_font_file, winansi_fits
 from formfill.text import Text, localised
 
-__all__ = ["COVER_LANGUAGES", "CoverDoc", "CoverMissing", "cover_language", "draw_cover", "say"]
+__all__ = [
+    "COVER_LANGUAGES",
+    "CoverCheck",
+    "CoverDoc",
+    "CoverMissing",
+    "cover_language",
+    "draw_cover",
+    "say",
+]
 
 COVER_LANGUAGES = ("en", "nb", "nl")
 
@@ -42,6 +50,16 @@ TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
         "en": "Still missing",
         "nb": "Mangler fortsatt",
         "nl": "Ontbreekt nog",
+    },
+    "check": {
+        "en": "Still to check before signing",
+        "nb": "Må sjekkes før underskrift",
+        "nl": "Nog te controleren voor ondertekening",
+    },
+    "shown": {  # a field the map leaves shows a value of the form's own (a Word dropdown)
+        "en": "{field} shows “{shown}”, but nobody chose it",
+        "nb": "{field} viser «{shown}», men ingen har valgt det",
+        "nl": "{field} toont ‘{shown}’, maar niemand heeft dat gekozen",
     },
     "none": {
         "en": "(none)",
@@ -120,6 +138,15 @@ class CoverMissing:
     detail: str  # the item's error, or ""
 
 
+@dataclass(frozen=True)
+class CoverCheck:
+    """A document of the packet says something nobody chose (the fill report's ``to_check``)."""
+
+    title: str  # the document's
+    field: str  # the field's label, else its name
+    shown: str  # what the document shows
+
+
 def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
     """(regular, bold): Helvetica when every text fits WinAnsi, else the Unicode fallback font
     (DejaVu Sans; names like "Zdeněk Čapek" lose their letters in Helvetica)."""
@@ -151,8 +178,10 @@ def draw_cover(
     docs: list[CoverDoc],
     missing: list[CoverMissing],
     font_path: str | None = None,
+    checks: list[CoverCheck] | None = None,
 ) -> bytes:
-    """The cover sheet as PDF bytes (the same input gives the same bytes)."""
+    """The cover sheet as PDF bytes (the same input gives the same bytes). ``checks`` are
+    listed under "Still to check before signing" when there are any."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=True)
     rows_in = [(d.title, _pages(d, language)) for d in docs]
@@ -160,7 +189,10 @@ def draw_cover(
     rows_out = [
         (m.title, say(m.why, language) + (f": {m.detail}" if m.detail else "")) for m in missing
     ]
-    texts = [name, batch] + [f"{a} {b}" for a, b in [*rows_in, *rows_out]]
+    rows_check = [
+        (k.title, say("shown", language, field=k.field, shown=k.shown)) for k in checks or []
+    ]
+    texts = [name, batch] + [f"{a} {b}" for a, b in [*rows_in, *rows_out, *rows_check]]
     regular, bold = _fonts(texts, font_path)
     _width, height = A4
     y = height - 72
@@ -176,10 +208,13 @@ def draw_cover(
     line(say("title", language, name=name), 72, 16, bold)
     y -= 22
     line(say("batch", language, batch=batch, on=on.isoformat()), 72)
-    for heading, rows in (
+    sections = [
         (say("inside", language), [cover_row, *rows_in]),
         (say("missing", language), rows_out),
-    ):
+    ]
+    if rows_check:  # only when there is something: "(none)" here would read as a promise
+        sections.append((say("check", language), rows_check))
+    for heading, rows in sections:
         y -= 30
         line(heading, 72, 12, bold)
         if not rows:

@@ -40,7 +40,7 @@ from stdnum.us import ssn
 from formfill.config import Settings
 from formfill.errors import ConfigError, ConflictError, FormfillError
 from formfill.lifecycle import DeadlineRule
-from formfill.profile.provenance import Provenance
+from formfill.profile.provenance import DEMO_SOURCE, Provenance
 from formfill.profile.validation import parse_profile
 from formfill.store import Actor, deadlines, migrate, open_store, session_scope, users
 from formfill.store import applications as apps
@@ -58,7 +58,6 @@ DEMO_USERS: tuple[tuple[str, str, str, str | None], ...] = (
     ("admin@example.org", "Ada Admin", "admin", None),
     ("specialist2@example.org", "Sander Specialist", "specialist", "sor"),
 )
-SOURCE = "formfill/cases/demo_seed.py (synthetic)"
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,11 @@ def _seed(settings: Settings, session: Session, n: int, secret: str, today: date
         by = Actor.of(owner)
         client = store_clients.create_client(session, by, reference=f"DEMO-{i + 1:03d}")
         store_clients.save_profile(
-            session, by, client.id, profile, Provenance("imported", owner.id, imported_from=SOURCE)
+            session,
+            by,
+            client.id,
+            profile,
+            Provenance("imported", owner.id, imported_from=DEMO_SOURCE),
         )
         users.assign(session, actor, owner.id, client.id)
         _application(session, by, client.id, kind, data, i, today, rules)

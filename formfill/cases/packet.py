@@ -17,18 +17,23 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from sqlalchemy.orm import Session
 
 from formfill import artifacts
-from formfill.cases.cover import CoverDoc, CoverMissing, cover_language, draw_cover
+from formfill.cases.cover import CoverCheck, CoverDoc, CoverMissing, cover_language, draw_cover
 from formfill.config import Settings
 from formfill.docx.convert import ConvertLimits, docx_to_pdf
-from formfill.errors import ArtifactError, ConversionError
+from formfill.errors import ArtifactError, ConversionError, FormfillError
+from formfill.fill import fill_form
 from formfill.fill.catalogue import FormCatalogue
+from formfill.profile.model import Profile
+from formfill.profile.validation import parse_profile
 from formfill.store.batches import batch_dict, get_batch
 from formfill.store.clients import client_label, latest_version
+from formfill.store.models import BatchItem, ProfileVersion
 
 __all__ = ["Packet", "PacketDocument", "batch_zip", "build_packet", "client_packet"]
 
@@ -49,6 +54,7 @@ class Packet:
     cover_pages: int
     documents: list[PacketDocument] = field(default_factory=list)
     missing: list[CoverMissing] = field(default_factory=list)
+    checks: list[CoverCheck] = field(default_factory=list)  # said by a document, chosen by nobody
     pdf: bytes = b""
 
     def page_ranges(self) -> list[tuple[str, int, int]]:
@@ -95,6 +101,7 @@ def build_packet(
     version = latest_version(session, client_id)
     preferred = ((version.data.get("contact") or {}) if version else {}).get("preferred_language")
     packet = Packet(cover_language(preferred, language), cover_pages=1)
+    letters: dict[int, BatchItem] = {}  # cover letters, by their place in packet.documents
     for item in batch.items:
         if item.client_id != client_id:
             continue
@@ -113,13 +120,20 @@ def build_packet(
             packet.missing.append(CoverMissing(title, "unreadable", _detail(str(e), item.form_id)))
             continue
         packet.documents.append(PacketDocument(item.form_id, title, pdf, pages))
+        packet.checks += [
+            CoverCheck(title, t.get("label") or t["field"], t["shown"])
+            for t in (item.report or {}).get("to_check", [])
+        ]
+        if forms.encloses(item.form_id):
+            letters[len(packet.documents) - 1] = item
+    _enclose(settings, session, forms, packet, letters, batch.options, limits)
     name = client_label(version, client_id)
     batch_name = batch.label or f"#{batch.id}"
     for _attempt in range(4):  # the cover's own length moves the page numbers it prints
         docs = [CoverDoc(t, a, b - a + 1) for t, a, b in packet.page_ranges()]
         cover = draw_cover(
             name, batch_name, on, packet.language, packet.cover_pages, docs, packet.missing,
-            settings.font_path,
+            settings.font_path, packet.checks,
         )  # fmt: skip
         pages = _page_count(cover)
         if pages == packet.cover_pages:
@@ -133,6 +147,48 @@ def build_packet(
     writer.write(out)
     packet.pdf = out.getvalue()
     return packet
+
+
+def _enclose(
+    settings: Settings,
+    session: Session,
+    forms: FormCatalogue,
+    packet: Packet,
+    letters: dict[int, BatchItem],
+    options: dict[str, object] | None,
+    limits: ConvertLimits,
+) -> None:
+    """Make each cover letter list the documents the packet actually holds: a letter filled
+    while another item later failed (or could not be converted) lists that item, so it is
+    written again, from the profile version it was filled from, with the packet's titles."""
+    enclosed = [d.title for d in packet.documents if not forms.encloses(d.form)]
+    for index, item in letters.items():
+        report = item.report or {}
+        if report.get("enclosures", []) == enclosed:
+            continue
+        doc = packet.documents[index]
+        try:
+            profile = _profile_of(session, item, report.get("profile_version"))
+            raw_on = (options or {}).get("on")
+            on = date.fromisoformat(str(raw_on)) if raw_on else date.today()
+            extras = {"enclosures": enclosed}
+            filled = fill_form(forms, item.form_id, profile, on=on, extras=extras)
+            if not filled.report.ok:
+                continue  # keep the letter as filled; the cover names what is missing
+            pdf = docx_to_pdf(filled.data, f"{item.form_id}.docx", limits)
+            packet.documents[index] = PacketDocument(doc.form, doc.title, pdf, _page_count(pdf))
+        except (FormfillError, PyPdfError, ValueError):
+            continue  # the letter as filled still goes in; the cover lists what is missing
+
+
+def _profile_of(session: Session, item: BatchItem, version: object) -> Profile:
+    """The profile an item was filled from (its report's version), else the latest."""
+    q = sa.select(ProfileVersion).where(ProfileVersion.client_id == item.client_id)
+    q = q.where(ProfileVersion.version == version) if isinstance(version, int) else q
+    row = session.scalars(q.order_by(ProfileVersion.version.desc()).limit(1)).first()
+    if row is None:
+        raise FormfillError(f"client {item.client_id} has no profile")
+    return parse_profile(row.data, source=f"client {item.client_id} v{row.version}")
 
 
 def client_packet(

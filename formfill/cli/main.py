@@ -65,6 +65,8 @@ def print_report(report: FillReport, as_json: bool = False) -> None:
             continue
         label = f" ({o.label})" if o.label and o.label != o.field else ""
         click.echo(f"  {o.status.value:9} {o.field}{label}: {o.reason}")
+    for t in report.to_check:
+        click.echo(f"  check    {t}")
 
 
 @click.group()

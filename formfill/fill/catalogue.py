@@ -31,6 +31,7 @@ class FormCatalogue:
         self._blanks: dict[Path, BlankForm] = {}
         self._catalog: Catalog | None = None
         self._titles: dict[str, str] = {}
+        self._encloses: dict[str, bool] = {}
 
     def catalog(self) -> Catalog:
         """The program catalog whose screening a map's ``programs[...]`` reads."""
@@ -72,6 +73,15 @@ class FormCatalogue:
             if title:
                 return title
         return re.sub(r"[-_]+", " ", form_id).strip().capitalize() or form_id
+
+    def encloses(self, form_id: str) -> bool:
+        """True for a Word template that lists what goes with it (``fill.enclosures``: the
+        cover letter): a batch gives it the titles of the client's other documents."""
+        if form_id not in self._encloses:
+            path = self.template_ids().get(form_id) if form_id not in self.map_ids() else None
+            names = {f.name for f in docx_fill.inspect_docx(path)} if path is not None else set()
+            self._encloses[form_id] = "fill.enclosures" in names
+        return self._encloses[form_id]
 
     def map_ids(self) -> list[str]:
         root = self.settings.maps_dir

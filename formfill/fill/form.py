@@ -42,7 +42,7 @@ from formfill.profile.expressions import (
 from formfill.profile.model import Profile, label_of_path
 from formfill.programs.model import Catalog
 from formfill.programs.screening import screen
-from formfill.report import FieldOutcome, FillReport, Status, merge
+from formfill.report import FieldOutcome, FillReport, Status, ToCheck, merge
 
 Value = str | bool
 
@@ -179,6 +179,7 @@ def fill_form(
     else:
         data, report = docx_fill.fill_docx_fields(forms.settings.root / fmap.source, res.values)
         verify_docx(data, res.values, report)
+        report.to_check += left_but_shown(fmap, docx_fill.read_docx_fields(data))
         for c in res.continued:
             for item in c.who:
                 why = "this Word form has no addendum yet: add the item by hand"
@@ -189,6 +190,19 @@ def fill_form(
         report.notes.append("filled with --force although the blank's fingerprint differs")
     _fold_resolution(report, res)
     return FormFill(data, report, suffix, res)
+
+
+def left_but_shown(fmap: FormMap, shown: Mapping[str, str | bool]) -> list[ToCheck]:
+    """Fields of a Word form the map leaves (``skip``) that show a value of the form's own in
+    ``shown`` (the fields as read from the blank or the output): a legacy dropdown always shows
+    an entry, so the document says it although nobody chose it. An unticked box says nothing."""
+    if fmap.kind != "docx":
+        return []
+    return [
+        ToCheck(f.field, str(shown[f.field]), f.skip or "", f.label or "")
+        for f in fmap.fields
+        if f.skip and shown.get(f.field) not in (None, "", False)
+    ]
 
 
 def _section(group: RowGroup) -> str:

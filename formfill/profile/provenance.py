@@ -15,10 +15,28 @@ from typing import Any, Literal
 
 from formfill.profile.paths import parse_path
 
-__all__ = ["Provenance", "Source", "carry_forward", "flatten", "set_path"]
+__all__ = [
+    "DEMO_SOURCE",
+    "Provenance",
+    "Source",
+    "carry_forward",
+    "flatten",
+    "is_demo",
+    "set_path",
+]
 
 Source = Literal["typed", "evidence", "imported"]
 SOURCES: tuple[Source, ...] = ("typed", "evidence", "imported")
+
+# ``imported_from`` of the demo's synthetic clients: shells name it in the reader's words
+# ("demo data (synthetic)"), never a file. Older demo stores said where the seed code was.
+DEMO_SOURCE = "demo"
+_OLD_DEMO_SOURCES = frozenset({"formfill/cases/demo_seed.py (synthetic)"})
+
+
+def is_demo(imported_from: str | None) -> bool:
+    """True when a value was imported by the demo seed (synthetic data, not a person's)."""
+    return imported_from == DEMO_SOURCE or imported_from in _OLD_DEMO_SOURCES
 
 
 @dataclass(frozen=True)

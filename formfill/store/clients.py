@@ -16,6 +16,7 @@ from formfill.profile.validation import parse_profile
 from formfill.store.audit import Actor, add_created, record
 from formfill.store.db import get_row
 from formfill.store.models import Caseload, Client, ProfileVersion, User, utcnow
+from formfill.text import sort_key
 
 __all__ = [
     "client_label",
@@ -168,12 +169,29 @@ def _listing(user: User, query: str | None) -> sa.Select[Client]:
 
 
 def list_clients(
-    session: Session, user: User, query: str | None = None, offset: int = 0, limit: int = 50
+    session: Session,
+    user: User,
+    query: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    language: str = "en",
 ) -> list[Client]:
-    """A page of the clients ``user`` may see, by name, matching every word of ``query`` (in
-    the name or our reference; a number also matches the client id). Not audited: names only."""
-    q = _listing(user, query).order_by(Client.name, Client.id).offset(offset).limit(limit)
-    return list(session.scalars(q))
+    """A page of the clients ``user`` may see, by name in ``language``'s alphabetical order
+    (Øystein after Zara in nb, beside Olsen in nl; clients without a name last), matching every
+    word of ``query`` (in the name or our reference; a number also matches the client id). Not
+    audited: names only.
+
+    The order is computed here, not by the database: SQLite and PostgreSQL collate by code
+    point or by the server's locale, never by the reader's. Only ids and names of the
+    matching clients are read to sort; whole rows only for the page."""
+    key = sort_key(language)
+    rows = session.execute(_listing(user, query).with_only_columns(Client.id, Client.name))
+    names = sorted(rows, key=lambda row: (row.name is None, key(row.name or ""), row.id))
+    page = [row.id for row in names[max(offset, 0) : max(offset, 0) + max(limit, 0)]]
+    if not page:
+        return []
+    found = {c.id: c for c in session.scalars(sa.select(Client).where(Client.id.in_(page)))}
+    return [found[i] for i in page if i in found]
 
 
 def count_clients(session: Session, user: User, query: str | None = None) -> int:

@@ -196,3 +196,86 @@ def test_the_ui_language_when_the_client_has_no_cover_language(store: Store) -> 
     cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
     assert "Pakket voor Tuva Sæther" in cover and "nog niet ingevuld" in cover
     assert forms.title(PDF_FORM) in cover.split("Ontbreekt nog")[1]
+
+
+WORD_FORM = "kommune-bostotte-vedlegg"  # a Word form whose Boform dropdown shows "Leier" itself
+
+
+def _letter_lines(data: bytes) -> list[str]:
+    from docx import Document
+
+    return [p.text.strip() for p in Document(io.BytesIO(data)).paragraphs if p.text.strip()]
+
+
+def test_a_batch_cover_letter_lists_the_clients_other_documents_by_title(store: Store) -> None:
+    """The letter's enclosure list is the titles of the client's other documents of the batch,
+    in the batch's order: not blank lines, never a form id, never another client's form."""
+    kari, other = _client(store), _client(store, "nl_couple_irregular")
+    forms = FormCatalogue(store.settings)
+    ids = _batch(
+        store, [(kari, PDF_FORM), (kari, WORD), (kari, WORD_FORM), (other, "toeslag-aanvraag")]
+    )
+    done = fbatch.run_item(store.settings, store.sessions, forms, ids[1])
+    lines = _letter_lines(artifacts.read(store.settings, done.output or ""))
+    titles = [forms.title(PDF_FORM), forms.title(WORD_FORM)]
+    at = lines.index(titles[0])
+    assert lines[at : at + 2] == titles
+    assert forms.title("toeslag-aanvraag") not in lines and WORD_FORM not in " ".join(lines)
+    assert not any(set(line) <= {"_", " "} for line in lines[at - 1 : at + 3])  # no blank lines
+    with session_scope(store.sessions) as s:
+        assert store_batches.get_item(s, ids[1]).report["enclosures"] == titles
+
+
+def test_a_word_dropdown_showing_its_own_default_is_in_the_fill_report(store: Store) -> None:
+    """The bostøtte form's Boform dropdown always shows Leier; the map leaves it (tenure is not
+    in the profile), so the fill report says so: what it shows and why it was left."""
+    kari = _client(store)
+    forms = FormCatalogue(store.settings)
+    (item,) = _batch(store, [(kari, WORD_FORM)])
+    fbatch.run_item(store.settings, store.sessions, forms, item)
+    with session_scope(store.sessions) as s:
+        checks = store_batches.get_item(s, item).report["to_check"]
+    (boform,) = checks
+    assert (boform["field"], boform["shown"]) == ("Boform", "Leier")
+    assert "tenure" in boform["reason"]
+
+
+@needs_soffice
+def test_the_packet_encloses_what_it_holds_and_lists_what_to_check(store: Store) -> None:
+    """The letter was filled before another item failed: in the packet it lists only the
+    documents the packet holds. The cover lists the Boform default under what to check."""
+    kari = _client(store)
+    forms = FormCatalogue(store.settings)
+    ids = _batch(
+        store, [(kari, PDF_FORM), (kari, WORD), (kari, WORD_FORM), (kari, "nav-barnetrygd")]
+    )
+    for i in ids[:3]:
+        fbatch.run_item(store.settings, store.sessions, forms, i)
+    fbatch.fail(store.sessions, ids[3], "nav-barnetrygd: person.birth_date: required", None)
+    with session_scope(store.sessions) as s:
+        planned = store_batches.get_item(s, ids[1]).report["enclosures"]
+        packet = build_packet(store.settings, s, forms, _batch_id(store, ids[0]), kari, ON)
+    assert forms.title("nav-barnetrygd") in planned  # planned when the letter was filled
+    reader = PdfReader(io.BytesIO(packet.pdf))
+    first = dict((t, a) for t, a, _b in packet.page_ranges())[forms.title(WORD)]
+    letter = reader.pages[first - 1].extract_text()
+    assert forms.title(PDF_FORM) in letter and forms.title(WORD_FORM) in letter
+    assert forms.title("nav-barnetrygd") not in letter
+    cover = reader.pages[0].extract_text()
+    to_check = cover.split("Må sjekkes før underskrift")[1]
+    assert forms.title(WORD_FORM) in to_check
+    assert "Boform viser «Leier», men ingen har valgt det" in to_check
+    assert (
+        forms.title("nav-barnetrygd") in cover.split("Mangler fortsatt")[1].split("Må sjekkes")[0]
+    )
+
+
+def test_a_cover_without_anything_to_check_has_no_such_heading(store: Store) -> None:
+    kari = _client(store)
+    forms = FormCatalogue(store.settings)
+    (item,) = _batch(store, [(kari, PDF_FORM)])
+    fbatch.run_item(store.settings, store.sessions, forms, item)
+    with session_scope(store.sessions) as s:
+        packet = build_packet(store.settings, s, forms, _batch_id(store, item), kari, ON)
+    assert packet.checks == []
+    assert "Må sjekkes" not in PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()

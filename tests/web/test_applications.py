@@ -16,7 +16,7 @@ from formfill.store.applications import create_application
 from formfill.store.clients import create_client, save_profile
 from formfill.store.deadlines import add_computed, add_manual
 from formfill.store.proposals import add_evidence, add_proposal, decide
-from tests.web.conftest import REPO, World
+from tests.web.conftest import REPO, World, post
 from web.services import today
 
 ACTOR = Actor.system("test")
@@ -174,3 +174,99 @@ def test_calendar_shows_only_the_caseload(world: World, as_user: Any) -> None:
     assert world.app.test_client().get("/calendar").status_code == 302
     nb = c.get("/calendar", headers={"Accept-Language": "nb"}).get_data(as_text=True)
     assert "Fristkalender" in nb and "klagefrist" in nb and "Forfalt" in nb
+
+
+def _advance_to(world: World, app_id: int, *steps: str) -> None:
+    from formfill.store.applications import SubmissionDetails, advance
+
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        for to in steps:
+            sent = SubmissionDetails("post", today()) if to == "submitted" else None
+            decision = "approved" if to == "decided" else None
+            advance(s, ACTOR, app_id, to, today(), decision=decision, submission=sent)
+
+
+def _offered(page: str) -> list[str]:
+    m = re.search(r'<select name="to"[^>]*>(.*?)</select>', page, re.S)
+    return re.findall(r'<option value="([^"]+)"', m.group(1)) if m else []
+
+
+def test_the_status_menu_offers_only_the_moves_the_lifecycle_allows(
+    world: World, as_user: Any
+) -> None:
+    """At every status the menu lists exactly lifecycle.allowed_from(status); the channel and
+    the decision are asked only where submitted or decided is one of them; a final one says so."""
+    from formfill.lifecycle import allowed_from
+
+    cid = _client(world, "REF-MOVES")
+    app_id = _application(world, cid, "barnetrygd")
+    c = as_user("specialist")
+    path = ("ready", "filled", "reviewed", "submitted", "acknowledged", "decided", "closed")
+    for status in ("draft", *path):
+        if status != "draft":
+            _advance_to(world, app_id, status)
+        page = c.get(f"/applications/{app_id}").get_data(as_text=True)
+        assert _offered(page) == list(allowed_from(status)), status
+        assert ('name="channel"' in page) == ("submitted" in allowed_from(status)), status
+        assert ('name="decision"' in page) == ("decided" in allowed_from(status)), status
+    assert "This application is final." in page
+
+
+def test_a_refused_move_is_409_and_says_why_in_the_readers_language(
+    world: World, as_user: Any
+) -> None:
+    """A move the lifecycle refuses (a page left open while someone else moved the
+    application on) is answered 409 with the statuses by name; nothing changes."""
+    cid = _client(world, "REF-REFUSED")
+    app_id = _application(world, cid, "barnetrygd")
+    _advance_to(world, app_id, "ready", "filled")
+    c = as_user("specialist")
+    resp = post(c, f"/applications/{app_id}/advance", {"to": "closed"})
+    assert resp.status_code == 409
+    page = resp.get_data(as_text=True)
+    assert re.search(r'role="alert">The application is filled and cannot move to closed\. From '
+                     r"filled it can move to: reviewed, ready, withdrawn\. Nothing was saved\.",
+                     page)  # fmt: skip
+    assert '<span class="badge">filled</span>' in page  # unchanged
+    nb = post(c, f"/applications/{app_id}/advance", {"to": "closed"},
+              headers={"Accept-Language": "nb"})  # fmt: skip
+    assert nb.status_code == 409
+    assert "Søknaden har status «utfylt» og kan ikke få status «avsluttet»" in nb.get_data(
+        as_text=True
+    )
+    resp = post(c, f"/applications/{app_id}/advance", {"to": "bogus"})
+    assert resp.status_code == 409
+    assert "Choose the status the application moves to." in resp.get_data(as_text=True)
+    _advance_to(world, app_id, "reviewed")
+    resp = post(c, f"/applications/{app_id}/advance", {"to": "submitted"})
+    assert resp.status_code == 400
+    assert "choose the channel it was sent by" in resp.get_data(as_text=True)
+    _advance_to(world, app_id, "withdrawn")
+    resp = post(c, f"/applications/{app_id}/advance", {"to": "draft"})
+    assert resp.status_code == 409
+    assert "The application is withdrawn, which is final" in resp.get_data(as_text=True)
+
+
+def test_the_application_page_names_the_program_never_its_id(world: World, as_user: Any) -> None:
+    """The header says the program's name in the reader's language; an application of a
+    program without a form of ours is headed by that name, not "program:<id>"."""
+    cid = _client(world, "REF-NAMES")
+    with_form = _application(world, cid, None)
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        create = create_application(s, ACTOR, cid, "nav-barnetrygd", program="utvidet-barnetrygd")
+        with_program = create.id
+    only_program = _application(world, cid, "kinderbijslag")
+    c = as_user("specialist")
+    page = c.get(f"/applications/{with_program}").get_data(as_text=True)
+    head = page.split("<h1>", 1)[1].split('<div class="grid two">', 1)[0]
+    assert "utvidet-barnetrygd" not in head and "Extended child benefit" in head
+    nb = c.get(f"/applications/{with_program}", headers={"Accept-Language": "nb"})
+    assert "Utvidet barnetrygd" in nb.get_data(as_text=True).split('<div class="grid two">')[0]
+    page = c.get(f"/applications/{only_program}").get_data(as_text=True)
+    head = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert f"Application {only_program}: Child benefit <" in head and "program:" not in head
+    nb = c.get(f"/applications/{only_program}", headers={"Accept-Language": "nb"})
+    head = nb.get_data(as_text=True).split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "Barnetrygd (kinderbijslag, Nederland)" in head
+    page = c.get(f"/applications/{with_form}").get_data(as_text=True)
+    assert "Søknad om barnetrygd" in page.split("</h1>", 1)[0]  # a form's own title

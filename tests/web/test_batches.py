@@ -49,10 +49,12 @@ def test_batch_zip_packet_track_and_submit(world: World, as_user: Any) -> None:
     assert resp.status_code == 302
     app_id = int(resp.headers["Location"].rsplit("/", 1)[1])
     assert as_user("specialist2").get(f"/applications/{app_id}").status_code == 404
-    resp = post(c, f"/applications/{app_id}/advance", {"to": "submitted"})
-    assert resp.status_code == 400 and "channel" in resp.get_data(as_text=True)
+    resp = post(c, f"/applications/{app_id}/advance", {"to": "submitted"})  # not from filled
+    assert resp.status_code == 409 and "cannot move to submitted" in resp.get_data(as_text=True)
     resp = post(c, f"/applications/{app_id}/advance", {"to": "reviewed"})
     assert resp.status_code == 302
+    resp = post(c, f"/applications/{app_id}/advance", {"to": "submitted"})  # no channel
+    assert resp.status_code == 400 and "choose the channel" in resp.get_data(as_text=True)
     receipt_pdf = (REPO / "sample_forms" / "nav" / "nav-yrkesskade.pdf").read_bytes()
     resp = post(
         c,
@@ -133,3 +135,32 @@ def test_letters_attach_and_a_refill_is_a_new_version(world: World, as_user: Any
     assert shown.count('class="badge">latest<') == 1
     assert len(re.findall(r"/batches/\d+/items/\d+/preview", shown)) == 3  # 2 versions, 1 letter
     assert as_user("specialist2").post(f"/applications/{app_id}/fill").status_code in (400, 404)
+
+
+def _ticked(page: str) -> set[str]:
+    return set(re.findall(r'<input type="checkbox" name="clients" value="(\d+)" checked>', page))
+
+
+def test_fill_forms_on_a_client_page_comes_with_that_client_ticked(
+    world: World, as_user: Any
+) -> None:
+    """The client page's "Fill forms" opens the batch form with that client ticked (and only
+    that one), still a checkbox to untick; a client the user may not see is never ticked,
+    nor listed; a refused choice comes back as it was ticked."""
+    c = as_user("specialist")
+    client_page = c.get(f"/clients/{world.mine}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)">Fill forms<', client_page)
+    assert link and link.group(1) == f"/batches/new?client={world.mine}"
+    page = c.get(link.group(1)).get_data(as_text=True)
+    assert _ticked(page) == {str(world.mine)}
+    assert f'name="clients" value="{world.mine}"' in page  # an ordinary box, free to untick
+    plain = c.get("/batches/new").get_data(as_text=True)
+    assert _ticked(plain) == set()
+    other = c.get(f"/batches/new?client={world.theirs}").get_data(as_text=True)
+    assert _ticked(other) == set() and f'value="{world.theirs}"' not in other
+    filtered = c.get(f"/batches/new?client={world.mine}&q=nobody-has-this-name")
+    assert _ticked(filtered.get_data(as_text=True)) == {str(world.mine)}  # kept while filtering
+    refused = post(c, "/batches/new", {"clients": [str(world.mine)]})  # no form chosen
+    assert refused.status_code == 400 and _ticked(refused.get_data(as_text=True)) == {
+        str(world.mine)
+    }

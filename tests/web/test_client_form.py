@@ -32,7 +32,7 @@ def saved(world: World, resp: Any) -> dict[str, Any]:
 
 
 def value_of(page: str, name: str) -> str | None:
-    m = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', page)
+    m = re.search(rf'name="{re.escape(name)}"(?: id="[^"]*")? value="([^"]*)"', page)
     return m.group(1) if m else None
 
 
@@ -286,8 +286,11 @@ def test_a_core_problem_in_an_income_row_says_which_row(world: World, as_user: A
 
 def form_fields(page: str) -> dict[str, str]:
     """What a browser would send back for the form as shown."""
-    out = dict(re.findall(r'<input (?:type="(?:date|text)" )?name="([^"]+)" value="([^"]*)"', page))
-    for name, options in re.findall(r'<select name="([^"]+)">(.*?)</select>', page, re.S):
+    field = r'<input (?:type="(?:date|text)" )?name="([^"]+)"(?: id="[^"]*")? value="([^"]*)"'
+    out = dict(re.findall(field, page))
+    for name, options in re.findall(
+        r'<select name="([^"]+)"(?: id="[^"]*")?>(.*?)</select>', page, re.S
+    ):
         chosen = re.search(r'<option value="([^"]*)" selected', options)
         out[name] = chosen.group(1) if chosen else ""
     out.pop("csrf_token", None)

@@ -92,7 +92,8 @@ def test_form_in_each_language(server: str, browser: Any, lang: str) -> None:
     page.click("form.profile button.primary")
     page.wait_for_selector(".flash.warning")
     page.goto(page.url.split("#")[0] + "/edit")
-    warning = page.locator("[id='f-household.members[0].birth_date'] .warning")
+    # the field's label holds its control (which carries the id) and the warning
+    warning = page.locator("label:has([id='f-household.members[0].birth_date']) .warning")
     assert "before the client" in warning.inner_text()
     warning.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"client-form-warning-{lang[:2]}.png"))

@@ -3,10 +3,15 @@ the household."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from formfill.profile.provenance import Provenance
 from tests.web.conftest import World, post
+
+NB = {"Accept-Language": "nb"}
+NL = {"Accept-Language": "nl"}
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -139,3 +144,89 @@ def test_household_by_relation_and_warnings_where_the_profile_is_edited(
     assert "Check before signing" in page and "lives with the client" in page
     household = page.split('id="household"', 1)[1].split("</section>", 1)[0]
     assert household.index("Per") < household.index("Ánne") < household.index("Máhtte")
+
+
+def _summaries(page: str) -> list[str]:
+    """The screening's program lines as read: badge, name, country (tags dropped)."""
+    rows = re.findall(r'<details class="program [a-z_]+"><summary>(.*?)</summary>', page, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in rows]
+
+
+def test_a_program_line_names_its_country_once(world: World, as_user: Any) -> None:
+    """The catalog's nb name of a Dutch program already says Nederland: no second "Nederland"
+    beside it. Where the name does not say it (en, or the program's own language), the
+    country is shown beside the name."""
+    c = as_user("specialist")
+    nb = _summaries(c.get(f"/clients/{world.mine}", headers=NB).get_data(as_text=True))
+    rent = next(r for r in nb if "huurtoeslag" in r)
+    assert rent.endswith("Bostøtte til leie (huurtoeslag, Nederland)"), rent
+    assert rent.count("Nederland") == 1
+    assert "har rett Utvidet barnetrygd Norge" in nb, nb  # the name says no country
+    en = _summaries(c.get(f"/clients/{world.mine}").get_data(as_text=True))
+    assert any(r.endswith("Rent allowance Netherlands") for r in en), en
+    nl = _summaries(c.get(f"/clients/{world.mine}", headers=NL).get_data(as_text=True))
+    aap = next(r for r in nl if "AAP" in r)
+    assert aap.count("Noorwegen") == 1, aap
+
+
+def test_demo_data_says_so_without_a_source_path(world: World, as_user: Any) -> None:
+    """A value the demo seed imported reads "demo data (synthetic)" in the reader's language;
+    no file or code path is shown (older demo stores named the seed module)."""
+    from formfill.profile.provenance import DEMO_SOURCE
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+
+    actor = Actor.system("test")
+    ids = []
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        for source in (DEMO_SOURCE, "formfill/cases/demo_seed.py (synthetic)"):
+            client = create_client(s, actor, f"REF-DEMO-{len(ids)}")
+            profile = load_profile(REPO / "personas/nb_single_parent.json")
+            save_profile(s, actor, client.id, profile, Provenance("imported", imported_from=source))
+            store_users.assign(s, actor, world.users["specialist"], client.id)
+            ids.append(client.id)
+    c = as_user("specialist")
+    for client_id in ids:
+        for headers, words in (({}, "demo data (synthetic)"), (NB, "demodata (fiktive)"),
+                               (NL, "demogegevens (fictief)")):  # fmt: skip
+            page = c.get(f"/clients/{client_id}", headers=headers).get_data(as_text=True)
+            assert words in page
+            assert "demo_seed" not in page and ".py" not in page.split('id="profile"')[1]
+
+
+def test_the_client_list_is_in_the_ui_languages_order(world: World, as_user: Any) -> None:
+    """The list page sorts names as the reader's language does: in nb Øystein after Zara, in
+    nl Øystein among the O's; Élodie with the E's in both."""
+    from formfill.profile.validation import parse_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+    from tests.web.conftest import PASSWORD, sign_in
+
+    actor = Actor.system("test")
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        user = store_users.create_user(
+            s, actor, "sorting@example.org", "Sol Sorting", "specialist", PASSWORD, "team-s"
+        )
+        for given, family in (("Zara", "Ali"), ("Øystein", "Berg"), ("Élodie", "Martin"),
+                              ("Ole", "Hansen"), ("Eva", "Smit")):  # fmt: skip
+            client = create_client(s, actor)
+            data = {"person": {"given_name": given, "family_name": family}}
+            save_profile(s, actor, client.id, parse_profile(data), Provenance("typed"))
+            store_users.assign(s, actor, user.id, client.id)
+    from tests.web import conftest
+
+    conftest.USERS["sorting"] = ("sorting@example.org", "specialist", "team-s")
+    try:
+        c = sign_in(world.app.test_client(), "sorting")
+    finally:
+        del conftest.USERS["sorting"]
+
+    def names(headers: dict[str, str]) -> list[str]:
+        page = c.get("/clients", headers=headers).get_data(as_text=True)
+        return re.findall(r'<a href="/clients/\d+">([^<]+)</a>', page)
+
+    assert names(NB) == ["Élodie Martin", "Eva Smit", "Ole Hansen", "Zara Ali", "Øystein Berg"]
+    assert names(NL) == ["Élodie Martin", "Eva Smit", "Ole Hansen", "Øystein Berg", "Zara Ali"]

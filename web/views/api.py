@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
+from flask_babel import get_locale
 from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
@@ -84,7 +85,7 @@ def clients() -> Any:
     limit = max(1, min(request.args.get("limit", 50, type=int) or 50, 200))
     offset = max(0, request.args.get("offset", 0, type=int) or 0)
     user = me().row()
-    rows = list_clients(db(), user, q, offset, limit)
+    rows = list_clients(db(), user, q, offset, limit, str(get_locale() or "en"))
     return jsonify(
         {
             "total": count_clients(db(), user, q),

@@ -16,7 +16,12 @@ from formfill import artifacts
 from formfill.cases import batch as fbatch
 from formfill.cases.checklists import Checklist, application_checklist, rule_text
 from formfill.cases.deadlines import advance_application
-from formfill.errors import FormfillError, NotFoundError
+from formfill.errors import (
+    FormfillError,
+    InvalidTransitionError,
+    NotFoundError,
+    TransitionDetailsError,
+)
 from formfill.evidence.files import evidence_from_bytes
 from formfill.lifecycle import CHANNELS, allowed_from
 from formfill.store import applications as store_apps
@@ -27,7 +32,7 @@ from web.access import client_or_404, visible_ids
 from web.auth import me, roles
 from web.forms import rerender_on_csrf
 from web.history import event_rows
-from web.labels import enum_label
+from web.labels import enum_label, form_title, program_name
 from web.services import db, services, today
 from web.views.batches import queue_items
 from web.views.dashboard import names
@@ -89,6 +94,32 @@ def _lang() -> str:
     return str(get_locale() or "en")
 
 
+def refusal(e: InvalidTransitionError | TransitionDetailsError) -> str:
+    """Why the lifecycle refused a move, in the reader's language, statuses by their names."""
+    if isinstance(e, TransitionDetailsError):
+        if e.to_status == "submitted":
+            return _("To mark the application submitted, choose the channel it was sent by.")
+        if e.to_status == "decided":
+            return _("To mark the application decided, choose the agency's decision.")
+        return _("A decision is only given when the application is marked decided.")
+    now = enum_label(e.from_status, "app_status")
+    if e.to_status not in APP_STATUSES:
+        return _("Choose the status the application moves to.")
+    if not e.allowed:
+        return _(
+            "The application is %(now)s, which is final: it cannot move to %(to)s.",
+            now=now,
+            to=enum_label(e.to_status, "app_status"),
+        )
+    return _(
+        "The application is %(now)s and cannot move to %(to)s. From %(now)s it can move "
+        "to: %(allowed)s. Nothing was saved.",
+        now=now,
+        to=enum_label(e.to_status, "app_status"),
+        allowed=", ".join(enum_label(s, "app_status") for s in e.allowed),
+    )
+
+
 def _render(app: Application, status: int = 200, message: str | None = None) -> Any:
     record(db(), me().actor, "read", "application", app.id)
     rules: dict[int, str] = {}  # a deadline's rule as the catalog words it
@@ -115,12 +146,13 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         attachments=[i for i in linked if i.form_id != app.form_id],
         allowed=allowed_from(app.status),
         channels=CHANNELS,
+        program=program_name(app.program),
         label=names({app.client_id}).get(app.client_id),
         today=today(),
         message=message,
         checklist=evidence,
         rules=rules,
-        history=event_rows(db(), app.events, services().forms.title(app.form_id)),
+        history=event_rows(db(), app.events, form_title(app.form_id)),
         values=request.form if request.method == "POST" else {},
     ), status
 
@@ -179,6 +211,12 @@ def advance(application_id: int) -> Any:
                 decision=request.form.get("decision") or None,
                 submission=submission,
             )
+    except InvalidTransitionError as e:  # the page was stale, or the request hand-made
+        db().refresh(app)
+        return _render(app, 409, refusal(e))
+    except TransitionDetailsError as e:
+        db().refresh(app)
+        return _render(app, 400, refusal(e))
     except FormfillError as e:
         db().refresh(app)
         return _render(app, 400, str(e))

@@ -41,22 +41,24 @@ def _choices() -> tuple[list[Client], list[dict[str, Any]]]:
     q = (request.values.get("q") or "").strip()[:100]
     from formfill.store.clients import list_clients
 
-    clients = list_clients(db(), me().row(), q or None, 0, 200)
+    clients = list_clients(db(), me().row(), q or None, 0, 200, _lang())
     forms = [f for f in catalogue() if f["ok"]]
     return clients, forms
 
 
-def _selected() -> tuple[list[int], list[str]]:
-    ids = []
-    for v in request.form.getlist("clients"):
-        if v.isdigit():
-            ids.append(int(v))
+def _visible(ids: list[int]) -> list[int]:
+    """``ids`` the user may see, in their order."""
     allowed = set(
         db().scalars(sa.select(Client.id).where(Client.id.in_(ids), Client.id.in_(visible_ids())))
     )
+    return [i for i in ids if i in allowed]
+
+
+def _selected() -> tuple[list[int], list[str]]:
+    ids = [int(v) for v in request.form.getlist("clients") if v.isdigit()]
     known = {f["id"] for f in catalogue()}
     form_ids = [f for f in request.form.getlist("forms") if f in known]
-    return [i for i in ids if i in allowed], form_ids
+    return _visible(ids), form_ids
 
 
 @bp.route("/batches")
@@ -69,22 +71,46 @@ def index() -> Any:
 @bp.route("/batches/new", methods=["GET", "POST"])
 @roles("specialist", "supervisor")
 def new() -> Any:
+    """Choose clients and forms. ``?client=<id>`` (the client page's "Fill forms") comes with
+    that client ticked, still free to untick; a refused choice comes back as it was ticked."""
     clients, forms = _choices()
     if request.method == "GET":
-        return render_template(
-            "batch_new.html", clients=clients, forms=forms, q=request.args.get("q", "")
-        )
+        chosen = _visible([int(v) for v in request.args.getlist("client") if v.isdigit()])
+        return _new_page(clients, forms, chosen, [], 200)
     client_ids, form_ids = _selected()
     if not client_ids or not form_ids:
         flash(_("Choose at least one client and one form."), "error")
-        return render_template("batch_new.html", clients=clients, forms=forms, q=""), 400
+        return _new_page(clients, forms, client_ids, form_ids, 400)
     if len(client_ids) * len(form_ids) > MAX_ITEMS:
         flash(_("At most %(n)s items in one batch.", n=MAX_ITEMS), "error")
-        return render_template("batch_new.html", clients=clients, forms=forms, q=""), 400
+        return _new_page(clients, forms, client_ids, form_ids, 400)
     readiness = fbatch.plan(services().forms, db(), client_ids, form_ids, today())
     return render_template(
         "batch_plan.html", readiness=readiness, client_ids=client_ids, form_ids=form_ids
     )
+
+
+def _new_page(
+    clients: list[Client],
+    forms: list[dict[str, Any]],
+    chosen: list[int],
+    form_ids: list[str],
+    status: int,
+) -> Any:
+    listed = {c.id for c in clients}
+    missing = [i for i in chosen if i not in listed]  # ticked, but not on this page of the list
+    if missing:
+        rows = db().scalars(sa.select(Client).where(Client.id.in_(missing))).all()
+        clients = [*sorted(rows, key=lambda c: chosen.index(c.id)), *clients]
+    page = render_template(
+        "batch_new.html",
+        clients=clients,
+        forms=forms,
+        q=request.values.get("q", ""),
+        chosen=set(chosen),
+        chosen_forms=set(form_ids),
+    )
+    return page, status
 
 
 @bp.route("/batches/launch", methods=["POST"])

@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from formfill.cases.apply import OPEN, AlreadyOpen, open_application
 from formfill.errors import FormfillError, ProfileError
-from formfill.profile.provenance import Provenance, flatten
+from formfill.profile.provenance import Provenance, flatten, is_demo
 from formfill.profile.validation import parse_profile, profile_warnings
 from formfill.programs.screening import screen
 from formfill.store import notes as store_notes
@@ -43,6 +43,7 @@ from web.forms import (
     rerender_on_csrf,
 )
 from web.history import event_rows, version_rows
+from web.labels import form_title
 from web.services import db, services, today
 
 bp = Blueprint("clients", __name__)
@@ -60,7 +61,7 @@ def index() -> Any:
     except ValueError:
         page = 1
     user = me().row()
-    rows = list_clients(db(), user, q or None, (page - 1) * PAGE, PAGE + 1)
+    rows = list_clients(db(), user, q or None, (page - 1) * PAGE, PAGE + 1, _lang())
     total = count_clients(db(), user, q or None) if page == 1 or rows else 0
     more = len(rows) > PAGE
     return render_template(
@@ -81,6 +82,9 @@ def _provenance_text(
         page = _("p. %(page)s", page=p.get("page") or "-")
         return f"{kind} {name}, {page} · {who} {at}"
     if p.get("source") == "imported":
+        if is_demo(p.get("imported_from")):  # the demo seed's synthetic clients, no file
+            demo = _("demo data (synthetic)")
+            return f"{demo} · {at}"
         imported = _("imported from %(source)s", source=p.get("imported_from"))
         return f"{imported} · {at}"
     typed = _("typed")
@@ -117,8 +121,7 @@ def show(client_id: int) -> Any:
     open_programs = {
         a.program: a.id for a in reversed(apps) if a.program and a.status in OPEN_STATUSES
     }
-    forms = services().forms
-    timelines = {a.id: event_rows(session, a.events, forms.title(a.form_id)) for a in apps}
+    timelines = {a.id: event_rows(session, a.events, form_title(a.form_id)) for a in apps}
     versions = profile_history(session, actor, client_id) if version is not None else []
     return render_template(
         "client.html",

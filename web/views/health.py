@@ -1,11 +1,12 @@
-"""GET /healthz: 200 when the database and Redis answer, else 503; JSON either way."""
+"""GET /healthz: 200 when the database and Redis answer, else 503; JSON either way. And
+GET /favicon.ico, which browsers and tools ask for at the root whatever a page links."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from redis.exceptions import RedisError
 
 from formfill.errors import FormfillError
@@ -32,4 +33,12 @@ def healthz() -> Any:
     ok = all(v == "ok" for v in checks.values())
     resp = jsonify({"status": "ok" if ok else "unavailable", "checks": checks})
     resp.status_code = 200 if ok else 503
+    return resp
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Any:
+    """The icon at the address every browser tries first (pages link the SVG and this one)."""
+    resp = current_app.send_static_file("favicon.ico")
+    resp.cache_control.max_age = 7 * 24 * 3600
     return resp
