@@ -99,7 +99,7 @@
       var hint = input.parentElement.querySelector("[data-hint]");
       var v = input.value.replace(/[\s.-]/g, "");
       var ok = !v || (input.dataset.check === "nl_bsn" ? bsnOk(v) : fnrOk(v));
-      if (hint) hint.textContent = ok ? "" : "Check digits do not match.";
+      if (hint) hint.textContent = ok ? "" : hint.dataset.hintText;
       input.setAttribute("aria-invalid", ok ? "false" : "true");
     });
     // client form: "add another ..." copies the empty row in place instead of asking the
