@@ -128,3 +128,80 @@ def test_the_pages_hold_what_the_check_is_about(
     assert "Husstandsmedlem 2: Fødselsdato 2022-09-18" in text  # a profile key, named
     assert "Person: Sivilstand Skilt" in text and "Nåværende adresse: Land Norge" in text
     assert "Kontakt: Trenger tolk nei" in text
+
+
+# -- the core's problems, worded in the reader's language ----------------------------------------
+
+BAD_SAVE = {
+    "person.given_name": "Bjørn",
+    "person.family_name": "Løvås",
+    "person.birth_date": "1980-02-14",
+    "person.marital_status": "single",
+    "identifiers.no_fnr": "14028012346",  # one digit off: the check digit fails
+    "household.members[0].relation": "child",
+    "household.members[0].given_name": "Sunniva",
+    "household.members[0].birth_date": "2012-04-01",
+    "household.members[1].relation": "child",
+    "household.members[1].given_name": "Eirik",
+    "household.members[1].birth_date": "2014-08-09",
+    "household.members[2].relation": "child",
+    "household.members[2].given_name": "Biret",
+    "household.members[2].family_name": "Somby",
+    "household.members[2].birth_date": "2016-06-01",
+    "household.members[2].identifiers.no_fnr": "30051553168",
+}
+SAID = {
+    "nb": (
+        "Klient (Bjørn Løvås): Fødselsnummer (Norge): ugyldig kontrollsiffer",
+        "Husstandsmedlem 3 (Biret Somby): Fødselsnummer (Norge): ugyldig kontrollsiffer",
+    ),
+    "nl": (
+        "Cliënt (Bjørn Løvås): Fødselsnummer (Noorwegen): ongeldig controlecijfer",
+        "Gezinslid 3 (Biret Somby): Fødselsnummer (Noorwegen): ongeldig controlecijfer",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "nl"])
+def test_a_failed_save_says_the_core_problem_in_the_reader_language(
+    world: World, lang: str
+) -> None:
+    """A bad check digit on the client and on the third household member reads, in nb and nl,
+    with whose value it is (the name, members counted from one), the field's label and the
+    reason from the catalog: no English reason, no zero-based ``household.members[2]``."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    resp = post(c, "/clients/new", BAD_SAVE, headers={"Accept-Language": lang})
+    assert resp.status_code == 400
+    text = re.sub(r"\s+", " ", visible_text(resp.get_data(as_text=True)))
+    for said in SAID[lang]:
+        assert said in text, (lang, said)
+    assert "invalid check digit" not in text and "household.members[" not in text
+    assert "client (" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("nb", "Født 1. jan. 1970, før klienten (14. feb. 1980)"),
+        ("nl", "Geboren op 1 jan 1970, vóór de cliënt (14 feb 1980)"),
+    ],
+)
+def test_a_warning_is_worded_in_the_reader_language(world: World, lang: str, said: str) -> None:
+    """A plausibility warning (a child born before the client) is saved with a 'check before
+    signing' note in the UI language, dates as the locale writes them, naming the child."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    form = {k: v for k, v in BAD_SAVE.items() if "no_fnr" not in k}
+    form["household.members[2].birth_date"] = "1970-01-01"
+    headers = {"Accept-Language": lang}
+    resp = post(c, "/clients/new", form, headers=headers)
+    assert resp.status_code == 302
+    page = c.get(resp.headers["Location"], headers=headers).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", visible_text(page))
+    member = {"nb": "Husstandsmedlem 3 (Biret Somby)", "nl": "Gezinslid 3 (Biret Somby)"}[lang]
+    assert f"{member}: " in text
+    assert said.lower() in text.lower(), text[:3000]
+    assert "before the client" not in text

@@ -43,6 +43,7 @@ from web.forms import (
     rerender_on_csrf,
 )
 from web.history import event_rows, version_rows
+from web.problems import problem_text
 from web.services import db, services, today
 
 bp = Blueprint("clients", __name__)
@@ -107,7 +108,9 @@ def show(client_id: int) -> Any:
             prov = version.provenance.get(path)
             values.append((path, value, _provenance_text(prov, users, files), prov or {}))
     screening = None
-    warnings = [str(w) for w in profile_warnings(profile, today())] if profile else []
+    warnings = (
+        [problem_text(w, profile) for w in profile_warnings(profile, today())] if profile else []
+    )
     if profile is not None:
         try:
             screening = screen(profile, services().catalog, today(), language=_lang())
@@ -184,7 +187,9 @@ def _save(client_id: int | None) -> Any:
         if client_id is not None:
             profile, _v = load_profile(session, me().actor, client_id)  # audited as a read
             if profile is not None:
-                warnings = {w.where: str(w) for w in profile_warnings(profile, today())}
+                warnings = {
+                    w.where: problem_text(w, profile) for w in profile_warnings(profile, today())
+                }
         sections = build_sections(counts_of(current_data))
         values = form_values(current_data, _lang())
         return _render_form(client, sections, values, warnings=warnings)
@@ -203,7 +208,7 @@ def _save(client_id: int | None) -> Any:
     try:
         profile = parse_profile(data, source="the form")
     except ProfileError as e:
-        errors, general = field_errors(e.problems)
+        errors, general = field_errors(e.problems, data)
         return _render_form(client, sections, values, 400, {**errors, **unreadable}, general)
     if unreadable:
         return _render_form(client, sections, values, 400, unreadable)
@@ -220,7 +225,8 @@ def _save(client_id: int | None) -> Any:
         save_profile(session, actor, client.id, profile, source, note="edited")
         flash(_("Profile saved."), "info")
     for warning in profile_warnings(profile, today()):
-        flash(_("Check before signing: %(what)s", what=str(warning)), "warning")
+        what = problem_text(warning, profile)
+        flash(_("Check before signing: %(what)s", what=what), "warning")
     return redirect(url_for("clients.show", client_id=client.id))
 
 
