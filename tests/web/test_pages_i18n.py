@@ -205,3 +205,79 @@ def test_a_warning_is_worded_in_the_reader_language(world: World, lang: str, sai
     assert f"{member}: " in text
     assert said.lower() in text.lower(), text[:3000]
     assert "before the client" not in text
+
+
+# -- screening explanations ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def screened(world: World) -> dict[str, int]:
+    """Two clients of the specialist's, from the Norwegian and the Dutch persona."""
+    from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+    from tests.web.conftest import REPO
+
+    out = {}
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        actor = Actor.system("test")
+        for persona in ("nb_single_parent", "nl_couple_irregular"):
+            client = create_client(s, actor, f"REF-{persona}")
+            profile = load_profile(REPO / f"personas/{persona}.json")
+            save_profile(s, actor, client.id, profile, Provenance("typed"))
+            store_users.assign(s, actor, world.users["specialist"], client.id)
+            out[persona] = client.id
+    return out
+
+
+SCREENING_SAYS = {
+    "nb": {
+        "nb_single_parent": [
+            "Du bor i Norge (profilen sier Norge).",
+            "Du er ugift, separert, skilt eller enke/enkemann (profilen: skilt).",
+            "Du bor i Nederland (profilen sier Norge).",
+            # zorgtoeslag has no 2026 limit: the last one, named, in the locale's digits
+            "Uten partner: årsinntekt høyst EUR 39 719 (tallet for 2025; katalogen har ikke "
+            "tallet for 2026)",
+        ],
+        "nl_couple_irregular": ["høyst EUR 900,07 i måneden", "(profilen: ansatt)"],
+    },
+    "nl": {
+        "nb_single_parent": [
+            "U woont in Noorwegen (het profiel zegt Noorwegen).",
+            "U woont in Nederland (het profiel zegt Noorwegen).",
+            "hoogstens EUR 39.719 (het bedrag voor 2025; de catalogus heeft dat voor 2026 nog "
+            "niet)",
+        ],
+        "nl_couple_irregular": ["hoogstens EUR 900,07 per maand", "(profiel: in loondienst)"],
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "nl"])
+def test_screening_explanations_in_the_reader_language(
+    world: World, screened: dict[str, int], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screening panel words each criterion in the UI language: the catalog's text with
+    countries by name (not "NO"), a profile choice by its label (not "divorced"), amounts as
+    the locale writes them, and a limit the catalog lacks for the day named with its last
+    known figure; no English explanation and no "?"."""
+    from datetime import date
+
+    import web.views.clients as views
+    from tests.web.conftest import sign_in
+
+    monkeypatch.setattr(views, "today", lambda: date(2026, 12, 1))
+    c = sign_in(world.app.test_client(), "specialist")
+    for persona, said in SCREENING_SAYS[lang].items():
+        page = c.get(f"/clients/{screened[persona]}", headers={"Accept-Language": lang})
+        html_text = page.get_data(as_text=True)
+        panel = html_text.split('id="screening"', 1)[1].split("</section>", 1)[0]
+        text = re.sub(r"\s+", " ", visible_text(panel).replace("\xa0", " "))
+        for words in said:
+            assert words in text, (lang, persona, words, text[:4000])
+        for english in ("the profile says", "no 2026 figure", "yearly income", " NO)", " NL)"):
+            assert english not in text, (lang, persona, english)
+        assert "?" not in text
