@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from babel import Locale
+
 from formfill.profile.model import vocabulary
 from formfill.profile.paths import parse_path
 from formfill.profile.provenance import flatten
+from formfill.profile.types import LANGUAGE_FIELDS, LANGUAGES
 from web.form_input import (
     Unreadable,
     country_name,
@@ -68,6 +71,8 @@ def _kind(path: str, info: Any) -> str:
         return "choice"
     if path.rsplit(".", 1)[-1] in COUNTRY_FIELDS:
         return "country"
+    if path.rsplit(".", 1)[-1] in LANGUAGE_FIELDS:
+        return "language"
     return {"bool": "bool", "date": "date", "Decimal": "decimal", "int": "int"}.get(
         info.type, "text"
     )
@@ -172,6 +177,14 @@ def normalize(
         counts[key] = kept
         blanks[key] = min(empty + 1, 20) if add == key else 1
     return values, counts, blanks
+
+
+def languages(lang: str, current: str = "") -> list[tuple[str, str]]:
+    """(code, name in the UI language) of the profile's languages, by name; a stored code not
+    in the list is kept as an option, so that editing never drops it."""
+    names = Locale.parse(lang).languages
+    codes = [*LANGUAGES, *([current] if current and current not in LANGUAGES else [])]
+    return sorted(((c, str(names.get(c, c))) for c in codes), key=lambda cn: cn[1].casefold())
 
 
 def form_values(data: Mapping[str, Any], lang: str) -> dict[str, str]:

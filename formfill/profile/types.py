@@ -122,6 +122,17 @@ Language = Annotated[
         )
     ),
 ]
+#: the languages a client may prefer or need an interpreter for (ISO 639 codes), offered by the
+#: shells as a list; a profile may hold any well-formed code (older data, a rare language)
+LANGUAGES: tuple[str, ...] = (
+    "nb", "nn", "se", "smj", "sma", "nl", "fy", "pap", "en", "de", "fr", "es", "pt", "it",
+    "pl", "lt", "lv", "et", "fi", "sv", "da", "is", "ru", "uk", "be", "ro", "bg", "hu", "cs",
+    "sk", "sl", "hr", "sr", "bs", "sq", "mk", "el", "tr", "ku", "ckb", "ar", "fa", "ps", "ur",
+    "hi", "pa", "bn", "ta", "si", "so", "ti", "am", "om", "sw", "ha", "yo", "ig", "wo", "zh",
+    "vi", "th", "tl", "my", "ne", "ja", "ko", "mn", "ka", "hy", "az", "uz", "kk", "tg", "rom",
+)  # fmt: skip
+#: the profile fields that hold a language code
+LANGUAGE_FIELDS = frozenset({"preferred_language", "interpreter_language"})
 Period = Literal["week", "fortnight", "month", "year"]
 Sex = Literal["female", "male", "unspecified"]
 Relation = Literal["child", "spouse", "partner", "parent", "sibling", "other"]

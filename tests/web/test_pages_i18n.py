@@ -281,3 +281,50 @@ def test_screening_explanations_in_the_reader_language(
         for english in ("the profile says", "no 2026 figure", "yearly income", " NO)", " NL)"):
             assert english not in text, (lang, persona, english)
         assert "?" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("nb", ("norsk bokmål", "nordsamisk", "nederlandsk")),
+     ("nl", ("Noors - Bokmål", "Noord-Samisch", "Nederlands"))],
+)  # fmt: skip
+def test_the_language_is_picked_by_name_and_saved_as_its_code(
+    world: World, lang: str, names: tuple[str, ...]
+) -> None:
+    """Preferred language is a list of language names in the UI language (Babel), not a box
+    that shows "nb"; the chosen option saves the code, and the edit form shows it chosen."""
+    from formfill.store import session_scope
+    from formfill.store.clients import latest_version
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    headers = {"Accept-Language": lang}
+    page = c.get("/clients/new", headers=headers).get_data(as_text=True)
+    picker = page.split('name="contact.preferred_language"', 1)[1].split("</select>", 1)[0]
+    for name in names:
+        assert f">{name}</option>" in picker, (lang, name)
+    assert '<option value="se"' in picker and '<input name="contact.preferred_language"' not in page
+    form = {"person.given_name": "Áilu", "person.family_name": "Valle",
+            "contact.preferred_language": "se"}  # fmt: skip
+    resp = post(c, "/clients/new", form, headers=headers)
+    assert resp.status_code == 302
+    client_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        version = latest_version(s, client_id)
+        assert version is not None and version.data["contact"]["preferred_language"] == "se"
+    page = c.get(f"/clients/{client_id}/edit", headers=headers).get_data(as_text=True)
+    picker = page.split('name="contact.preferred_language"', 1)[1].split("</select>", 1)[0]
+    assert re.search(r'<option value="se"\s+selected>', picker)
+    assert "nordsamisk" in picker if lang == "nb" else "Noord-Samisch" in picker
+
+
+def test_the_client_page_names_the_preferred_language(
+    world: World, screened: dict[str, int]
+) -> None:
+    """The client page shows the stored language code by its name in the UI language."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    page = c.get(f"/clients/{screened['nb_single_parent']}", headers={"Accept-Language": "nl"})
+    text = re.sub(r"\s+", " ", visible_text(page.get_data(as_text=True)))
+    assert "Voorkeurstaal Noors - Bokmål" in text, text[:3000]
