@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 
 class FormfillError(Exception):
@@ -23,6 +25,11 @@ class Problem:
     # what a person reads instead of ``where``: whose value it is and its name
     # ("household.members[2] (child Biret Somby): fødselsnummer"); empty: ``where``
     subject: str = ""
+    # what a shell needs to say it in the reader's language: a stable code ("check_digit",
+    # "birth_in_future") and its parameters (values, dates, member indices); empty: only the
+    # English ``message`` exists
+    code: str = ""
+    args: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         head = self.subject or self.where

@@ -44,7 +44,7 @@ class _Request(Request):
 def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     """The Flask app for ``settings`` (Settings.from_env() when None); ``config`` overrides
     Flask settings (tests: TESTING, WTF_CSRF_ENABLED, ...)."""
-    from web import auth, errors, i18n, labels, security
+    from web import auth, errors, i18n, labels, screening_text, security
     from web.services import Services
     from web.views import register_views
 
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     auth.init(app)
     i18n.init(app, settings)
     labels.init(app)
+    screening_text.init(app)
     errors.init(app)
     register_views(app)
     return app

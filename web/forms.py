@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from flask_babel import gettext as _
+from babel import Locale
 
 from formfill.profile.model import vocabulary
 from formfill.profile.paths import parse_path
 from formfill.profile.provenance import flatten
-from formfill.profile.validation import whose
+from formfill.profile.types import LANGUAGE_FIELDS, LANGUAGES
 from web.form_input import (
     Unreadable,
     country_name,
@@ -30,6 +30,7 @@ from web.form_input import (
     show_amount,
 )
 from web.form_labels import ADD, ITEM, SECTIONS, choice_label, label
+from web.problems import problem_text, subject
 
 RERENDER: dict[str, Callable[..., Any]] = {}  # endpoint -> view that re-renders on a stale token
 MAX_ROWS = 200  # a bound, so that a forged index cannot make a huge form
@@ -70,6 +71,8 @@ def _kind(path: str, info: Any) -> str:
         return "choice"
     if path.rsplit(".", 1)[-1] in COUNTRY_FIELDS:
         return "country"
+    if path.rsplit(".", 1)[-1] in LANGUAGE_FIELDS:
+        return "language"
     return {"bool": "bool", "date": "date", "Decimal": "decimal", "int": "int"}.get(
         info.type, "text"
     )
@@ -176,6 +179,14 @@ def normalize(
     return values, counts, blanks
 
 
+def languages(lang: str, current: str = "") -> list[tuple[str, str]]:
+    """(code, name in the UI language) of the profile's languages, by name; a stored code not
+    in the list is kept as an option, so that editing never drops it."""
+    names = Locale.parse(lang).languages
+    codes = [*LANGUAGES, *([current] if current and current not in LANGUAGES else [])]
+    return sorted(((c, str(names.get(c, c))) for c in codes), key=lambda cn: cn[1].casefold())
+
+
 def form_values(data: Mapping[str, Any], lang: str) -> dict[str, str]:
     """Field name -> value as shown in the form, in the UI language."""
     out: dict[str, str] = {}
@@ -230,13 +241,10 @@ def _read(kind: str, raw: str, lang: str) -> Any:
 
 
 def where_words(name: str, data: Mapping[str, Any]) -> str:
-    """Whose value a field holds and which field it is, for a message: ``household.members[1]
-    (child Ánne): Date of birth``, ``client (Ola Testmann): Income source 2: Amount``."""
-    head = whose(name, data)
-    m = re.match(r"(income\.sources|address\.previous)\[(\d+)\]", name)
-    if m:
-        head = f"{head}: {_(ITEM[m.group(1)])} {int(m.group(2)) + 1}"
-    return f"{head}: {_(label(generic(name)))}"
+    """Whose value a field holds and which field it is, for a message, in the reader's
+    language: "Household member 2 (Ánne): Date of birth", "Client (Ola Testmann): Income
+    source 2: Amount"."""
+    return subject(name, data)
 
 
 def parse_values(
@@ -285,26 +293,17 @@ def _merge_hidden(
     return out
 
 
-def _with_row(where: str, text: str) -> str:
-    """The core names a member by relation and name; an income or a previous address is the
-    client's, so the form adds which row: ``client (Kari): Income source 2: kind: required``."""
-    m = re.match(r"(income\.sources|address\.previous)\[(\d+)\]", where)
-    head, sep, rest = text.partition(": ")
-    if m is None or not sep:
-        return text
-    return f"{head}: {_(ITEM[m.group(1)])} {int(m.group(2)) + 1}: {rest}"
-
-
-def field_errors(problems: list[Any]) -> tuple[dict[str, str], list[str]]:
-    """Problems (formfill.errors.Problem) by field name; the rest for the top of the form. A
-    profile problem says whose value it is ("household.members[2] (child Biret Somby):
-    fødselsnummer: ..."), so two members' errors never read the same."""
+def field_errors(problems: list[Any], data: Any) -> tuple[dict[str, str], list[str]]:
+    """Problems (formfill.errors.Problem) by field name; the rest for the top of the form. Each
+    says, in the reader's language, whose value it is and what is wrong ("Husstandsmedlem 3
+    (Biret Somby): Fødselsnummer (Norge): ugyldig kontrollsiffer"), so two members' errors
+    never read the same. ``data`` is what was parsed, for the names."""
     by_field: dict[str, str] = {}
     rest: list[str] = []
     for p in problems:
-        where = str(p.where)
-        if where:
-            by_field[where] = _with_row(where, str(p)) if p.subject else f"{where}: {p.message}"
+        text = problem_text(p, data)
+        if p.where:
+            by_field[p.where] = text
         else:
-            rest.append(str(p))
+            rest.append(text)
     return by_field, rest

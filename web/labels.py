@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from formfill.profile.types import LANGUAGE_FIELDS
 from web.form_labels import CHOICES, ITEM, SECTIONS, label
 
 ENUMS: Mapping[str, Mapping[str, Any]] = {
@@ -110,6 +111,8 @@ def profile_value(value: Any, path: str) -> str:
     leaf = path.rsplit(".", 1)[-1]
     if isinstance(value, str) and (leaf in COUNTRY_FIELDS) and len(value) == 2:
         return country_name(value)
+    if isinstance(value, str) and leaf in LANGUAGE_FIELDS:
+        return language_name(value)
     if isinstance(value, str) and value in CHOICES and leaf in CHOICE_FIELDS:
         return _(CHOICES[value])
     return str(value)
@@ -142,6 +145,14 @@ def path_label(path: str) -> str:
                 if leaf in OTHER_NAMES:
                     return f"{head}: {OTHER_NAMES[leaf]}"
     return f"{head}: {_(label(generic))}" if head else _(label(generic))
+
+
+def language_name(code: str | None) -> str:
+    """ISO 639 code -> the language's name in the reader's language (Babel)."""
+    if not code:
+        return ""
+    names = Locale.parse(str(get_locale() or "en")).languages
+    return str(names.get(code.lower(), code))
 
 
 def country_name(code: str | None) -> str:

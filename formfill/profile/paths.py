@@ -307,6 +307,44 @@ def _unknown_key(loc: tuple[int | str, ...], vocab: Iterable[str]) -> str:
     return f"unknown key {key!r}" + did_you_mean(close, quote=True)
 
 
+_CODES = (  # pydantic's error types -> ours, by prefix (the rest keep their own type)
+    ("missing", "required"),
+    ("extra_forbidden", "unknown_key"),
+    ("date_", "not_date"),
+    ("decimal_", "not_amount"),
+    ("float_", "not_amount"),
+    ("int_", "not_whole_number"),
+    ("bool_", "not_yes_or_no"),
+    ("literal_error", "not_a_choice"),
+    ("string_type", "not_text"),
+    ("model_type", "not_an_object"),
+    ("model_attributes_type", "not_an_object"),
+    ("dict_type", "not_an_object"),
+    ("list_type", "not_a_list"),
+    ("greater_than_equal", "out_of_range"),
+    ("less_than_equal", "out_of_range"),
+)
+
+
+def problem_code(err: Any) -> tuple[str, dict[str, Any]]:
+    """A stable code and its parameters for one pydantic error (an ``ErrorDetails`` dict),
+    for a shell that words it in the reader's language: ``("check_digit", {})``,
+    ``("not_date", {"value": "31.02.2020"})``. A validator's own type (``check_digit``,
+    ``postal_code_no``, ...) is kept as it is."""
+    kind: str = err["type"]
+    code = next((ours for theirs, ours in _CODES if kind.startswith(theirs)), kind)
+    args: dict[str, Any] = {}
+    value = err.get("input")
+    if isinstance(value, str | int | float | Decimal | date) and not isinstance(value, bool):
+        args["value"] = value
+    if code == "unknown_key":
+        args["key"] = str(tuple(err["loc"])[-1])
+    ctx = err.get("ctx") or {}
+    if code == "out_of_range":
+        args["limit"] = ctx.get("ge", ctx.get("le"))
+    return code, args
+
+
 def problem_message(err: Any, vocab: Iterable[str]) -> str:
     """A plain-words reason for one pydantic error (an ``ErrorDetails`` dict)."""
     kind: str = err["type"]

@@ -62,12 +62,12 @@ def stdnum_check(
 
 def _not_dnr(number: str) -> None:
     if int(number[0]) >= 4:
-        raise PydanticCustomError("dnr", "this is a D-number (day + 40): put it in no_dnr")
+        raise PydanticCustomError("fnr_is_dnr", "this is a D-number (day + 40): put it in no_dnr")
 
 
 def _is_dnr(number: str) -> None:
     if not 4 <= int(number[0]) <= 7:
-        raise PydanticCustomError("dnr", "not a D-number: the first digit must be 4 to 7")
+        raise PydanticCustomError("not_dnr", "not a D-number: the first digit must be 4 to 7")
 
 
 def _country(value: str) -> str:
@@ -77,12 +77,12 @@ def _country(value: str) -> str:
 
 
 def _pattern(
-    regex: str, reason: str, fold: Callable[[str], str] = str.strip
+    regex: str, reason: str, fold: Callable[[str], str] = str.strip, code: str = "pattern"
 ) -> Callable[[str], str]:
     def check_pattern(value: str) -> str:
         value = fold(value)
         if not re.fullmatch(regex, value):
-            raise PydanticCustomError("pattern", reason)
+            raise PydanticCustomError(code, reason)
         return value
 
     return check_pattern
@@ -102,19 +102,37 @@ Country = Annotated[str, AfterValidator(_country)]
 Currency = Annotated[
     str,
     AfterValidator(
-        _pattern(r"[A-Z]{3}", "not a currency code (ISO 4217)", lambda v: v.strip().upper())
+        _pattern(
+            r"[A-Z]{3}", "not a currency code (ISO 4217)", lambda v: v.strip().upper(), "currency"
+        )
     ),
 ]
 Email = Annotated[
-    str, AfterValidator(_pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "not an e-mail address"))
+    str,
+    AfterValidator(_pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "not an e-mail address", code="email")),
 ]
-Phone = Annotated[str, AfterValidator(_pattern(r"\+?[0-9][0-9 ()./-]{4,20}", "not a phone number"))]
+Phone = Annotated[
+    str, AfterValidator(_pattern(r"\+?[0-9][0-9 ()./-]{4,20}", "not a phone number", code="phone"))
+]
 Language = Annotated[
     str,
     AfterValidator(
-        _pattern(r"[a-z]{2,3}", "not a language code (ISO 639)", lambda v: v.strip().lower())
+        _pattern(
+            r"[a-z]{2,3}", "not a language code (ISO 639)", lambda v: v.strip().lower(), "language"
+        )
     ),
 ]
+#: the languages a client may prefer or need an interpreter for (ISO 639 codes), offered by the
+#: shells as a list; a profile may hold any well-formed code (older data, a rare language)
+LANGUAGES: tuple[str, ...] = (
+    "nb", "nn", "se", "smj", "sma", "nl", "fy", "pap", "en", "de", "fr", "es", "pt", "it",
+    "pl", "lt", "lv", "et", "fi", "sv", "da", "is", "ru", "uk", "be", "ro", "bg", "hu", "cs",
+    "sk", "sl", "hr", "sr", "bs", "sq", "mk", "el", "tr", "ku", "ckb", "ar", "fa", "ps", "ur",
+    "hi", "pa", "bn", "ta", "si", "so", "ti", "am", "om", "sw", "ha", "yo", "ig", "wo", "zh",
+    "vi", "th", "tl", "my", "ne", "ja", "ko", "mn", "ka", "hy", "az", "uz", "kk", "tg", "rom",
+)  # fmt: skip
+#: the profile fields that hold a language code
+LANGUAGE_FIELDS = frozenset({"preferred_language", "interpreter_language"})
 Period = Literal["week", "fortnight", "month", "year"]
 Sex = Literal["female", "male", "unspecified"]
 Relation = Literal["child", "spouse", "partner", "parent", "sibling", "other"]
@@ -143,13 +161,13 @@ def postal_code(value: str, country: str | None) -> str:
     """Check a postal code for its country: NO 4 digits, NL "1234 AB" (stored so), US 5 or 9
     digits (stored "12345" or "12345-6789"); other countries are not checked."""
     if country == "NO" and not re.fullmatch(r"\d{4}", value):
-        raise PydanticCustomError("postal_code", "not a Norwegian postal code (4 digits)")
+        raise PydanticCustomError("postal_code_no", "not a Norwegian postal code (4 digits)")
     if country == "NL":
         return stdnum_check(nl_postcode, "Dutch postcode (1234 AB)")(value)
     if country == "US":
         m = re.fullmatch(r"(\d{5})(?:-?(\d{4}))?", value)
         if m is None:
-            raise PydanticCustomError("postal_code", "not a US ZIP code (5 or 9 digits)")
+            raise PydanticCustomError("postal_code_us", "not a US ZIP code (5 or 9 digits)")
         return "-".join(g for g in m.groups() if g)
     return value
 
@@ -159,7 +177,7 @@ def us_state(value: str, country: str | None) -> str:
     if country != "US":
         return value
     if not re.fullmatch(r"[A-Za-z]{2}", value):
-        raise PydanticCustomError("state", "not a two-letter US state code")
+        raise PydanticCustomError("us_state", "not a two-letter US state code")
     return value.upper()
 
 
@@ -168,6 +186,12 @@ def birth_date_mismatch(number: str | None, birth: date | None) -> str | None:
     if not number or not birth or fodselsnummer.get_birth_date(number) == birth:
         return None
     return f"the number says born {fodselsnummer.get_birth_date(number)}, not {birth}"
+
+
+def number_birth_date(number: str) -> date:
+    """The birth date a (valid) fødselsnummer or D-number encodes."""
+    born: date = fodselsnummer.get_birth_date(number)
+    return born
 
 
 def account_mismatch(no_account: str | None, iban_number: str | None) -> str | None:

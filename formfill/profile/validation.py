@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +20,12 @@ from pydantic import ValidationError
 from formfill.errors import Problem, ProfileError
 from formfill.profile.household import HouseholdMember
 from formfill.profile.model import Profile, label_of_path, vocabulary
-from formfill.profile.paths import age_on, dotted, problem_message
-from formfill.profile.types import account_mismatch, birth_date_mismatch
+from formfill.profile.paths import age_on, dotted, problem_code, problem_message
+from formfill.profile.types import account_mismatch, birth_date_mismatch, number_birth_date
 
-__all__ = ["described", "load_profile", "parse_profile", "profile_warnings", "whose"]
+__all__ = [
+    "Owner", "described", "load_profile", "owner", "parse_profile", "profile_warnings", "whose",
+]  # fmt: skip
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -38,40 +41,68 @@ def _name(item: Any, *keys: str) -> str:
     return " ".join(str(v) for k in keys if isinstance(v := _get(item, k), str) and v.strip())
 
 
-def whose(path: str, data: Any) -> str:
-    """Whose value a path holds, for a message a person reads: ``household.members[2] (child
-    Biret Somby)``, ``client (Kari Nordmann)``, ``representative (guardian Margaret
-    Whitfield)``. ``data`` is the profile or the raw data being parsed."""
-    m = re.match(r"household\.members\[(\d+)\]", path)
+_NAMES = ("given_name", "family_name")
+_MEMBER = re.compile(r"household\.members\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose value a profile path holds, for a shell to word in the reader's language:
+    ``kind`` client | member | representative; ``number`` the member's one-based number
+    (household member 3 is ``members[2]``); ``role`` the member's relation or the
+    representative's role (a code); ``name`` as typed, empty when not known."""
+
+    kind: str
+    number: int = 0
+    role: str = ""
+    name: str = ""
+
+
+def owner(path: str, data: Any) -> Owner:
+    """Whose value ``path`` holds in ``data`` (the profile, or the raw data being parsed)."""
+    m = _MEMBER.match(path)
     if m:
         members = _get(_get(data, "household") or {}, "members") or []
         i = int(m.group(1))
         member = members[i] if isinstance(members, list) and i < len(members) else {}
         relation = _get(member, "relation")
-        words = " ".join(
-            w for w in (str(relation) if relation else "", _name(member, *_NAMES)) if w
-        )
-        return f"{m.group(0)} ({words})" if words else m.group(0)
+        return Owner("member", i + 1, str(relation or ""), _name(member, *_NAMES))
     if path.startswith("representative"):
         rep = _get(data, "representative") or {}
-        words = " ".join(
-            w for w in (str(_get(rep, "role") or ""), _name(rep, *_NAMES, "organisation")) if w
-        )
-        return f"representative ({words})" if words else "representative"
-    name = _name(_get(data, "person") or {}, "given_name", *_NAMES[1:])
-    return f"client ({name})" if name else "client"
+        return Owner("representative", 0, str(_get(rep, "role") or ""),
+                     _name(rep, *_NAMES, "organisation"))  # fmt: skip
+    return Owner("client", 0, "", _name(_get(data, "person") or {}, *_NAMES))
 
 
-_NAMES = ("given_name", "family_name")
+def whose(path: str, data: Any) -> str:
+    """Whose value a path holds, in English, members numbered from one as a person counts:
+    ``household member 3 (child Biret Somby)`` for ``household.members[2]``, ``client (Kari
+    Nordmann)``, ``representative (guardian Margaret Whitfield)``."""
+    o = owner(path, data)
+    head = {"member": f"household member {o.number}", "representative": "representative"}.get(
+        o.kind, "client"
+    )
+    words = " ".join(w for w in (o.role.replace("_", " "), o.name) if w)
+    return f"{head} ({words})" if words else head
 
 
-def described(path: str, reason: str, data: Any) -> Problem:
-    """A profile problem that says whose value it is and what the value is:
-    ``household.members[2] (child Biret Somby): fødselsnummer: invalid check digit``."""
+def described(
+    path: str, reason: str, data: Any, code: str = "", args: Mapping[str, Any] | None = None
+) -> Problem:
+    """A profile problem that says whose value it is and what the value is
+    (``household member 3 (child Biret Somby): fødselsnummer: invalid check digit``), with the
+    code and parameters a shell words in the reader's language."""
     if not path:
-        return Problem(path, reason)
-    subject = f"{whose(path, data)}: {label_of_path(path)}"
-    return Problem(path, reason, subject)
+        return Problem(path, reason, code=code, args=dict(args or {}))
+    subject = f"{whose(path, data)}: {label_of_path(path)}" if "." in path else whose(path, data)
+    return Problem(path, reason, subject, code, dict(args or {}))
+
+
+Found = tuple[str, str, str, dict[str, Any]]  # path, English reason, code, parameters
+
+
+def _member_list(profile: Profile, indices: list[int]) -> str:
+    return " and ".join(whose(f"household.members[{i}]", profile) for i in indices)
 
 
 def _cross_checks(profile: Profile, today: date) -> list[Problem]:
@@ -81,30 +112,36 @@ def _cross_checks(profile: Profile, today: date) -> list[Problem]:
         (f"household.members[{i}].", m.identifiers, m.birth_date)
         for i, m in enumerate(profile.household.members)
     ]
-    found = [
-        (f"{where}identifiers.{name}", reason)
-        for where, ids, birth in people
-        for name in ("no_fnr", "no_dnr")
-        if (reason := birth_date_mismatch(getattr(ids, name), birth))
-    ]
+    found: list[Found] = []
+    for where, ids, birth in people:
+        for name in ("no_fnr", "no_dnr"):
+            number = getattr(ids, name)
+            if reason := birth_date_mismatch(number, birth):
+                said = number_birth_date(number)
+                found.append((f"{where}identifiers.{name}", reason, "id_birth_mismatch",
+                              {"number_date": said, "birth": birth}))  # fmt: skip
     found += [
-        (f"{where or 'person.'}birth_date", f"in the future ({birth.isoformat()})")
+        (f"{where or 'person.'}birth_date", f"in the future ({birth.isoformat()})",
+         "birth_in_future", {"birth": birth})
         for where, _ids, birth in people
         if birth is not None and birth > today
-    ]
+    ]  # fmt: skip
     partners = profile.household.partners()
     if len(partners) > 1:
-        names = " and ".join(f"household.members[{i}] ({whose_words(m)})" for i, m in partners)
+        indices = [i for i, _m in partners]
         found.append(
             (
                 "household.members",
-                f"more than one spouse or partner lives with the client: {names}; "
-                "only one can (set lives_with_client = false on the other)",
+                f"more than one spouse or partner lives with the client: "
+                f"{_member_list(profile, indices)}; only one can (set lives_with_client = false "
+                "on the other)",
+                "partners",
+                {"members": tuple(indices)},
             )
         )
     reason = account_mismatch(profile.bank.no_account, profile.bank.iban)
-    found += [("bank.iban", reason)] if reason else []
-    return [described(where, why, profile) for where, why in found]
+    found += [("bank.iban", reason, "iban_mismatch", {})] if reason else []
+    return [described(where, why, profile, code, args) for where, why, code, args in found]
 
 
 def whose_words(member: HouseholdMember) -> str:
@@ -123,7 +160,9 @@ def parse_profile(
     except ValidationError as e:
         vocab = vocabulary()
         problems = [
-            described(dotted(tuple(err["loc"])), problem_message(err, vocab), data)
+            described(
+                dotted(tuple(err["loc"])), problem_message(err, vocab), data, *problem_code(err)
+            )
             for err in e.errors()
         ]
         raise ProfileError(source, problems) from None
@@ -140,8 +179,9 @@ _ALONE = ("single", "separated", "divorced", "widowed")
 def profile_warnings(profile: Profile, on: date) -> list[Problem]:
     """Values that are possible but unlikely enough that a person should look before a form is
     signed: a child born before its parent or when the client was under 12, an age over 120,
-    a marital status that contradicts who lives with the client. Each names whose value it is."""
-    found: list[tuple[str, str]] = []
+    a marital status that contradicts who lives with the client. Each names whose value it is
+    and carries a code and parameters (``age_over_120``, ``child_born_before_client``, ...)."""
+    found: list[Found] = []
     client_birth = profile.person.birth_date
     people = [("person.birth_date", client_birth)] + [
         (f"household.members[{i}].birth_date", m.birth_date)
@@ -149,7 +189,8 @@ def profile_warnings(profile: Profile, on: date) -> list[Problem]:
     ]
     for where, birth in people:
         if (age := age_on(birth, on)) is not None and age > 120:
-            found.append((where, f"age {age} on {on.isoformat()}: over 120, check the year"))
+            found.append((where, f"age {age} on {on.isoformat()}: over 120, check the year",
+                          "age_over_120", {"age": age, "on": on}))  # fmt: skip
     for i, m in enumerate(profile.household.members):
         if m.relation != "child" or m.birth_date is None or client_birth is None:
             continue
@@ -160,19 +201,22 @@ def profile_warnings(profile: Profile, on: date) -> list[Problem]:
                     where,
                     f"born {m.birth_date.isoformat()}, before the client "
                     f"({client_birth.isoformat()})",
+                    "child_born_before_client",
+                    {"born": m.birth_date, "client_born": client_birth},
                 )
             )
         elif (at := age_on(client_birth, m.birth_date)) is not None and at < 12:
-            found.append((where, f"the client was {at} when this child was born"))
+            found.append((where, f"the client was {at} when this child was born",
+                          "client_young_at_birth", {"age": at}))  # fmt: skip
     status = profile.person.marital_status
     partner = profile.household.partner
     found += _marital_warnings(profile, status, partner)
-    return [described(where, why, profile) for where, why in found]
+    return [described(where, why, profile, code, args) for where, why, code, args in found]
 
 
 def _marital_warnings(
     profile: Profile, status: str | None, partner: HouseholdMember | None
-) -> list[tuple[str, str]]:
+) -> list[Found]:
     if status is None:
         return []
     if partner is not None and status in _ALONE:
@@ -180,12 +224,21 @@ def _marital_warnings(
         return [
             (
                 "person.marital_status",
-                f"{status}, but household.members[{i}] ({whose_words(partner)}) lives with the "
+                f"{status}, but {whose(f'household.members[{i}]', profile)} lives with the "
                 "client: forms will say the client has a partner",
+                "partner_at_home",
+                {"status": status, "member": i},
             )
         ]
     if partner is None and status == "cohabiting":
-        return [("person.marital_status", "cohabiting, but no partner lives with the client")]
+        return [
+            (
+                "person.marital_status",
+                "cohabiting, but no partner lives with the client",
+                "cohabiting_alone",
+                {},
+            )
+        ]
     spouses = [
         i
         for i, m in enumerate(profile.household.members)
@@ -195,6 +248,8 @@ def _marital_warnings(
         (
             f"household.members[{i}].relation",
             f"spouse, but the client's marital status is {status}",
+            "spouse_not_married",
+            {"status": status},
         )
         for i in spouses
     ]

@@ -9,6 +9,7 @@ explanation shows; it raises :class:`NoParam` when a parameter has no value on t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -22,12 +23,16 @@ from formfill.programs.catalog import Criterion, Parameter
 from formfill.text import localised
 
 __all__ = [
+    "GAP",
     "CriterionStatus",
     "Evaluator",
+    "Lacking",
     "NoParam",
     "compile_criterion",
     "criterion_paths",
     "explain",
+    "lacking",
+    "lacking_figure",
 ]
 
 CriterionStatus = Literal["met", "failed", "unknown", "not_applicable"]
@@ -70,9 +75,16 @@ class NoParam(Exception):
     """A parameter has no value in force on the screening date."""
 
 
+#: a parameter's value in ``params`` that stands for "no figure, go on without it": the
+#: evaluator then still gives the client's value for the explanation (the status stays unknown)
+GAP = object()
+
+
 def _value(spec: Mapping[str, Any], key: str, params: Mapping[str, Any]) -> Any:
     raw = spec.get(key)
     if isinstance(raw, str):
+        if params.get(raw) is GAP:
+            return None
         if raw not in params or params[raw] == UNKNOWN:
             raise NoParam(raw)
         return params[raw]
@@ -305,6 +317,29 @@ def _figure(value: Any, unit: str) -> str:
     if len(head) == 3 and head.isalpha() and head.isupper():
         return f"{head} {number}"
     return f"{number} {unit}".strip()
+
+
+@dataclass(frozen=True)
+class Lacking:
+    """A figure the catalog does not have for the screening day, for a shell to name in the
+    reader's language: the parameter, the year asked, and the last known value before it
+    (``last_year`` 0 when there is none)."""
+
+    parameter: str
+    year: int
+    last_year: int = 0
+    last_value: Any = None
+    unit: str = ""
+
+
+def lacking_figure(parameters: Mapping[str, Parameter], name: str, on: date) -> Lacking:
+    """What the catalog lacks for ``name`` on ``on``, as data (see :func:`lacking`)."""
+    param = parameters.get(name)
+    known = [v for v in (param.values if param else ()) if v.start <= on and v.value != UNKNOWN]
+    unit = param.unit if param else ""
+    if not known:
+        return Lacking(name, on.year, unit=unit)
+    return Lacking(name, on.year, known[-1].start.year, known[-1].value, unit)
 
 
 def lacking(parameters: Mapping[str, Parameter], name: str, on: date) -> str:

@@ -25,13 +25,16 @@ from formfill.profile.expressions import expression_context
 from formfill.profile.model import Profile
 from formfill.programs.catalog import Catalog, Criterion, Program
 from formfill.programs.criteria import (
+    GAP,
     UNKNOWN,
     CriterionStatus,
     Evaluator,
+    Lacking,
     NoParam,
     compile_criterion,
     explain,
     lacking,
+    lacking_figure,
 )
 from formfill.text import localised
 
@@ -68,6 +71,11 @@ class CriterionResult:
     missing: tuple[str, ...] = ()
     reason: str = ""  # why it is unknown, beyond missing values
     source: str = ""  # the source's URL
+    # what a shell needs to word the explanation itself (in the reader's language, figures
+    # and countries by locale): the values filled into the catalog's text (limits, the
+    # client's value; None where not known) and the figures the catalog lacks on the day
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    lacking: tuple[Lacking, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -183,6 +191,26 @@ def _limit(value: Any, program: Program, params: Mapping[str, Any]) -> Any:
     return value
 
 
+def _facts_without(
+    evaluator: Evaluator, profile: Profile, on: date, params: Mapping[str, Any], name: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The facts of a criterion whose parameter ``name`` (and maybe others) has no figure on
+    the day: evaluated again with those parameters left out, so the explanation can still show
+    the client's value; and the parameters that were left out."""
+    absent = [name]
+    while True:
+        try:
+            _status, _missing, _reason, facts = evaluator(
+                profile, on, {**params, **dict.fromkeys(absent, GAP)}
+            )
+        except NoParam as e:
+            if e.args[0] in absent:
+                return {}, absent
+            absent.append(e.args[0])
+            continue
+        return dict(facts), absent
+
+
 def _screen_program(
     comp: _Compiled, profile: Profile, on: date, language: str, context: dict[str, Any]
 ) -> ProgramResult:
@@ -200,18 +228,27 @@ def _screen_program(
             if not applies:  # the limits still read as figures: the client's value is not asked
                 known = {k: _limit(v, program, params) for k, v in criterion.spec.items()}
                 text = explain(criterion, known, language)
-                results.append(CriterionResult(criterion.id, "not_applicable", text, (), "", url))
+                gaps = tuple(
+                    lacking_figure(program.parameters, v, on)
+                    for k, v in criterion.spec.items()
+                    if isinstance(v, str) and v in program.parameters and known[k] is None
+                )
+                results.append(CriterionResult(criterion.id, "not_applicable", text, (), "",
+                                               url, known, gaps))  # fmt: skip
                 continue
         try:
             status, missing, reason, facts = evaluator(profile, on, params)
         except NoParam as e:
-            status, missing = "unknown", ()
-            reason = f"the catalog has no known value of {e.args[0]} on {on.isoformat()}"
-            text = lacking(program.parameters, e.args[0], on)
-            results.append(CriterionResult(criterion.id, status, text, missing, reason, url))
+            name = e.args[0]
+            facts, absent = _facts_without(evaluator, profile, on, params, name)
+            reason = f"the catalog has no known value of {name} on {on.isoformat()}"
+            text = lacking(program.parameters, name, on)
+            gaps = tuple(lacking_figure(program.parameters, n, on) for n in absent)
+            results.append(CriterionResult(criterion.id, "unknown", text, (), reason, url,
+                                           facts, gaps))  # fmt: skip
             continue
         text = explain(criterion, facts, language)
-        results.append(CriterionResult(criterion.id, status, text, missing, reason, url))
+        results.append(CriterionResult(criterion.id, status, text, missing, reason, url, facts))
     statuses = {r.status for r in results}
     overall: ProgramStatus = (
         "not_eligible"

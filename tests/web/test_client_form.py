@@ -157,7 +157,7 @@ def test_countries_by_name_in_any_ui_language(world: World, as_user: Any) -> Non
     bad = post(c, "/clients/new", dict(CLIENT, **{"person.citizenship": "Narnia"}))
     page = bad.get_data(as_text=True)
     assert bad.status_code == 400
-    assert "client (Máret Čiekčá): Citizenship: “Narnia” is not a country we know" in page
+    assert "Client (Máret Čiekčá): Citizenship: “Narnia” is not a country we know" in page
 
 
 def test_edit_shows_country_names_in_the_ui_language(world: World, as_user: Any) -> None:
@@ -206,7 +206,7 @@ def test_a_bad_amount_names_the_field_whose_it_is_and_the_format(
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert (
-        "client (Máret Čiekčá): Inntektskilde 1: Beløp: «38.500,00» er ikke et tall; "
+        "Klient (Máret Čiekčá): Inntektskilde 1: Beløp: «38.500,00» er ikke et tall; "
         "skriv det som 38\u00a0500,00"
     ) in page
     assert value_of(page, "income.sources[0].amount") == "38.500,00"  # kept as typed
@@ -280,7 +280,7 @@ def test_a_core_problem_in_an_income_row_says_which_row(world: World, as_user: A
         },
     )
     page = post(c, "/clients/new", form).get_data(as_text=True)
-    assert "client (Máret Čiekčá): Income source 2: kind: required" in page
+    assert "Client (Máret Čiekčá): Income source 2: Kind of income: required" in page
     assert "Income source 1: kind" not in page
 
 

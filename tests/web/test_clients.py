@@ -75,7 +75,7 @@ def test_intake_validates_inline_and_creates(world: World, as_user: Any) -> None
     resp = post(c, "/clients/new", bad)
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert "client (Ola Testmann): fødselsnummer: invalid check digit" in page
+    assert "Client (Ola Testmann): Fødselsnummer (Norway): invalid check digit" in page
     assert 'value="Testmann"' in page
     good = dict(
         bad,
@@ -136,8 +136,8 @@ def test_household_by_relation_and_warnings_where_the_profile_is_edited(
     bad = dict(base, **{"household.members[0].identifiers.no_fnr": "30051553168",
                         "household.members[2].identifiers.no_fnr": "30051553168"})  # fmt: skip
     page = post(c, "/clients/new", bad).get_data(as_text=True)
-    assert "household.members[0] (child Máhtte): fødselsnummer: invalid check digit" in page
-    assert "household.members[2] (child Ánne): fødselsnummer: invalid check digit" in page
+    assert "Household member 1 (Máhtte): Fødselsnummer (Norway): invalid check digit" in page
+    assert "Household member 3 (Ánne): Fødselsnummer (Norway): invalid check digit" in page
     resp = post(c, "/clients/new", base)
     assert resp.status_code == 302
     page = c.get(resp.headers["Location"]).get_data(as_text=True)

@@ -128,3 +128,203 @@ def test_the_pages_hold_what_the_check_is_about(
     assert "Husstandsmedlem 2: Fødselsdato 2022-09-18" in text  # a profile key, named
     assert "Person: Sivilstand Skilt" in text and "Nåværende adresse: Land Norge" in text
     assert "Kontakt: Trenger tolk nei" in text
+
+
+# -- the core's problems, worded in the reader's language ----------------------------------------
+
+BAD_SAVE = {
+    "person.given_name": "Bjørn",
+    "person.family_name": "Løvås",
+    "person.birth_date": "1980-02-14",
+    "person.marital_status": "single",
+    "identifiers.no_fnr": "14028012346",  # one digit off: the check digit fails
+    "household.members[0].relation": "child",
+    "household.members[0].given_name": "Sunniva",
+    "household.members[0].birth_date": "2012-04-01",
+    "household.members[1].relation": "child",
+    "household.members[1].given_name": "Eirik",
+    "household.members[1].birth_date": "2014-08-09",
+    "household.members[2].relation": "child",
+    "household.members[2].given_name": "Biret",
+    "household.members[2].family_name": "Somby",
+    "household.members[2].birth_date": "2016-06-01",
+    "household.members[2].identifiers.no_fnr": "30051553168",
+}
+SAID = {
+    "nb": (
+        "Klient (Bjørn Løvås): Fødselsnummer (Norge): ugyldig kontrollsiffer",
+        "Husstandsmedlem 3 (Biret Somby): Fødselsnummer (Norge): ugyldig kontrollsiffer",
+    ),
+    "nl": (
+        "Cliënt (Bjørn Løvås): Fødselsnummer (Noorwegen): ongeldig controlecijfer",
+        "Gezinslid 3 (Biret Somby): Fødselsnummer (Noorwegen): ongeldig controlecijfer",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "nl"])
+def test_a_failed_save_says_the_core_problem_in_the_reader_language(
+    world: World, lang: str
+) -> None:
+    """A bad check digit on the client and on the third household member reads, in nb and nl,
+    with whose value it is (the name, members counted from one), the field's label and the
+    reason from the catalog: no English reason, no zero-based ``household.members[2]``."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    resp = post(c, "/clients/new", BAD_SAVE, headers={"Accept-Language": lang})
+    assert resp.status_code == 400
+    text = re.sub(r"\s+", " ", visible_text(resp.get_data(as_text=True)))
+    for said in SAID[lang]:
+        assert said in text, (lang, said)
+    assert "invalid check digit" not in text and "household.members[" not in text
+    assert "client (" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("nb", "Født 1. jan. 1970, før klienten (14. feb. 1980)"),
+        ("nl", "Geboren op 1 jan 1970, vóór de cliënt (14 feb 1980)"),
+    ],
+)
+def test_a_warning_is_worded_in_the_reader_language(world: World, lang: str, said: str) -> None:
+    """A plausibility warning (a child born before the client) is saved with a 'check before
+    signing' note in the UI language, dates as the locale writes them, naming the child."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    form = {k: v for k, v in BAD_SAVE.items() if "no_fnr" not in k}
+    form["household.members[2].birth_date"] = "1970-01-01"
+    headers = {"Accept-Language": lang}
+    resp = post(c, "/clients/new", form, headers=headers)
+    assert resp.status_code == 302
+    page = c.get(resp.headers["Location"], headers=headers).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", visible_text(page))
+    member = {"nb": "Husstandsmedlem 3 (Biret Somby)", "nl": "Gezinslid 3 (Biret Somby)"}[lang]
+    assert f"{member}: " in text
+    assert said.lower() in text.lower(), text[:3000]
+    assert "before the client" not in text
+
+
+# -- screening explanations ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def screened(world: World) -> dict[str, int]:
+    """Two clients of the specialist's, from the Norwegian and the Dutch persona."""
+    from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+    from tests.web.conftest import REPO
+
+    out = {}
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        actor = Actor.system("test")
+        for persona in ("nb_single_parent", "nl_couple_irregular"):
+            client = create_client(s, actor, f"REF-{persona}")
+            profile = load_profile(REPO / f"personas/{persona}.json")
+            save_profile(s, actor, client.id, profile, Provenance("typed"))
+            store_users.assign(s, actor, world.users["specialist"], client.id)
+            out[persona] = client.id
+    return out
+
+
+SCREENING_SAYS = {
+    "nb": {
+        "nb_single_parent": [
+            "Du bor i Norge (profilen sier Norge).",
+            "Du er ugift, separert, skilt eller enke/enkemann (profilen: skilt).",
+            "Du bor i Nederland (profilen sier Norge).",
+            # zorgtoeslag has no 2026 limit: the last one, named, in the locale's digits
+            "Uten partner: årsinntekt høyst EUR 39 719 (tallet for 2025; katalogen har ikke "
+            "tallet for 2026)",
+        ],
+        "nl_couple_irregular": ["høyst EUR 900,07 i måneden", "(profilen: ansatt)"],
+    },
+    "nl": {
+        "nb_single_parent": [
+            "U woont in Noorwegen (het profiel zegt Noorwegen).",
+            "U woont in Nederland (het profiel zegt Noorwegen).",
+            "hoogstens EUR 39.719 (het bedrag voor 2025; de catalogus heeft dat voor 2026 nog "
+            "niet)",
+        ],
+        "nl_couple_irregular": ["hoogstens EUR 900,07 per maand", "(profiel: in loondienst)"],
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "nl"])
+def test_screening_explanations_in_the_reader_language(
+    world: World, screened: dict[str, int], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screening panel words each criterion in the UI language: the catalog's text with
+    countries by name (not "NO"), a profile choice by its label (not "divorced"), amounts as
+    the locale writes them, and a limit the catalog lacks for the day named with its last
+    known figure; no English explanation and no "?"."""
+    from datetime import date
+
+    import web.views.clients as views
+    from tests.web.conftest import sign_in
+
+    monkeypatch.setattr(views, "today", lambda: date(2026, 12, 1))
+    c = sign_in(world.app.test_client(), "specialist")
+    for persona, said in SCREENING_SAYS[lang].items():
+        page = c.get(f"/clients/{screened[persona]}", headers={"Accept-Language": lang})
+        html_text = page.get_data(as_text=True)
+        panel = html_text.split('id="screening"', 1)[1].split("</section>", 1)[0]
+        text = re.sub(r"\s+", " ", visible_text(panel).replace("\xa0", " "))
+        for words in said:
+            assert words in text, (lang, persona, words, text[:4000])
+        for english in ("the profile says", "no 2026 figure", "yearly income", " NO)", " NL)"):
+            assert english not in text, (lang, persona, english)
+        assert "?" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("nb", ("norsk bokmål", "nordsamisk", "nederlandsk")),
+     ("nl", ("Noors - Bokmål", "Noord-Samisch", "Nederlands"))],
+)  # fmt: skip
+def test_the_language_is_picked_by_name_and_saved_as_its_code(
+    world: World, lang: str, names: tuple[str, ...]
+) -> None:
+    """Preferred language is a list of language names in the UI language (Babel), not a box
+    that shows "nb"; the chosen option saves the code, and the edit form shows it chosen."""
+    from formfill.store import session_scope
+    from formfill.store.clients import latest_version
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    headers = {"Accept-Language": lang}
+    page = c.get("/clients/new", headers=headers).get_data(as_text=True)
+    picker = page.split('name="contact.preferred_language"', 1)[1].split("</select>", 1)[0]
+    for name in names:
+        assert f">{name}</option>" in picker, (lang, name)
+    assert '<option value="se"' in picker and '<input name="contact.preferred_language"' not in page
+    form = {"person.given_name": "Áilu", "person.family_name": "Valle",
+            "contact.preferred_language": "se"}  # fmt: skip
+    resp = post(c, "/clients/new", form, headers=headers)
+    assert resp.status_code == 302
+    client_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        version = latest_version(s, client_id)
+        assert version is not None and version.data["contact"]["preferred_language"] == "se"
+    page = c.get(f"/clients/{client_id}/edit", headers=headers).get_data(as_text=True)
+    picker = page.split('name="contact.preferred_language"', 1)[1].split("</select>", 1)[0]
+    assert re.search(r'<option value="se"\s+selected>', picker)
+    assert "nordsamisk" in picker if lang == "nb" else "Noord-Samisch" in picker
+
+
+def test_the_client_page_names_the_preferred_language(
+    world: World, screened: dict[str, int]
+) -> None:
+    """The client page shows the stored language code by its name in the UI language."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    page = c.get(f"/clients/{screened['nb_single_parent']}", headers={"Accept-Language": "nl"})
+    text = re.sub(r"\s+", " ", visible_text(page.get_data(as_text=True)))
+    assert "Voorkeurstaal Noors - Bokmål" in text, text[:3000]

@@ -38,12 +38,14 @@ from web.forms import (
     counts_of,
     field_errors,
     form_values,
+    languages,
     normalize,
     parse_values,
     rerender_on_csrf,
 )
 from web.history import event_rows, version_rows
 from web.labels import form_title
+from web.problems import problem_text
 from web.services import db, services, today
 
 bp = Blueprint("clients", __name__)
@@ -111,7 +113,9 @@ def show(client_id: int) -> Any:
             prov = version.provenance.get(path)
             values.append((path, value, _provenance_text(prov, users, files), prov or {}))
     screening = None
-    warnings = [str(w) for w in profile_warnings(profile, today())] if profile else []
+    warnings = (
+        [problem_text(w, profile) for w in profile_warnings(profile, today())] if profile else []
+    )
     if profile is not None:
         try:
             screening = screen(profile, services().catalog, today(), language=_lang())
@@ -168,6 +172,7 @@ def _render_form(
         general=general or [],
         warnings=warnings or {},
         countries=countries(lang),
+        languages=lambda current="": languages(lang, current),
         amount_example=amount_example(lang),
         hours_example=hours_example(lang),
         date_example=date_example(lang),
@@ -187,7 +192,9 @@ def _save(client_id: int | None) -> Any:
         if client_id is not None:
             profile, _v = load_profile(session, me().actor, client_id)  # audited as a read
             if profile is not None:
-                warnings = {w.where: str(w) for w in profile_warnings(profile, today())}
+                warnings = {
+                    w.where: problem_text(w, profile) for w in profile_warnings(profile, today())
+                }
         sections = build_sections(counts_of(current_data))
         values = form_values(current_data, _lang())
         return _render_form(client, sections, values, warnings=warnings)
@@ -206,7 +213,7 @@ def _save(client_id: int | None) -> Any:
     try:
         profile = parse_profile(data, source="the form")
     except ProfileError as e:
-        errors, general = field_errors(e.problems)
+        errors, general = field_errors(e.problems, data)
         return _render_form(client, sections, values, 400, {**errors, **unreadable}, general)
     if unreadable:
         return _render_form(client, sections, values, 400, unreadable)
@@ -223,7 +230,8 @@ def _save(client_id: int | None) -> Any:
         save_profile(session, actor, client.id, profile, source, note="edited")
         flash(_("Profile saved."), "info")
     for warning in profile_warnings(profile, today()):
-        flash(_("Check before signing: %(what)s", what=str(warning)), "warning")
+        what = problem_text(warning, profile)
+        flash(_("Check before signing: %(what)s", what=what), "warning")
     return redirect(url_for("clients.show", client_id=client.id))
 
 
