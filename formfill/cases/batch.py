@@ -24,6 +24,7 @@ from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
 from formfill.fill import FormCatalogue, fill_form, resolve_for
+from formfill.maps.resolve import Resolution
 from formfill.profile.validation import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
@@ -101,21 +102,28 @@ def _form_problem(forms: FormCatalogue, form_id: str) -> str | None:
     return None
 
 
-def _shown_by_itself(forms: FormCatalogue, form_id: str) -> list[str]:
-    """Fields of a Word form the map leaves (``skip``) that show a value of the form's own (a
-    legacy dropdown always shows an entry): the output says it although nobody chose it."""
+def _shown_by_itself(forms: FormCatalogue, form_id: str) -> dict[str, Any]:
+    """What a Word form's blank shows in each field by itself (a legacy dropdown always shows
+    an entry, Boform its first, Leier): an output shows it wherever no value goes in."""
     if form_id not in forms.map_ids():
-        return []
+        return {}
     fmap = forms.map(form_id)
-    skipped = {f.field: f.skip for f in fmap.fields if f.skip}
-    if fmap.kind != "docx" or not skipped:
-        return []
+    if fmap.kind != "docx":
+        return {}
     shown = docx_fill.read_docx_fields((forms.settings.root / fmap.source).read_bytes())
+    return {name: value for name, value in shown.items() if value not in (None, "", False)}
+
+
+def _unchosen(shown: dict[str, Any], res: Resolution) -> list[str]:
+    """Warnings for the fields that will show the blank's own value although nobody chose it
+    for this client: the map leaves them, the client has no value, or none fits."""
+    left = [(s.field, f"although the map leaves it ({s.reason})") for s in res.skipped]
+    left += [(m.field, f"although the client has no {m.path}") for m in res.missing]
+    left += [(b.field, f"although it is left empty ({b.reason})") for b in res.blank]
     return [
-        f"{name}: the form shows {shown[name]!r} by itself although the map leaves it "
-        f"({why}): check it before signing"
-        for name, why in skipped.items()
-        if shown.get(name) not in (None, "", False)
+        f"{name}: the form shows {shown[name]!r} by itself {why}: check it before signing"
+        for name, why in left
+        if name in shown
     ]
 
 
@@ -129,7 +137,7 @@ def plan(
     """Readiness of every client x form item, computed from the stored profiles (nothing runs,
     nothing is written but the audit log's reads)."""
     problems = {f: _form_problem(forms, f) for f in form_ids}
-    by_itself = {f: _shown_by_itself(forms, f) if problems[f] is None else [] for f in form_ids}
+    by_itself = {f: _shown_by_itself(forms, f) if problems[f] is None else {} for f in form_ids}
     out: list[Readiness] = []
     for client_id in client_ids:
         version = latest_version(session, client_id)
@@ -145,9 +153,10 @@ def plan(
                 continue
             missing: list[str] = []
             dropped: list[str] = []
-            warnings = list(warned) + by_itself[form_id]
+            warnings = list(warned)
             if problem is None and form_id in forms.map_ids():
                 res = resolve_for(forms, forms.map(form_id), profile, on)
+                warnings += _unchosen(by_itself[form_id], res)
                 missing = [m.path for m in res.missing_required]
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
                 warnings += [  # the form will be silent where the client has something to say
