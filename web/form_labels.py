@@ -16,6 +16,7 @@ SECTIONS: tuple[tuple[str, str, str, bool], ...] = (
     ("identifiers", N_("Identifiers"), "identifiers.", False),
     ("contact", N_("Contact"), "contact.", False),
     ("address.current", N_("Current address"), "address.current.", False),
+    ("housing", N_("Housing"), "housing.", False),
     ("address.previous", N_("Previous addresses"), "address.previous[].", True),
     ("person.residence_permit", N_("Residence permit"), "person.residence_permit.", False),
     ("household.members", N_("Household"), "household.members[].", True),
@@ -41,6 +42,7 @@ BY_PATH = {
     "person.residence_permit.number": N_("Permit number"),
     "income.sources[].kind": N_("Kind of income"),
     "employment.status": N_("Employment status"),
+    "housing.tenure": N_("Rents or owns the home"),
 }
 
 BY_NAME = {
@@ -150,6 +152,10 @@ CHOICES = {
     "guardian": N_("Guardian"),
     "power_of_attorney": N_("Power of attorney"),
     "advocate": N_("Advocate"),
+    "rent": N_("Rents"),
+    "municipal_rent": N_("Rents from the municipality"),
+    "own": N_("Owns"),
+    "cooperative": N_("Housing co-operative (owns a share)"),
 }
 
 

@@ -122,7 +122,7 @@ COUNTRY_FIELDS = frozenset(
     ("country", "birth_country", "citizenship", "payer_country", "employer_country")
 )
 CHOICE_FIELDS = frozenset(
-    ("sex", "marital_status", "relation", "kind", "basis", "period", "status", "role")
+    ("sex", "marital_status", "relation", "kind", "basis", "period", "status", "role", "tenure")
 )
 
 

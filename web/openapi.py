@@ -12,27 +12,37 @@ def _op(
     ok: str = "200",
     body: dict[str, Any] | None = None,
     params: list[dict[str, Any]] | None = None,
+    *,
+    body_required: bool = True,
+    result: dict[str, Any] | None = None,
+    more: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """An operation: ``ok`` answers ``result`` (default: an object); 400, 401 and 404 are
+    always possible, ``more`` adds other statuses with their description (409 Conflict)."""
+    failures = {
+        "400": "Bad input",
+        "401": "Not signed in",
+        "404": "Not found or not yours",
+        **(more or {}),
+    }
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {
             ok: {
                 "description": "OK",
-                "content": {"application/json": {"schema": {"type": "object"}}},
+                "content": {"application/json": {"schema": result or {"type": "object"}}},
             },
-            "400": {"description": "Bad input", "content": {"application/json": {"schema": ERROR}}},
-            "401": {
-                "description": "Not signed in",
-                "content": {"application/json": {"schema": ERROR}},
-            },
-            "404": {
-                "description": "Not found or not yours",
-                "content": {"application/json": {"schema": ERROR}},
+            **{
+                status: {"description": why, "content": {"application/json": {"schema": ERROR}}}
+                for status, why in sorted(failures.items())
             },
         },
     }
     if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        op["requestBody"] = {
+            "required": body_required,
+            "content": {"application/json": {"schema": body}},
+        }
         op["parameters"] = [
             {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
         ]
@@ -49,12 +59,25 @@ def _p(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
+PROPOSAL_STATES = ["proposed", "accepted", "corrected", "rejected"]
+SEEN = {
+    "description": "The current value you were shown (null or empty: none). When the profile "
+    "holds another value now, nothing is saved and the answer is 409.",
+    "type": ["string", "number", "null"],
+}
+CONFLICT = {
+    "409": "The proposal is decided already, or the profile changed since the value in seen"
+}
+DECISION = {"$ref": "#/components/schemas/Decision"}
+
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
         "title": "formfill API",
         "version": "1",
-        "description": "Clients, applications and batches, with the web's permissions: "
+        "description": "Clients, applications, batches and evidence proposals, with the "
+        "web's permissions: "
         "sign in through /login (session cookie); unsafe methods need the "
         "X-CSRFToken header (GET /api/v1/csrf).",
     },
@@ -131,9 +154,131 @@ OPENAPI: dict[str, Any] = {
             ),
         },
         "/api/v1/batches/{id}": {"get": _op("A batch's status and progress", params=[_p("id")])},
+        "/api/v1/clients/{id}/proposals": {
+            "get": _op(
+                "The values read from a client's evidence, pending and decided",
+                params=[
+                    _p("id"),
+                    {
+                        "name": "state",
+                        "in": "query",
+                        "required": False,
+                        "description": "Only these states (repeat it, or separate with commas)",
+                        "style": "form",
+                        "explode": True,
+                        "schema": {
+                            "type": "array",
+                            "items": {"type": "string", "enum": PROPOSAL_STATES},
+                        },
+                    },
+                ],
+                result={
+                    "type": "object",
+                    "properties": {
+                        "client": {"type": "integer"},
+                        "items": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Proposal"},
+                        },
+                    },
+                },
+            )
+        },
+        "/api/v1/proposals/{id}/accept": {
+            "post": _op(
+                "Accept a proposal: its value goes into the profile, the evidence its provenance",
+                body={"type": "object", "properties": {"seen": SEEN}},
+                body_required=False,
+                params=[_p("id")],
+                result=DECISION,
+                more=CONFLICT,
+            )
+        },
+        "/api/v1/proposals/{id}/correct": {
+            "post": _op(
+                "Accept a proposal with another value (400 when the profile refuses it, naming "
+                "whose value and which field)",
+                body={
+                    "type": "object",
+                    "required": ["value"],
+                    "properties": {
+                        "value": {
+                            "type": ["string", "number"],
+                            "description": "As the profile stores it: ISO dates, dot decimals",
+                        },
+                        "seen": SEEN,
+                    },
+                },
+                params=[_p("id")],
+                result=DECISION,
+                more=CONFLICT,
+            )
+        },
+        "/api/v1/proposals/{id}/reject": {
+            "post": _op(
+                "Reject a proposal; the profile stays as it is",
+                body={
+                    "type": "object",
+                    "properties": {
+                        "reason": {
+                            "type": "string",
+                            "description": "Why; kept as a note on the client",
+                        }
+                    },
+                },
+                body_required=False,
+                params=[_p("id")],
+                result=DECISION,
+                more={"409": "The proposal is decided already"},
+            )
+        },
     },
     "components": {
         "schemas": {
+            "Proposal": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "path": {"type": "string", "description": "docs/profile-reference.md"},
+                    "label": {
+                        "type": "string",
+                        "description": "Whose value and which: 'client (Kari Nordmann): amount'",
+                    },
+                    "current": {"description": "The profile's value at the path now (or null)"},
+                    "proposed": {"description": "The value read"},
+                    "replaces": {
+                        "type": "boolean",
+                        "description": "Accepting changes a different value",
+                    },
+                    "source": {
+                        "type": "object",
+                        "properties": {
+                            "evidence_id": {"type": "integer"},
+                            "file": {"type": "string"},
+                            "page": {"type": ["integer", "null"]},
+                            "box": {"type": ["array", "null"], "items": {"type": "number"}},
+                        },
+                    },
+                    "confidence": {"type": ["number", "null"]},
+                    "doubtful": {"type": "boolean", "description": "Never preselect it"},
+                    "doubts": {"type": "array", "items": {"type": "string"}},
+                    "state": {"type": "string", "enum": PROPOSAL_STATES},
+                    "final": {"description": "The value accepted or corrected (or null)"},
+                    "decided_by": {"type": ["integer", "null"]},
+                    "decided_at": {"type": ["string", "null"], "format": "date-time"},
+                },
+            },
+            "Decision": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "client": {"type": "integer"},
+                    "path": {"type": "string"},
+                    "state": {"type": "string", "enum": PROPOSAL_STATES[1:]},
+                    "value": {"description": "What the profile now holds (null: rejected)"},
+                    "replaced": {"description": "The different value it replaced (or null)"},
+                },
+            },
             "Error": {
                 "type": "object",
                 "required": ["error"],
@@ -149,7 +294,7 @@ OPENAPI: dict[str, Any] = {
                         },
                     }
                 },
-            }
+            },
         }
     },
 }

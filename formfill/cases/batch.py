@@ -23,7 +23,8 @@ from formfill.cases.apply import attach_output
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
-from formfill.fill import FormCatalogue, fill_form, left_but_shown, resolve_for
+from formfill.fill import FormCatalogue, fill_form, resolve_for
+from formfill.maps.resolve import Resolution
 from formfill.profile.validation import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
@@ -102,17 +103,29 @@ def _form_problem(forms: FormCatalogue, form_id: str) -> str | None:
     return None
 
 
-def _shown_by_itself(forms: FormCatalogue, form_id: str) -> list[str]:
-    """Fields of a Word form the map leaves (``skip``) that show a value of the form's own (a
-    legacy dropdown always shows an entry): the output says it although nobody chose it. The
-    fill reports the same in its ``to_check`` (:func:`formfill.fill.left_but_shown`)."""
+def _shown_by_itself(forms: FormCatalogue, form_id: str) -> dict[str, Any]:
+    """What a Word form's blank shows in each field by itself (a legacy dropdown always shows
+    an entry, Boform its first, Leier): an output shows it wherever no value goes in."""
     if form_id not in forms.map_ids():
-        return []
+        return {}
     fmap = forms.map(form_id)
-    if fmap.kind != "docx" or not any(f.skip for f in fmap.fields):
-        return []
+    if fmap.kind != "docx":
+        return {}
     shown = docx_fill.read_docx_fields((forms.settings.root / fmap.source).read_bytes())
-    return [str(t) for t in left_but_shown(fmap, shown)]
+    return {name: value for name, value in shown.items() if value not in (None, "", False)}
+
+
+def _unchosen(shown: dict[str, Any], res: Resolution) -> list[str]:
+    """Warnings for the fields that will show the blank's own value although nobody chose it
+    for this client: the map leaves them, the client has no value, or none fits."""
+    left = [(s.field, f"although the map leaves it ({s.reason})") for s in res.skipped]
+    left += [(m.field, f"although the client has no {m.path}") for m in res.missing]
+    left += [(b.field, f"although it is left empty ({b.reason})") for b in res.blank]
+    return [
+        f"{name}: the form shows {shown[name]!r} by itself {why}: check it before signing"
+        for name, why in left
+        if name in shown
+    ]
 
 
 def plan(
@@ -125,7 +138,7 @@ def plan(
     """Readiness of every client x form item, computed from the stored profiles (nothing runs,
     nothing is written but the audit log's reads)."""
     problems = {f: _form_problem(forms, f) for f in form_ids}
-    by_itself = {f: _shown_by_itself(forms, f) if problems[f] is None else [] for f in form_ids}
+    by_itself = {f: _shown_by_itself(forms, f) if problems[f] is None else {} for f in form_ids}
     out: list[Readiness] = []
     for client_id in client_ids:
         version = latest_version(session, client_id)
@@ -141,9 +154,10 @@ def plan(
                 continue
             missing: list[str] = []
             dropped: list[str] = []
-            warnings = list(warned) + by_itself[form_id]
+            warnings = list(warned)
             if problem is None and form_id in forms.map_ids():
                 res = resolve_for(forms, forms.map(form_id), profile, on)
+                warnings += _unchosen(by_itself[form_id], res)
                 missing = [m.path for m in res.missing_required]
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
                 warnings += [  # the form will be silent where the client has something to say

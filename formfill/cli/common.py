@@ -15,6 +15,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_NOT_LANDED = 1
 EXIT_BAD_INPUT = 2
+EXIT_CONFLICT = 3  # the store holds something else by now (HTTP's 409)
 
 
 def _friendly(fn: F) -> F:

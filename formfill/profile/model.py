@@ -25,6 +25,7 @@ from formfill.profile.sections import (
     Benefits,
     Contact,
     Employment,
+    Housing,
     Identifiers,
     Income,
     Person,
@@ -45,6 +46,7 @@ class Profile(_Model):
     identifiers: Identifiers = _f(d="National identifiers", ex={}, default_factory=Identifiers)
     contact: Contact = _f(d="Contact details", ex={}, default_factory=Contact)
     address: Addresses = _f(d="Addresses", ex={}, default_factory=Addresses)
+    housing: Housing = _f(d="How the client holds the home", ex={}, default_factory=Housing)
     household: Household = _f(d="Family and household", ex={}, default_factory=Household)
     income: Income = _f(d="Incomes", ex={}, default_factory=Income)
     bank: Bank = _f(d="Bank account", ex={}, default_factory=Bank)

@@ -44,6 +44,7 @@ from formfill.profile.types import (
     Phone,
     Role,
     Sex,
+    Tenure,
     UsSsn,
     org_number,
     postal_code,
@@ -51,8 +52,9 @@ from formfill.profile.types import (
 )
 
 __all__ = [
-    "Address", "Addresses", "Bank", "Benefit", "Benefits", "Contact", "Employment", "Identifiers",
-    "Income", "IncomeSource", "OtherIdentifier", "Person", "Representative", "ResidencePermit",
+    "Address", "Addresses", "Bank", "Benefit", "Benefits", "Contact", "Employment", "Housing",
+    "Identifiers", "Income", "IncomeSource", "OtherIdentifier", "Person", "Representative",
+    "ResidencePermit",
 ]  # fmt: skip
 
 # _f and _Model are the package's own: formfill.profile.household and .model build on them too
@@ -254,6 +256,20 @@ class Addresses(_Model):
     current: Address | None = _f(d="Registered home address", ex=_ADDRESS_EX)
     postal: Address | None = _f(d="Postal address, if not the home address", ex=_ADDRESS_EX)
     previous: list[Address] = _f(d="Earlier addresses", ex=[_ADDRESS_EX], default_factory=list)
+
+
+class Housing(_Model):
+    """The client's home: how they hold it. Forms ask it as a choice (the bostøtte form's
+    Boform: Leier, Eier, Borettslag, Kommunal bolig); a Dutch huurtoeslag implies renting."""
+
+    tenure: Tenure | None = _f(
+        d="How the client holds the home: rent (nb leier, nl huurwoning), municipal_rent "
+        "(rents from the municipality: nb kommunal bolig, nl gemeentewoning), own (nb eier, "
+        "nl koopwoning), cooperative (a share in a housing co-operative: nb borettslag, nl "
+        "wooncoöperatie), other (lodging, institution, no fixed home)",
+        ex="rent",
+        t="housing tenure",
+    )
 
 
 # -- money ----------------------------------------------------------------------------------------

@@ -144,6 +144,9 @@ EmploymentStatus = Literal[
 MaritalStatus = Literal[
     "single", "married", "registered_partner", "cohabiting", "separated", "divorced", "widowed"
 ]
+# how the client holds their home; the options of the bostøtte form's Boform (Leier, Eier,
+# Borettslag, Kommunal bolig) and what any other form asks (a Dutch huurtoeslag: renting)
+Tenure = Literal["rent", "municipal_rent", "own", "cooperative", "other"]
 
 _ORG_NUMBER = {
     "NO": stdnum_check(orgnr, "Norwegian organisation number"),

@@ -110,7 +110,8 @@ def decide(
     evidence = proposal.evidence
     current = latest_version(session, evidence.client_id)
     data = set_path(current.data if current else {}, proposal.path, value)
-    profile = parse_profile(data, source=f"proposal {proposal.id} ({proposal.path})")
+    source = f"proposal {proposal.id} ({proposal.path}) of client {evidence.client_id}"
+    profile = parse_profile(data, source=source)
     box = proposal.box
     origin = Provenance(
         "evidence",

@@ -1,10 +1,12 @@
-"""Readiness says where a form would stay silent although the client has a value for it."""
+"""Readiness says where a form would stay silent although the client has a value for it, and
+where it would say something by itself that nobody chose for the client."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from formfill.cases.batch import plan
 from formfill.fill import FormCatalogue
@@ -17,9 +19,11 @@ PERSONA = Path(__file__).resolve().parents[2] / "personas" / "nb_single_parent.j
 FORM = "kommune-bostotte-vedlegg"
 
 
-def _client_in(store: Store, municipality: str) -> int:
+def _client_in(store: Store, municipality: str, tenure: Any = "rent") -> int:
+    """Tuva in ``municipality``, renting (``tenure``; None: not known)."""
     data = json.loads(PERSONA.read_text(encoding="utf-8"))
     data["address"]["current"]["municipality"] = municipality
+    data["housing"] = {"tenure": tenure} if tenure else {}
     with session_scope(store.sessions) as s:
         u = users.create_user(s, SYSTEM, f"{municipality}@example.org", "S", "specialist", "pw")
         c = clients.create_client(s, audit.Actor.of(u))
@@ -44,9 +48,18 @@ def test_the_official_name_of_kautokeino_is_an_option(store: Store) -> None:
     assert not [w for w in warnings if w.startswith("kommune:")]
 
 
-def test_a_skipped_word_dropdown_that_shows_an_entry_is_a_warning(store: Store) -> None:
-    """The bostøtte form's legacy dropdown Boform always shows its first entry, Leier; the map
-    leaves it (tenure is not in the profile), so the output would say Leier unasked."""
-    warnings = _warnings(store, _client_in(store, "Tromsø"))
-    assert any(w.startswith("Boform: the form shows 'Leier' by itself") for w in warnings)
+def test_a_word_dropdown_left_without_a_tenure_still_warns(store: Store) -> None:
+    """The bostøtte form's legacy dropdown Boform always shows its first entry, Leier; for a
+    client whose tenure is not known the map has nothing to put there, so the output would say
+    Leier unasked: readiness says so. A tenure the form has no entry for (other) says it too;
+    a known one that fits, nothing."""
+    warnings = _warnings(store, _client_in(store, "Tromsø", tenure=None))
+    (leier,) = [w for w in warnings if w.startswith("Boform:")]
+    assert leier.startswith("Boform: the form shows 'Leier' by itself")
+    assert "the client has no housing.tenure" in leier and leier.endswith("before signing")
     assert not [w for w in warnings if w.startswith("samtykke:")]  # an unticked box says nothing
+    other = [w for w in _warnings(store, _client_in(store, "Bodø", "other")) if "Boform" in w]
+    assert any(w.startswith("Boform: no option for the value 'other'") for w in other)
+    assert any(w.startswith("Boform: the form shows 'Leier' by itself") for w in other)
+    assert not [w for w in _warnings(store, _client_in(store, "Oslo", "own")) if "Boform" in w]
+    assert not [w for w in _warnings(store, _client_in(store, "Bergen")) if "Boform" in w]

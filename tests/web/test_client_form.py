@@ -314,3 +314,36 @@ def test_saving_the_edit_form_unchanged_changes_nothing(world: World, as_user: A
             version = latest_version(s, world.mine)
             assert version is not None
             assert version.data == before
+
+
+def test_housing_tenure_is_chosen_saved_and_shown(world: World, as_user: Any) -> None:
+    """The form's Housing part offers the tenures by name in the UI language; the code chosen
+    is saved, shown selected when editing and by its name on the client page; a code that is
+    no tenure is refused naming whose value it is."""
+    c = as_user("specialist")
+    page = c.get("/clients/new", headers=NB).get_data(as_text=True)
+    housing = page.split('id="s-housing"', 1)[1].split("</fieldset>", 1)[0]
+    assert "<legend>Bolig</legend>" in housing and "Leier eller eier boligen" in housing
+    for code, name in (
+        ("rent", "Leier"),
+        ("own", "Eier"),
+        ("cooperative", "Borettslag"),
+        ("municipal_rent", "Leier kommunal bolig"),
+        ("other", "Annet"),
+    ):
+        assert f'<option value="{code}" >{name}' in housing, code
+    page = c.get("/clients/new", headers=NL).get_data(as_text=True)
+    assert "<legend>Woning</legend>" in page and '<option value="own" >Koopwoning</option>' in page
+    data = saved(world, post(c, "/clients/new", dict(CLIENT, **{"housing.tenure": "own"})))
+    assert data["housing"] == {"tenure": "own"}
+    client_id = [i["id"] for i in c.get("/api/v1/clients?q=Máret").get_json()["items"]][-1]
+    edit = c.get(f"/clients/{client_id}/edit").get_data(as_text=True)
+    assert form_fields(edit)["housing.tenure"] == "own"
+    shown = c.get(f"/clients/{client_id}", headers=NB).get_data(as_text=True)
+    row = '<th scope="row">Bolig: Leier eller eier boligen</th><td class="value">Eier</td>'
+    assert row in shown and ">own<" not in shown
+    resp = post(c, "/clients/new", dict(CLIENT, **{"housing.tenure": "renter"}))
+    assert resp.status_code == 400
+    assert "client (Máret Čiekčá): housing tenure: &#39;renter&#39; is not one of" in (
+        resp.get_data(as_text=True)
+    )

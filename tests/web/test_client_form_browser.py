@@ -94,7 +94,7 @@ def test_form_in_each_language(server: str, browser: Any, lang: str) -> None:
     page.goto(page.url.split("#")[0] + "/edit")
     # the field's label holds its control (which carries the id) and the warning
     warning = page.locator("label:has([id='f-household.members[0].birth_date']) .warning")
-    # worded in the reader's language, with whose value it is and both dates as the locale writes them
+    # worded in the reader's language, with whose value it is and the dates as the locale writes
     before = {"en": "before the client", "nb": "før klienten", "nl": "vóór de cliënt"}[lang[:2]]
     text = warning.inner_text()
     assert before in text and "Ánne" in text and "1980" in text, text

@@ -1,6 +1,7 @@
-"""The JSON API (/api/v1): clients, applications and batches, with the web's permissions
-(the session cookie; unsafe methods need the X-CSRFToken header). Errors are one JSON shape
-(web/errors.py). The OpenAPI document is at /api/v1/openapi.json."""
+"""The JSON API (/api/v1): clients, applications, batches and the proposals read from
+evidence, with the web's permissions (the session cookie; unsafe methods need the X-CSRFToken
+header). Errors are one JSON shape (web/errors.py). The OpenAPI document is at
+/api/v1/openapi.json."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from redis.exceptions import RedisError
 
 from formfill.cases import batch as fbatch
 from formfill.cases.deadlines import advance_application
+from formfill.cases.review import UNSEEN, client_review_items
+from formfill.cases.review import decide as decide_proposal
 from formfill.profile.provenance import Provenance
 from formfill.profile.validation import parse_profile
 from formfill.store import applications as store_apps
@@ -27,12 +30,14 @@ from formfill.store.clients import (
     load_profile,
     save_profile,
 )
-from formfill.store.models import Application
+from formfill.store.db import get_row
+from formfill.store.models import PROPOSAL_STATUSES, Application, EvidenceProposal
 from web.access import batch_or_404, client_or_404, recent_batches
 from web.auth import me, roles
 from web.openapi import OPENAPI
 from web.services import db, services, today
 from web.views.applications import application_or_404, query
+from web.views.evidence import evidence_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -60,7 +65,10 @@ def _app_dict(a: Application) -> dict[str, Any]:
     }
 
 
-def _body() -> dict[str, Any]:
+def _body(optional: bool = False) -> dict[str, Any]:
+    """The JSON object sent; ``optional``: no body at all is an empty object."""
+    if optional and not request.get_data():
+        return {}
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400, "the body must be a JSON object")
@@ -242,3 +250,70 @@ def batch(batch_id: int) -> Any:
     finished = data["counts"].get("done", 0) + data["counts"].get("failed", 0)
     data["progress"] = {"finished": finished, "total": total}
     return jsonify(data)
+
+
+# -- proposals read from evidence: the review page's decisions ------------------------------
+
+
+@bp.route("/clients/<int:client_id>/proposals")
+@login_required  # type: ignore[misc]
+def proposals(client_id: int) -> Any:
+    """Every proposal of the client's evidence, pending and decided (``state`` filters: one
+    or more of proposed, accepted, corrected, rejected, repeated or comma-separated)."""
+    client_or_404(client_id)
+    states = {s.strip() for raw in request.args.getlist("state") for s in raw.split(",")} - {""}
+    if states - set(PROPOSAL_STATUSES):
+        abort(400, f"state: one or more of {', '.join(PROPOSAL_STATUSES)}")
+    items = client_review_items(db(), me().actor, client_id, states or None)
+    return jsonify({"client": client_id, "items": [i.to_dict() for i in items]})
+
+
+def _decide(proposal_id: int, action: str) -> Any:
+    """One decision, as the review page makes it: another specialist's proposal is 404, a
+    decided one or a profile changed since ``seen`` 409, a value the profile refuses 400."""
+    proposal = get_row(db(), EvidenceProposal, proposal_id, "proposal")
+    row = evidence_or_404(proposal.evidence_id)
+    body = _body(optional=action != "correct")
+    value = reason = None
+    if action == "correct":
+        raw = body.get("value")
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            abort(400, "value: the corrected value, as text")
+        value = str(raw)
+    if action == "reject" and body.get("reason") is not None:
+        if not isinstance(body["reason"], str):
+            abort(400, "reason: text")
+        reason = body["reason"]
+    seen = body["seen"] if "seen" in body else UNSEEN
+    if seen is not UNSEEN and seen is not None and not isinstance(seen, str | int | float):
+        abort(400, "seen: the current value you were shown, as text (or null: none)")
+    done = decide_proposal(db(), me().actor, proposal_id, action, value, seen, reason)
+    db().flush()
+    return jsonify(
+        {
+            "id": done.proposal_id,
+            "client": row.client_id,
+            "path": done.path,
+            "state": done.status,
+            "value": done.value,
+            "replaced": done.replaced,
+        }
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>/accept", methods=["POST"])
+@login_required  # type: ignore[misc]
+def accept_proposal(proposal_id: int) -> Any:
+    return _decide(proposal_id, "accept")
+
+
+@bp.route("/proposals/<int:proposal_id>/correct", methods=["POST"])
+@login_required  # type: ignore[misc]
+def correct_proposal(proposal_id: int) -> Any:
+    return _decide(proposal_id, "correct")
+
+
+@bp.route("/proposals/<int:proposal_id>/reject", methods=["POST"])
+@login_required  # type: ignore[misc]
+def reject_proposal(proposal_id: int) -> Any:
+    return _decide(proposal_id, "reject")
