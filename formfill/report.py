@@ -33,13 +33,13 @@ class ToCheck:
 
     field: str
     shown: str  # what the document shows
-    reason: str  # why formfill left the field (the map's skip reason)
+    reason: str  # why nothing was written: "the map leaves it (...)", "the client has no ..."
     label: str = ""
 
     def __str__(self) -> str:
         return (
-            f"{self.field}: the form shows {self.shown!r} by itself although the map leaves it "
-            f"({self.reason}): check it before signing"
+            f"{self.field}: the form shows {self.shown!r} by itself although {self.reason}: "
+            "check it before signing"
         )
 
 

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
+from flask_babel import gettext as _
 
 from formfill.profile.model import vocabulary
 from formfill.profile.paths import parse_path
@@ -23,6 +24,7 @@ from formfill.profile.provenance import flatten
 from formfill.profile.types import LANGUAGE_FIELDS, LANGUAGES
 from web.form_input import (
     Unreadable,
+    countries,
     country_name,
     parse_amount,
     parse_country,
@@ -307,3 +309,46 @@ def field_errors(problems: list[Any], data: Any) -> tuple[dict[str, str], list[s
         else:
             rest.append(text)
     return by_field, rest
+
+
+@dataclass(frozen=True)
+class Correction:
+    """How "correct to" asks for a value of a profile path: ``kind`` as the client form has it,
+    ``options`` (code, name in the UI language) for a choice, a country or a language, and
+    ``shown``, the proposed value as the reader types it (``38 500,00`` in nb)."""
+
+    kind: str
+    options: tuple[tuple[str, str], ...]
+    shown: str
+
+
+def correction(path: str, value: Any, lang: str) -> Correction:
+    kind = kinds().get(generic(path), "text")
+    info = vocabulary().get(generic(path))
+    text = "" if value is None else str(value)
+    if kind == "choice" and info is not None:
+        options = tuple((c, choice_label(c)) for c in info.choices)
+        return Correction(kind, options, text)
+    if kind == "country":
+        return Correction(kind, countries(lang), text.upper())
+    if kind == "language":
+        return Correction(kind, tuple(languages(lang, text)), text)
+    if kind in ("decimal", "int") and text:
+        return Correction(kind, (), show_amount(text, lang))
+    return Correction(kind, (), text)
+
+
+def read_correction(path: str, raw: str, lang: str) -> Any:
+    """A corrected value as the profile stores it, read the way the client form reads the
+    same field (an amount by the UI locale, a country by its name or code, a date in the
+    locale's order or ISO). Raises :class:`web.form_input.Unreadable` saying the format."""
+    kind = kinds().get(generic(path), "text")
+    text = raw.strip()
+    if kind == "choice":
+        info = vocabulary().get(generic(path))
+        if info is not None and info.choices and text not in info.choices:
+            raise Unreadable(_("“%(value)s” is not one of the choices", value=raw))
+        return text
+    if kind == "language":
+        return text
+    return _read(kind, text, lang) if text else text

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date, format_time
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from formfill.profile.types import LANGUAGE_FIELDS
+from web.form_input import show_amount
 from web.form_labels import CHOICES, ITEM, SECTIONS, label
+from web.forms import generic, kinds
 
 ENUMS: Mapping[str, Mapping[str, Any]] = {
     "role": {
@@ -103,7 +108,7 @@ OTHER_NAMES = {"name": _l("Name"), "agency": _l("Agency"), "reference": _l("Refe
 
 def profile_value(value: Any, path: str) -> str:
     """A stored profile value as the reader reads it: a choice by its name, yes / no, a country
-    by its name; anything else as stored."""
+    by its name, an amount and a date as the UI locale writes them; anything else as stored."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -115,6 +120,12 @@ def profile_value(value: Any, path: str) -> str:
         return language_name(value)
     if isinstance(value, str) and value in CHOICES and leaf in CHOICE_FIELDS:
         return _(CHOICES[value])
+    kind = kinds().get(generic(path))
+    lang = str(get_locale() or "en")
+    if kind in ("decimal", "int"):
+        return show_amount(value, lang)  # 38 450,00 in nb, 38.450,00 in nl, 38,450.00 in en
+    if kind == "date":
+        return day_text(value)
     return str(value)
 
 
@@ -215,7 +226,51 @@ def form_title(form_id: str) -> str:
     return services().forms.title(form_id)
 
 
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def day_text(value: Any) -> str:
+    """A date as the reader's locale writes it ("18. sep. 2022" in nb, "18 sep 2022" in nl);
+    plain text, for a message's parameter. An ISO string is read first; anything else as is."""
+    found = _as_date(value)
+    if found is None:
+        return "" if value is None else str(value)
+    return format_date(found, "medium", locale=str(get_locale() or "en"))
+
+
+def day(value: Any) -> Markup | str:
+    """:func:`day_text` in a ``<time>`` that keeps the ISO date for machines and tests."""
+    found = _as_date(value)
+    if found is None:
+        return "" if value is None else str(value)
+    return Markup('<time datetime="%s">%s</time>') % (found.isoformat(), day_text(found))
+
+
+def moment(value: datetime | None) -> Markup | str:
+    """A stored time (UTC) as the reader's locale writes a date and a time of day."""
+    if value is None:
+        return ""
+    lang = str(get_locale() or "en")
+    shown = (
+        f"{format_date(value, 'medium', locale=lang)} {format_time(value, 'HH:mm', locale=lang)}"
+    )
+    return Markup('<time datetime="%s">%s</time>') % (value.isoformat(timespec="minutes"), shown)
+
+
 def init(app: Flask) -> None:
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["day_text"] = day_text
+    app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["path_label"] = path_label
     app.jinja_env.filters["profile_value"] = profile_value

@@ -23,8 +23,7 @@ from formfill.cases.apply import attach_output
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
-from formfill.fill import FormCatalogue, fill_form, resolve_for
-from formfill.maps.resolve import Resolution
+from formfill.fill import FormCatalogue, fill_form, left_but_shown, resolve_for
 from formfill.profile.validation import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
@@ -111,21 +110,7 @@ def _shown_by_itself(forms: FormCatalogue, form_id: str) -> dict[str, Any]:
     fmap = forms.map(form_id)
     if fmap.kind != "docx":
         return {}
-    shown = docx_fill.read_docx_fields((forms.settings.root / fmap.source).read_bytes())
-    return {name: value for name, value in shown.items() if value not in (None, "", False)}
-
-
-def _unchosen(shown: dict[str, Any], res: Resolution) -> list[str]:
-    """Warnings for the fields that will show the blank's own value although nobody chose it
-    for this client: the map leaves them, the client has no value, or none fits."""
-    left = [(s.field, f"although the map leaves it ({s.reason})") for s in res.skipped]
-    left += [(m.field, f"although the client has no {m.path}") for m in res.missing]
-    left += [(b.field, f"although it is left empty ({b.reason})") for b in res.blank]
-    return [
-        f"{name}: the form shows {shown[name]!r} by itself {why}: check it before signing"
-        for name, why in left
-        if name in shown
-    ]
+    return docx_fill.read_docx_fields((forms.settings.root / fmap.source).read_bytes())
 
 
 def plan(
@@ -157,7 +142,9 @@ def plan(
             warnings = list(warned)
             if problem is None and form_id in forms.map_ids():
                 res = resolve_for(forms, forms.map(form_id), profile, on)
-                warnings += _unchosen(by_itself[form_id], res)
+                warnings += [
+                    str(t) for t in left_but_shown(forms.map(form_id), by_itself[form_id], res)
+                ]
                 missing = [m.path for m in res.missing_required]
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
                 warnings += [  # the form will be silent where the client has something to say

@@ -179,7 +179,7 @@ def fill_form(
     else:
         data, report = docx_fill.fill_docx_fields(forms.settings.root / fmap.source, res.values)
         verify_docx(data, res.values, report)
-        report.to_check += left_but_shown(fmap, docx_fill.read_docx_fields(data))
+        report.to_check += left_but_shown(fmap, docx_fill.read_docx_fields(data), res)
         for c in res.continued:
             for item in c.who:
                 why = "this Word form has no addendum yet: add the item by hand"
@@ -192,16 +192,27 @@ def fill_form(
     return FormFill(data, report, suffix, res)
 
 
-def left_but_shown(fmap: FormMap, shown: Mapping[str, str | bool]) -> list[ToCheck]:
-    """Fields of a Word form the map leaves (``skip``) that show a value of the form's own in
-    ``shown`` (the fields as read from the blank or the output): a legacy dropdown always shows
-    an entry, so the document says it although nobody chose it. An unticked box says nothing."""
+def left_but_shown(
+    fmap: FormMap, shown: Mapping[str, str | bool], res: Resolution | None = None
+) -> list[ToCheck]:
+    """Fields of a Word form that show a value of the form's own in ``shown`` (the fields as
+    read from the blank or the output) although formfill wrote nothing there: the map leaves
+    them (``skip``), or, given the resolution ``res``, the client has no value for them or none
+    fits. A legacy dropdown always shows an entry (the bostøtte Boform: Leier), so the document
+    says it although nobody chose it. An unticked box says nothing."""
     if fmap.kind != "docx":
         return []
+    why = {f.field: f"the map leaves it ({f.skip})" for f in fmap.fields if f.skip}
+    if res is not None:
+        why |= {s.field: f"the map leaves it ({s.reason})" for s in res.skipped}
+        why |= {m.field: f"the client has no {m.path}" for m in res.missing}
+        why |= {b.field: f"it is left empty ({b.reason})" for b in res.blank}
+        why = {f: w for f, w in why.items() if f not in res.values}
+    labels = {f.field: f.label or "" for f in fmap.fields}
     return [
-        ToCheck(f.field, str(shown[f.field]), f.skip or "", f.label or "")
-        for f in fmap.fields
-        if f.skip and shown.get(f.field) not in (None, "", False)
+        ToCheck(name, str(shown[name]), reason, labels.get(name, ""))
+        for name, reason in why.items()
+        if shown.get(name) not in (None, "", False)
     ]
 
 

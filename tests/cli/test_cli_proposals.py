@@ -124,7 +124,7 @@ def test_proposals_lists_each_value_beside_the_profile(seeded: Seeded) -> None:
     assert (amount["confidence"], amount["doubtful"], amount["state"]) == (0.99, False, "proposed")
     assert amount["label"].startswith("client (Tuva") and amount["label"].endswith("amount")
     maret = rows[MARET]
-    assert maret["doubtful"] and maret["label"].startswith("household.members[1] (child Máret")
+    assert maret["doubtful"] and maret["label"].startswith("household member 2 (child Máret")
     assert any("Máret vs Måret" in d for d in maret["doubts"])
     table = run(seeded.env, "evidence", "proposals", str(seeded.client))
     assert table.exit_code == 0

@@ -84,7 +84,8 @@ def test_proposals_list_with_the_webs_access(world: World, as_user: Any) -> None
     assert amount["source"]["evidence_id"] == ev_id and amount["source"]["page"] == 1
     assert amount["source"]["file"] == "lonnsslipp-mars.pdf"
     assert amount["confidence"] == 0.99 and not amount["doubtful"]
-    assert items[MARET]["doubtful"] and items[MARET]["label"].startswith("household.members[1]")
+    maret = items[MARET]
+    assert maret["doubtful"] and maret["label"].startswith("household member 2 (")
     assert _json_post(c, f"/api/v1/proposals/{ids[FNR]}/accept").status_code == 200
     pending = c.get(f"/api/v1/clients/{client_id}/proposals?state=proposed").get_json()
     assert {i["path"] for i in pending["items"]} == {AMOUNT, MARET}

@@ -7,6 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from babel.dates import format_date
+
 from formfill.lifecycle import Deadline, DeadlineKind
 from formfill.profile.provenance import Provenance
 from formfill.profile.validation import load_profile
@@ -68,8 +70,9 @@ def test_checklist_ticks_accepted_evidence_and_names_what_is_missing(
     page = resp.get_data(as_text=True)
     assert "Evidence checklist" in page
     pay = _row(page, "last_pay")
-    dated = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
-    assert pay.startswith("done") and "lonnsslipp-mai.pdf" in pay and dated in pay
+    day = (datetime.now(UTC) - timedelta(days=10)).date()
+    dated = format_date(day, "medium", locale="en")  # as the reader's language writes it
+    assert pay.startswith("done") and "lonnsslipp-mai.pdf" in pay and f"dated {dated}" in pay
     assert "Pay slip" in pay and "no older than 3 months" in pay
     term = _row(page, "termination")
     assert term.startswith("missing") and "No accepted evidence of this type." in term
@@ -77,6 +80,7 @@ def test_checklist_ticks_accepted_evidence_and_names_what_is_missing(
     nb = c.get(f"/applications/{app_id}", headers={"Accept-Language": "nb"})
     text = nb.get_data(as_text=True)
     assert "Dokumentasjonsliste" in text and "Lønnsslipp" in text and "Oppsigelse" in text
+    assert f"datert {format_date(day, 'medium', locale='nb')}" in text
 
 
 def test_checklist_freshness_old_pay_slip_does_not_tick(world: World, as_user: Any) -> None:

@@ -240,9 +240,9 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     c = as_user("specialist")
     page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
     amount = _article(page, ids[AMOUNT])
-    assert "38450.00" in amount and "39872.00" in amount
+    assert "38,450.00" in amount and "39,872.00" in amount  # as the reader's locale writes them
     assert "lonnsslipp-mars.pdf" in amount and f"proposal={ids[AMOUNT]}#page-1" in amount
-    assert "Accept (replaces 38450.00)" in amount
+    assert "Accept (replaces 38,450.00)" in amount
     maret = _article(page, ids[MARET])
     assert "doubtful" in maret.split(">")[0]
     assert "Letters differ from the profile's spelling: Máret vs Måret" in maret
@@ -254,7 +254,7 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     implied = _article(page, kind)
     assert "doubtful" not in implied.split(">")[0] and "unsure" not in implied
     page = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
-    assert "Godta (erstatter 38450.00)" in page and "Bokstavene skiller seg fra" in page
+    assert "Godta (erstatter 38\xa0450,00)" in page and "Bokstavene skiller seg fra" in page
     assert "sikkerhet 0,89, under 0,95" in page  # numbers as Norwegians write them
 
 
@@ -288,7 +288,7 @@ def test_accept_correct_reject_do_what_they_say(world: World, as_user: Any) -> N
     assert resp.status_code == 302
     assert _profile_value(c, client_id, AMOUNT) == "39872.00"
     flashed = c.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "it replaced 38450.00" in flashed
+    assert "it replaced 38,450.00" in flashed
     resp = post(
         c, f"/proposals/{ids[MARET]}", {"action": "correct", "value": " Máret Čiekčá ",
                                        "seen": "Máret Čiekčá"},
@@ -313,7 +313,8 @@ def test_a_failed_correction_keeps_what_was_typed(world: World, as_user: Any) ->
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     article = _article(page, ids[AMOUNT])
-    assert 'value="38 5OO kr"' in article and "Not saved" in article and "amount" in article
+    assert 'value="38 5OO kr"' in article and "Not saved: Income source 1: Amount" in article
+    assert "write it like 38,500.00" in article  # the format wanted, in the reader's locale
     assert "Traceback" not in page
     resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "correct", "value": "  "})
     assert resp.status_code == 400 and "type the corrected value" in resp.get_data(as_text=True)
@@ -323,6 +324,43 @@ def test_a_failed_correction_keeps_what_was_typed(world: World, as_user: Any) ->
     assert resp.status_code == 400 and "Choose accept, correct or reject" in resp.get_data(
         as_text=True
     )
+
+
+def test_a_correction_is_read_as_the_client_form_reads_the_field(
+    world: World, as_user: Any
+) -> None:
+    """In nb an amount is corrected the Norwegian way (38 500,00) and stored as 38500.00; the
+    field offers the proposal as a Norwegian writes it. A coded value (an income's period) and
+    a country are corrected by picking a name from a list, never by typing a code."""
+    from formfill.store import Actor, session_scope
+    from formfill.store.proposals import add_proposal
+
+    client_id, ev_id, ids = seed_review(world, "REF-REVIEW-LOCALE")
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        actor = Actor.system("test")
+        period = add_proposal(s, actor, ev_id, "income.sources[0].period", "year", 1).id
+        land = add_proposal(s, actor, ev_id, "income.sources[0].payer_country", "SE", 1).id
+    c = as_user("specialist")
+    nb = {"Accept-Language": "nb"}
+    page = c.get(f"/evidence/{ev_id}", headers=nb).get_data(as_text=True)
+    assert 'name="value" value="39\xa0872,00"' in _article(page, ids[AMOUNT])
+    periods = _article(page, period)
+    assert '<select name="value" required>' in periods
+    assert '<option value="year" selected>år</option>' in periods, periods
+    assert '<option value="month">måned</option>' in periods
+    countries = _article(page, land)
+    assert '<option value="SE" selected>Sverige</option>' in countries
+    resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "correct", "value": "38 500,00",
+                                                 "seen": "38450.00"}, headers=nb)  # fmt: skip
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+    assert _profile_value(c, client_id, AMOUNT) == "38500.00"
+    resp = post(c, f"/proposals/{period}", {"action": "correct", "value": "month"}, headers=nb)
+    assert resp.status_code == 302
+    assert _profile_value(c, client_id, "income.sources[0].period") == "month"
+    resp = post(c, f"/proposals/{land}", {"action": "correct", "value": "yearly"}, headers=nb)
+    assert resp.status_code == 400
+    assert "«yearly» er ikke et land vi kjenner" in resp.get_data(as_text=True)
+    assert _profile_value(c, client_id, "income.sources[0].payer_country") != "yearly"
 
 
 def test_accept_refuses_when_the_profile_changed_since_shown(world: World, as_user: Any) -> None:
@@ -351,7 +389,7 @@ def test_client_page_links_each_evidence_value_to_its_page(world: World, as_user
     post(c, f"/proposals/{ids[AMOUNT]}", {"action": "accept"})
     page = c.get(f"/clients/{client_id}").get_data(as_text=True)
     href = f"/evidence/{ev_id}?proposal={ids[AMOUNT]}#page-1"
-    assert f'<a href="{href}">39872.00</a>' in page
+    assert f'<a href="{href}">39,872.00</a>' in page
     assert "from evidence lonnsslipp-mars.pdf, p. 1" in page
     review = c.get(href.split("#")[0]).get_data(as_text=True)
     assert f'id="box-{ids[AMOUNT]}" class="box accepted active"' in review

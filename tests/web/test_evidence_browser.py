@@ -47,7 +47,7 @@ def test_enter_submits_the_correction_and_cards_hold_their_content(
     field.fill("38500.00")
     field.press("Enter")
     page.wait_for_selector(f"#p{ids[AMOUNT]}.corrected")
-    assert "it replaced 38450.00" in page.locator(".flash").inner_text()
+    assert "it replaced 38,450.00" in page.locator(".flash").inner_text()
     data = page.request.get(f"{server}/api/v1/clients/{client_id}").json()
     assert data["profile"]["income"]["sources"][0]["amount"] == "38500.00"
     # a doubtful proposal: its accept button is not the primary one
@@ -56,7 +56,7 @@ def test_enter_submits_the_correction_and_cards_hold_their_content(
     page.goto(f"{server}/clients/{client_id}")
     assert page.evaluate(OVERFLOW) == []
     assert page.evaluate(COVERED) == []
-    link = page.locator("#profile a", has_text="38500.00")
+    link = page.locator("#profile a", has_text="38,500.00")  # as English writes it
     assert link.get_attribute("href") == f"/evidence/{ev_id}?proposal={ids[AMOUNT]}#page-1"
     page.context.close()
     if SHOTS:

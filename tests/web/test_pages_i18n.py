@@ -125,7 +125,7 @@ def test_the_pages_hold_what_the_check_is_about(
     assert "gedeeltelijk toegekend" in app and "persoonlijk afgegeven" in app
     client = c.get(pages["client"][1], headers={"Accept-Language": "nb"}).get_data(as_text=True)
     text = re.sub(r"\s+", " ", visible_text(client))
-    assert "Husstandsmedlem 2: Fødselsdato 2022-09-18" in text  # a profile key, named
+    assert "Husstandsmedlem 2: Fødselsdato 18. sep. 2022" in text  # a profile key, named; nb date
     assert "Person: Sivilstand Skilt" in text and "Nåværende adresse: Land Norge" in text
     assert "Kontakt: Trenger tolk nei" in text
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from redis.exceptions import RedisError
@@ -24,6 +24,8 @@ from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal
 from web.access import client_or_404
 from web.auth import me
+from web.form_input import Unreadable, date_example
+from web.forms import correction, read_correction
 from web.labels import enum_label, path_label, profile_value
 from web.services import db, services
 
@@ -105,10 +107,16 @@ def render_review(
     except ValueError:
         active = None
     items = review_items(db(), row.id)
+    lang = str(get_locale() or "en")
+    corrections = {
+        i.proposal.id: correction(i.proposal.path, i.proposal.value, lang) for i in items
+    }
     return render_template(
         "evidence.html",
         ev=row,
         items=items,
+        corrections=corrections,
+        date_example=date_example(lang),
         active=active,
         typed=typed or {},
         problems=problems or {},
@@ -188,6 +196,13 @@ def decide(proposal_id: int) -> Any:
         flash(_("Choose accept, correct or reject."), "error")
         return render_review(row, 400, typed)
     seen = request.form["seen"] if "seen" in request.form else UNSEEN
+    if action == "correct" and value is not None:
+        try:  # read as the client form reads the same field: 38 500,00 in nb, a country by name
+            value = read_correction(proposal.path, value, str(get_locale() or "en"))
+        except Unreadable as e:
+            why = f"{path_label(proposal.path)}: {e}"
+            flash(_("Not saved: %(why)s", why=why), "error")
+            return render_review(row, 400, typed, {proposal_id: why})
     try:
         with db().begin_nested():
             done = decide_proposal(db(), me().actor, proposal_id, action, value, seen)
