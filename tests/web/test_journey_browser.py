@@ -15,13 +15,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from formfill.store import Actor, session_scope
 from formfill.store import users as store_users
@@ -53,6 +54,7 @@ BAD_FNR = "09031452463"  # Čiekčá's number with its last check digit wrong
 PROGRAMS = ("barnetrygd", "bostotte")
 FORMS = ("nav-barnetrygd", "kommune-bostotte-vedlegg")
 PROPOSED, CORRECTED = "41250.00", "40850.00"  # the slip's gross pay; what the specialist keeps
+SHOWN = {PROPOSED: "41,250.00", CORRECTED: "40,850.00"}  # as the English pages write them
 
 # the heading or button a person sees on each page, in each language
 KNOWN = {
@@ -71,6 +73,11 @@ KNOWN = {
         "calendar": "Termijnkalender",
     },
 }
+
+
+def day_text_en(iso: str) -> str:
+    """A date as the English pages write it (Babel's medium format)."""
+    return format_date(date.fromisoformat(iso), "medium", locale="en")
 
 
 def program_names(lang: str) -> list[str]:
@@ -325,9 +332,16 @@ def _new_client(world: World, page: Any, shot: Shots, bugs: list[str]) -> int:
     assert stored == MEMBERS  # all four, in the order typed, each with its own date and number
     # the client page: the partner, then the children oldest first, each beside her own date
     rows = page.locator("#household tbody tr")
-    shown = [tuple(rows.nth(i).locator("td").all_inner_texts()[1:]) for i in range(rows.count())]
+    shown = [
+        (rows.nth(i).locator("td").nth(1).inner_text(),
+         rows.nth(i).locator("td time").get_attribute("datetime"),
+         rows.nth(i).locator("td time").inner_text())
+        for i in range(rows.count())
+    ]  # fmt: skip
     by_age = [MEMBERS[0], *sorted(MEMBERS[1:], key=lambda m: m["born"])]
-    assert shown == [(f"{m['given']} {m['family']}", m["born"]) for m in by_age]
+    assert shown == [
+        (f"{m['given']} {m['family']}", m["born"], day_text_en(m["born"])) for m in by_age
+    ]  # the date as English writes it, the ISO value kept in <time datetime>
     return client_id
 
 
@@ -375,17 +389,18 @@ def _evidence(world: World, page: Any, server: str, shot: Shots, client_id: int)
     page.locator("#evidence tr[data-state=done] a").last.click()
     page.wait_for_selector("article.proposal")
     evidence_id = int(re.search(r"/evidence/(\d+)", page.url).group(1))  # type: ignore[union-attr]
-    amount = page.locator("article.proposal", has=page.locator("dd.value", has_text=PROPOSED))
+    read = page.locator("dd.value", has_text=SHOWN[PROPOSED])
+    amount = page.locator("article.proposal", has=read)
     assert amount.count() == 1, page.locator(".proposals").inner_text()[:2000]
     proposal_id = int((amount.get_attribute("id") or "p0")[1:])
     shot(page, "review")
     field = amount.locator("form.correct input[name=value]")
-    field.fill(CORRECTED)
+    field.fill(SHOWN[CORRECTED])  # typed as the page writes amounts
     field.press("Enter")
     page.wait_for_selector(f"#p{proposal_id}.corrected")
     shot(page, "review-corrected")
     flash = page.locator(".flash.info").inner_text()
-    assert "Income source 1: Amount" in flash and "it replaced 40000.00" in flash, flash
+    assert "Income source 1: Amount" in flash and "it replaced 40,000.00" in flash, flash
     data = page.request.get(f"{server}/api/v1/clients/{client_id}").json()
     source = data["profile"]["income"]["sources"][0]
     assert source["amount"] == CORRECTED  # the value typed, not the value read
@@ -396,7 +411,7 @@ def _evidence(world: World, page: Any, server: str, shot: Shots, client_id: int)
     )  # fmt: skip
     # the client page shows the value with its source, linked to the box it was read from
     page.click("a[href$='#evidence']")
-    link = page.locator("#profile a", has_text=CORRECTED)
+    link = page.locator("#profile a", has_text=SHOWN[CORRECTED])
     link.wait_for()
     assert link.get_attribute("href", timeout=5_000).startswith(f"/evidence/{evidence_id}")
     assert "lønnsslipp-oktober.pdf" in link.locator("xpath=../..").inner_text()
@@ -436,8 +451,12 @@ def _screening(world: World, page: Any, server: str, shot: Shots, client_id: int
                 .where(DeadlineRow.application_id == app_ids[program])
             ).all()  # fmt: skip
         assert [k for _d, k in stored] == (["application"] if program == "bostotte" else [])
-        listed = page.locator("h2:has-text('Deadlines') + ul li:not(.muted)").all_inner_texts()
-        assert [t.split(" – ")[0] for t in listed] == [d.isoformat() for d, _k in stored]
+        items = page.locator("h2:has-text('Deadlines') + ul li:not(.muted)")
+        listed = [
+            (li.locator("time").first.get_attribute("datetime"), li.inner_text().split(" – ")[0])
+            for li in items.all()
+        ]
+        assert listed == [(d.isoformat(), day_text_en(d.isoformat())) for d, _k in stored]
         shot(page, f"application-{program}")
         page.go_back()
         page.wait_for_selector("#applications")
@@ -604,7 +623,9 @@ def _submit_and_calendar(
     for deadline_id, on, application_id in expected:
         assert deadline_id in shown, (deadline_id, on, sorted(shown))
         row = shown[deadline_id]
-        assert row.locator("td.date").inner_text() == on.isoformat()
+        when = row.locator("td.date time")
+        assert when.get_attribute("datetime") == on.isoformat()
+        assert when.inner_text() == day_text_en(on.isoformat())
         assert row.locator(f"a[href='/applications/{application_id}']").count() == 1
 
 
