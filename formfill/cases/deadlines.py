@@ -15,9 +15,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from formfill.errors import DeadlineRuleError, Problem
-from formfill.lifecycle import DeadlineRule, parse_rules
+from formfill.lifecycle import AppStatus, DeadlineKind, DeadlineRule, parse_rules
 from formfill.programs.model import Catalog
 from formfill.store import applications as store_apps
+from formfill.store import deadlines as store_deadlines
 from formfill.store.audit import Actor
 from formfill.store.models import Application
 
@@ -88,4 +89,11 @@ def advance_application(
         submission=submission,
         rules=rules,
     )
+    if to in _ANSWERED:  # the agency answered (or the case ended): no decision is awaited
+        awaited = store_deadlines.open_for(session, application_id, DeadlineKind.EXPECTED_DECISION)
+        for row in awaited:
+            store_deadlines.mark_done(session, actor, row.id)
     return Advanced(app, before, rules_from)
+
+
+_ANSWERED = {AppStatus.DECIDED, AppStatus.CLOSED, AppStatus.WITHDRAWN}

@@ -60,6 +60,16 @@ def add_manual(
     return add_created(session, actor, row, "deadline")
 
 
+def open_for(session: Session, application_id: int, kind: str) -> list[DeadlineRow]:
+    """An application's deadlines of one kind that are not met yet."""
+    q = sa.select(DeadlineRow).where(
+        DeadlineRow.application_id == application_id,
+        DeadlineRow.kind == kind,
+        DeadlineRow.done.is_(False),
+    )
+    return list(session.scalars(q.order_by(DeadlineRow.due, DeadlineRow.id)))
+
+
 def mark_done(
     session: Session, actor: Actor, deadline_id: int, rules: Sequence[DeadlineRule] = ()
 ) -> DeadlineRow | None:

@@ -68,6 +68,25 @@ def test_cli_web_and_api_give_the_same_deadlines(world: World, as_user: Any) -> 
     assert any(kind == "expected_decision" for kind, _due in got[0])
     assert got[0] == got[1] == got[2]
 
+    # the decision arrives: nobody waits for it any more, in every shell alike
+    decided = "2026-03-02"
+    args = ["application", "advance", str(by_cli), "--to", "decided", "--decision", "approved",
+            "--date", decided, "--json"]  # fmt: skip
+    r = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    form = {"to": "decided", "decision": "approved", "date": decided, "csrf_token": csrf_token(c)}
+    assert c.post(f"/applications/{by_web}/advance", data=form).status_code == 302
+    body = {"to": "decided", "date": decided, "decision": "approved"}
+    resp = c.post(f"/api/v1/applications/{by_api}/advance", json=body,
+                  headers={"X-CSRFToken": token})  # fmt: skip
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    after = [_deadlines(world, a) for a in (by_cli, by_web, by_api)]
+    assert after[0] == after[1] == after[2]
+    assert all(kind != "expected_decision" for kind, _due in after[0]), after[0]
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        met = [d for d in store_apps.get_application(s, by_web).deadlines if d.done]
+        assert [d.kind for d in met] == ["expected_decision"]  # met, kept in the history
+
 
 def _fresh_client(world: World, ref: str) -> int:
     """A client with the bokmål single parent's profile on specialist's caseload."""

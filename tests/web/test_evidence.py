@@ -370,7 +370,14 @@ def test_accept_refuses_when_the_profile_changed_since_shown(world: World, as_us
     c = as_user("specialist")
     resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "accept", "seen": "38500.00"})
     assert resp.status_code == 409
-    assert "it is now 38450.00" in resp.get_data(as_text=True)
+    said = resp.get_data(as_text=True)
+    assert "Income source 1: Amount changed since the page was shown: it is now 38,450.00" in said
+    nb = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "accept", "seen": "38500.00"},
+              headers={"Accept-Language": "nb"})  # fmt: skip
+    assert nb.status_code == 409
+    assert "Beløp er endret siden siden ble vist: nå står det 38\xa0450,00" in nb.get_data(
+        as_text=True
+    )  # the field's name and the amount as Norwegian writes them, not income.sources[0].amount
     assert _profile_value(c, client_id, AMOUNT) == "38450.00"
     assert post(c, f"/proposals/{ids[FNR]}", {"action": "accept"}).status_code == 302
     again = post(c, f"/proposals/{ids[FNR]}", {"action": "reject"})

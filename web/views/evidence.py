@@ -14,12 +14,13 @@ from redis.exceptions import RedisError
 
 from formfill import artifacts
 from formfill.cases import intake as evidence_intake
-from formfill.cases.review import ACTIONS, UNSEEN, review_items
+from formfill.cases.review import ACTIONS, UNSEEN, current_value, review_items
 from formfill.cases.review import decide as decide_proposal
 from formfill.errors import ConflictError, EvidenceError, FormfillError
 from formfill.evidence import preview
 from formfill.evidence.doubt import DOUBTFUL_BELOW
 from formfill.store.audit import record
+from formfill.store.clients import latest_version
 from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile, EvidenceProposal
 from web.access import client_or_404
@@ -27,6 +28,7 @@ from web.auth import me
 from web.form_input import Unreadable, date_example
 from web.forms import correction, read_correction
 from web.labels import enum_label, path_label, profile_value
+from web.problems import problem_text, subject
 from web.services import db, services
 
 bp = Blueprint("evidence", __name__)
@@ -181,6 +183,30 @@ def page_image(evidence_id: int, page: int) -> Any:
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
 
+def _why_not_saved(e: FormfillError, proposal: EvidenceProposal, seen: Any) -> str:
+    """Why a decision was not saved, in the reader's language and with the field's name: the
+    profile problems worded as the client form words them; a value someone changed meanwhile
+    named with its label and shown as the page shows values."""
+    version = latest_version(db(), row_client(proposal))
+    data = version.data if version is not None else {}
+    problems = getattr(e, "problems", [])
+    if problems:
+        return "; ".join(problem_text(p, data) for p in problems)
+    if isinstance(e, ConflictError) and seen is not UNSEEN and proposal.status == "proposed":
+        now = current_value(db(), proposal)
+        shown = profile_value(now, proposal.path) if now not in (None, "") else _("(empty)")
+        return _(
+            "%(field)s changed since the page was shown: it is now %(now)s; look at it again.",
+            field=subject(proposal.path, data),
+            now=shown,
+        )
+    return str(e).split("\n")[0]
+
+
+def row_client(proposal: EvidenceProposal) -> int:
+    return int(proposal.evidence.client_id)
+
+
 @bp.route("/proposals/<int:proposal_id>", methods=["POST"])
 @login_required  # type: ignore[misc]
 def decide(proposal_id: int) -> Any:
@@ -207,8 +233,8 @@ def decide(proposal_id: int) -> Any:
         with db().begin_nested():
             done = decide_proposal(db(), me().actor, proposal_id, action, value, seen)
     except FormfillError as e:
-        why = "; ".join(str(p) for p in getattr(e, "problems", [])) or str(e).split("\n")[0]
         db().expire_all()  # the page shows the profile and the proposal as they are now
+        why = _why_not_saved(e, proposal, seen)
         flash(_("Not saved: %(why)s", why=why), "error")
         code = 409 if isinstance(e, ConflictError) else 400
         return render_review(row, code, typed, {proposal_id: why})
