@@ -126,6 +126,8 @@ def test_the_pages_hold_what_the_check_is_about(
     client = c.get(pages["client"][1], headers={"Accept-Language": "nb"}).get_data(as_text=True)
     text = re.sub(r"\s+", " ", visible_text(client))
     assert "Husstandsmedlem 2: Fødselsdato 18. sep. 2022" in text  # a profile key, named; nb date
+    income = re.findall(r"(\d[\d .,]*) (?:NOK|EUR) / ", text)  # the income summary's amounts
+    assert income and all(re.fullmatch(r"\d{1,3}(?: \d{3})*,\d{2}", a) for a in income), income
     assert "Person: Sivilstand Skilt" in text and "Nåværende adresse: Land Norge" in text
     assert "Kontakt: Trenger tolk nei" in text
 
