@@ -206,19 +206,24 @@ def test_labels_of_a_file_pdfminer_finds_no_pages_in() -> None:
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_draft_quality_on_the_labelled_corpus_does_not_fall() -> None:
-    """bench/map_suggest.py's scoring over every hand-labelled corpus form: precision and
-    recall stay at or above what was measured (0.960 and 0.748 on 15 forms)."""
+    """bench/map_suggest.py's scoring of the hand-labelled corpus forms, each set apart:
+    precision and recall stay at or above what was measured (development set 0.975 and 0.866
+    on 11 forms; the 4 labelled later 0.923 and 0.516). The held-out set is never a test."""
     if not CORPUS_FORMS.is_dir():
         pytest.skip("../shared/corpus is absent")
     spec = importlib.util.spec_from_file_location("map_suggest", REPO / "bench" / "map_suggest.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    rows = [bench.score_form(t, False) for t in sorted(bench.TRUTH.glob("*.toml"))]
-    mapped, right = sum(r[0] for r in rows), sum(r[1] for r in rows)
-    total, hit = sum(r[2] for r in rows), sum(r[3] for r in rows)
-    assert right / mapped >= 0.95, (right, mapped)
-    assert hit / total >= 0.72, (hit, total)
+    floors = {"development": (0.95, 0.85), "corpus-held": (0.90, 0.50)}
+    for name, (forms, truths) in bench.sets().items():
+        if name not in floors:
+            continue
+        rows = [bench.score_form(t, forms, False) for t in truths]
+        mapped, right = sum(r[0] for r in rows), sum(r[1] for r in rows)
+        total, hit = sum(r[2] for r in rows), sum(r[3] for r in rows)
+        assert right / mapped >= floors[name][0], (name, right, mapped)
+        assert hit / total >= floors[name][1], (name, hit, total)
 
 
 def test_a_child_row_keeps_its_child(tmp_path: Path) -> None:
