@@ -252,7 +252,7 @@ def day(value: Any) -> Markup | str:
     """:func:`day_text` in a ``<time>`` that keeps the ISO date for machines and tests."""
     found = _as_date(value)
     if found is None:
-        return "" if value is None else str(value)
+        return day_text(value)
     return Markup('<time datetime="%s">%s</time>') % (found.isoformat(), day_text(found))
 
 

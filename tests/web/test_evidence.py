@@ -258,18 +258,28 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     assert "sikkerhet 0,89, under 0,95" in page  # numbers as Norwegians write them
 
 
+def _review_with(
+    world: World, ref: str, *proposals: tuple[str, str]
+) -> tuple[int, int, dict[str, int], list[int]]:
+    """The seeded review plus more proposals read from page 1: their ids, in order."""
+    from formfill.store import Actor, session_scope
+    from formfill.store.proposals import add_proposal
+
+    client_id, ev_id, ids = seed_review(world, ref)
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        actor = Actor.system("test")
+        extra = [add_proposal(s, actor, ev_id, path, value, 1).id for path, value in proposals]
+    return client_id, ev_id, ids, extra
+
+
 def test_review_names_coded_values_in_the_readers_language(world: World, as_user: Any) -> None:
     """A coded value (an income's period, an employment status) is shown by its name in the
     reader's language, both as the profile holds it and as read; the form still sends the
     stored code as the value seen, so deciding compares codes."""
-    from formfill.store import Actor, session_scope
-    from formfill.store.proposals import add_proposal
-
-    _, ev_id, _ids = seed_review(world, "REF-REVIEW-CODES")
-    with session_scope(world.app.extensions["formfill"].sessions) as s:
-        actor = Actor.system("test")
-        period = add_proposal(s, actor, ev_id, "income.sources[0].period", "month", 1).id
-        status = add_proposal(s, actor, ev_id, "employment.status", "employed", 1).id
+    _, ev_id, _ids, (period, status) = _review_with(
+        world, "REF-REVIEW-CODES",
+        ("income.sources[0].period", "month"), ("employment.status", "employed"),
+    )  # fmt: skip
     c = as_user("specialist")
     page = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
     monthly = _article(page, period)
@@ -332,14 +342,10 @@ def test_a_correction_is_read_as_the_client_form_reads_the_field(
     """In nb an amount is corrected the Norwegian way (38 500,00) and stored as 38500.00; the
     field offers the proposal as a Norwegian writes it. A coded value (an income's period) and
     a country are corrected by picking a name from a list, never by typing a code."""
-    from formfill.store import Actor, session_scope
-    from formfill.store.proposals import add_proposal
-
-    client_id, ev_id, ids = seed_review(world, "REF-REVIEW-LOCALE")
-    with session_scope(world.app.extensions["formfill"].sessions) as s:
-        actor = Actor.system("test")
-        period = add_proposal(s, actor, ev_id, "income.sources[0].period", "year", 1).id
-        land = add_proposal(s, actor, ev_id, "income.sources[0].payer_country", "SE", 1).id
+    client_id, ev_id, ids, (period, land) = _review_with(
+        world, "REF-REVIEW-LOCALE",
+        ("income.sources[0].period", "year"), ("income.sources[0].payer_country", "SE"),
+    )  # fmt: skip
     c = as_user("specialist")
     nb = {"Accept-Language": "nb"}
     page = c.get(f"/evidence/{ev_id}", headers=nb).get_data(as_text=True)

@@ -187,7 +187,7 @@ def _why_not_saved(e: FormfillError, proposal: EvidenceProposal, seen: Any) -> s
     """Why a decision was not saved, in the reader's language and with the field's name: the
     profile problems worded as the client form words them; a value someone changed meanwhile
     named with its label and shown as the page shows values."""
-    version = latest_version(db(), row_client(proposal))
+    version = latest_version(db(), proposal.evidence.client_id)
     data = version.data if version is not None else {}
     problems = getattr(e, "problems", [])
     if problems:
@@ -201,10 +201,6 @@ def _why_not_saved(e: FormfillError, proposal: EvidenceProposal, seen: Any) -> s
             now=shown,
         )
     return str(e).split("\n")[0]
-
-
-def row_client(proposal: EvidenceProposal) -> int:
-    return int(proposal.evidence.client_id)
 
 
 @bp.route("/proposals/<int:proposal_id>", methods=["POST"])
