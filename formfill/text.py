@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-__all__ = ["Text", "localised", "sort_key"]
+__all__ = ["Text", "date_locale", "localised", "sort_key"]
 
 Text = Mapping[str, str]
 
@@ -47,3 +47,13 @@ def sort_key(language: str) -> Callable[[str], bytes]:
     collator = icu.Collator.createInstance(icu.Locale(code))
     key: Callable[[str], bytes] = collator.getSortKey
     return key
+
+
+# English dates are written the British way (14 Mar 1988, 14/03/1988): the people formfill
+# serves read European dates, and "3/14/1988" reads as the 3rd of a 14th month to them
+_DATE_LOCALES = {"en": "en_GB"}
+
+
+def date_locale(language: str) -> str:
+    """The Babel locale that writes and reads dates for a reader of ``language``."""
+    return _DATE_LOCALES.get(language, language)

@@ -23,6 +23,8 @@ from babel.numbers import (
 )
 from flask_babel import gettext as _
 
+from formfill.text import date_locale
+
 # the locales whose country names are understood when typed, whatever the UI language
 NAME_LOCALES = ("en", "nb", "nn", "nl", "se")
 # CLDR territories that are no country a profile names
@@ -44,8 +46,11 @@ def hours_example(lang: str) -> str:
     return format_decimal(Decimal("37.5"), locale=lang)
 
 
-def parse_amount(raw: str, lang: str, *, whole: bool = False) -> Decimal | int:
-    """A number as written in ``lang``; group separators may be left out, and spaces group."""
+def parse_amount(
+    raw: str, lang: str, *, whole: bool = False, example: Decimal | None = None
+) -> Decimal | int:
+    """A number as written in ``lang``; group separators may be left out, and spaces group.
+    The message shows ``example`` (the field's own, such as 37,5 hours) else an amount."""
     text = SPACES.sub("", raw).replace("\u2212", "-")
     decimal = get_decimal_symbol(lang)
     allowed = set("0123456789-") | {decimal, _group(lang)}
@@ -54,9 +59,12 @@ def parse_amount(raw: str, lang: str, *, whole: bool = False) -> Decimal | int:
             raise NumberFormatError(text)
         value = parse_decimal(text, locale=lang, strict=True)
     except (NumberFormatError, InvalidOperation):
-        example = "37" if whole else amount_example(lang)
+        if example is not None:
+            shown = show_amount(example, lang)
+        else:
+            shown = "37" if whole else amount_example(lang)
         raise Unreadable(
-            _("“%(value)s” is not a number; write it like %(example)s", value=raw, example=example)
+            _("“%(value)s” is not a number; write it like %(example)s", value=raw, example=shown)
         ) from None
     if whole:
         if value != value.to_integral_value():
@@ -83,17 +91,18 @@ def show_amount(value: Any, lang: str) -> str:
 
 
 def _date_pattern(lang: str) -> str:
-    pattern = str(get_date_format("short", locale=lang).pattern)
+    pattern = str(get_date_format("short", locale=date_locale(lang)).pattern)
     return re.sub(r"y+", "yyyy", pattern)
 
 
 def date_example(lang: str) -> str:
-    return format_date(EXAMPLE_DATE, _date_pattern(lang), locale=lang)
+    return format_date(EXAMPLE_DATE, _date_pattern(lang), locale=date_locale(lang))
 
 
 def parse_local_date(raw: str, lang: str) -> date:
     """An ISO date (what a date picker sends), or day, month and year in the locale's order
-    with a four-digit year (``14.03.1988`` nb, ``14-03-1988`` nl, ``3/14/1988`` en)."""
+    with a four-digit year (``14.03.1988`` nb, ``14-03-1988`` nl, ``14/03/1988`` en, British:
+    see :func:`formfill.text.date_locale`)."""
     text = raw.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):

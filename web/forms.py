@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -230,11 +231,18 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
             node = items[step.index]
 
 
-def _read(kind: str, raw: str, lang: str) -> Any:
+def _example(name: str) -> Decimal | None:
+    """The vocabulary's example of the field ``name`` when it is a number (37.5 hours a week)."""
+    info = vocabulary().get(generic(name))
+    example = info.example if info is not None else None
+    return Decimal(str(example)) if isinstance(example, (int, float, Decimal)) else None
+
+
+def _read(kind: str, raw: str, lang: str, name: str = "") -> Any:
     if kind == "decimal":
-        return str(parse_amount(raw, lang))
+        return str(parse_amount(raw, lang, example=_example(name)))
     if kind == "int":
-        return parse_amount(raw, lang, whole=True)
+        return parse_amount(raw, lang, whole=True, example=_example(name))
     if kind == "date":
         return parse_local_date(raw, lang).isoformat()
     if kind == "country":
@@ -271,7 +279,7 @@ def parse_values(
         if not raw:
             continue
         try:
-            _put(data, f.name, _read(f.kind, raw, lang))
+            _put(data, f.name, _read(f.kind, raw, lang, f.name))
         except Unreadable as e:
             errors[f.name] = f"{where_words(f.name, typed)}: {e}"
     return _merge_hidden(current, data, {f.name for f in fields}), errors
@@ -351,4 +359,4 @@ def read_correction(path: str, raw: str, lang: str) -> Any:
         return text
     if kind == "language":
         return text
-    return _read(kind, text, lang) if text else text
+    return _read(kind, text, lang, path) if text else text

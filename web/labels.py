@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formfill.profile.types import LANGUAGE_FIELDS
+from formfill.text import date_locale
 from web.form_input import show_amount
 from web.form_labels import CHOICES, ITEM, SECTIONS, label
 from web.forms import generic, kinds
@@ -245,7 +246,7 @@ def day_text(value: Any) -> str:
     found = _as_date(value)
     if found is None:
         return "" if value is None else str(value)
-    return format_date(found, "medium", locale=str(get_locale() or "en"))
+    return format_date(found, "medium", locale=date_locale(str(get_locale() or "en")))
 
 
 def day(value: Any) -> Markup | str:
@@ -262,7 +263,8 @@ def moment(value: datetime | None) -> Markup | str:
         return ""
     lang = str(get_locale() or "en")
     shown = (
-        f"{format_date(value, 'medium', locale=lang)} {format_time(value, 'HH:mm', locale=lang)}"
+        f"{format_date(value, 'medium', locale=date_locale(lang))} "
+        f"{format_time(value, 'HH:mm', locale=lang)}"
     )
     return Markup('<time datetime="%s">%s</time>') % (value.isoformat(timespec="minutes"), shown)
 

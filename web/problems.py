@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from formfill.errors import Problem
 from formfill.profile.validation import owner
+from formfill.text import date_locale
 from web.form_labels import CHOICES, ITEM, label
 
 #: code -> the reason in the reader's language; %(name)s are the problem's parameters
@@ -100,7 +101,7 @@ def subject(path: str, data: Any) -> str:
 
 def _arg(key: str, value: Any, data: Any) -> str:
     if isinstance(value, date):
-        return format_date(value, "medium", locale=_lang())
+        return format_date(value, "medium", locale=date_locale(_lang()))
     if key == "member" and isinstance(value, int):
         return person(f"household.members[{value}]", data)
     if key == "members" and isinstance(value, tuple | list):

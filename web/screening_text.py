@@ -22,7 +22,7 @@ from formfill.errors import FormfillError
 from formfill.programs.catalog import Criterion
 from formfill.programs.criteria import Lacking
 from formfill.programs.screening import CriterionResult
-from formfill.text import localised
+from formfill.text import date_locale, localised
 from web.form_labels import CHOICES
 from web.labels import country_name
 
@@ -49,7 +49,7 @@ def _fact(key: str, value: Any, kind: str) -> str:
     if isinstance(value, int | float | Decimal):
         return number(value)
     if isinstance(value, date):
-        return format_date(value, "medium", locale=_lang())
+        return format_date(value, "medium", locale=date_locale(_lang()))
     if isinstance(value, str):
         if kind in _COUNTRY_KINDS and key in ("value", "country") and len(value) == 2:
             return country_name(value)

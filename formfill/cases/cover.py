@@ -12,11 +12,12 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from formfill.pdf.font import find_font_file, winansi_fits
-from formfill.text import Text, localised
+from formfill.text import Text, date_locale, localised
 
 __all__ = [
     "COVER_LANGUAGES",
@@ -106,6 +107,16 @@ TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
         "nb": "kunne ikke gjøres om til PDF",
         "nl": "kon niet naar PDF worden omgezet",
     },
+    "evidence": {  # a required checklist item of the application a document belongs to
+        "en": "evidence still needed for",
+        "nb": "dokumentasjon som mangler til",
+        "nl": "bewijsstuk dat nog ontbreekt voor",
+    },
+    "evidence_old": {  # the newest evidence of its type is older than the program accepts
+        "en": "evidence too old for",
+        "nb": "dokumentasjonen er for gammel til",
+        "nl": "bewijsstuk te oud voor",
+    },
 }
 
 
@@ -134,8 +145,8 @@ class CoverDoc:
 @dataclass(frozen=True)
 class CoverMissing:
     title: str
-    why: str  # a TEXTS key: failed, queued, running, unreadable, conversion
-    detail: str  # the item's error, or ""
+    why: str  # a TEXTS key: failed, queued, running, unreadable, conversion, evidence(_old)
+    detail: str  # the item's error, the document an evidence item is for, or ""
 
 
 @dataclass(frozen=True)
@@ -207,7 +218,8 @@ def draw_cover(
 
     line(say("title", language, name=name), 72, 16, bold)
     y -= 22
-    line(say("batch", language, batch=batch, on=on.isoformat()), 72)
+    when = format_date(on, "long", locale=date_locale(language))
+    line(say("batch", language, batch=batch, on=when), 72)
     sections = [
         (say("inside", language), [cover_row, *rows_in]),
         (say("missing", language), rows_out),

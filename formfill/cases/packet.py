@@ -23,6 +23,8 @@ from pypdf.errors import PyPdfError
 from sqlalchemy.orm import Session
 
 from formfill import artifacts
+from formfill.cases.apply import open_for_program
+from formfill.cases.checklists import application_checklist
 from formfill.cases.cover import CoverCheck, CoverDoc, CoverMissing, cover_language, draw_cover
 from formfill.config import Settings
 from formfill.docx.convert import ConvertLimits, docx_to_pdf
@@ -31,9 +33,10 @@ from formfill.fill import fill_form
 from formfill.fill.catalogue import FormCatalogue
 from formfill.profile.model import Profile
 from formfill.profile.validation import parse_profile
+from formfill.store.audit import Actor
 from formfill.store.batches import batch_dict, get_batch
 from formfill.store.clients import client_label, latest_version
-from formfill.store.models import BatchItem, ProfileVersion
+from formfill.store.models import Application, BatchItem, ProfileVersion
 
 __all__ = ["Packet", "PacketDocument", "batch_zip", "build_packet", "client_packet"]
 
@@ -92,11 +95,16 @@ def build_packet(
     on: date,
     language: str = "en",
     limits: ConvertLimits | None = None,
+    actor: Actor | None = None,
 ) -> Packet:
     """The client's packet of batch ``batch_id``. Its language is the client's preferred one
     where the profile has it and the cover has texts for it, else ``language`` (the reader's).
+    Its missing list also names each required checklist item (evidence) not yet accepted for
+    the applications the batch's documents belong to, so a packet is never "complete" while
+    its application lacks a document (``actor`` reads the profile the checklist needs).
     """
     limits = limits or ConvertLimits()
+    actor = actor or Actor.system("packet")
     batch = get_batch(session, batch_id)
     version = latest_version(session, client_id)
     preferred = ((version.data.get("contact") or {}) if version else {}).get("preferred_language")
@@ -127,6 +135,7 @@ def build_packet(
         if forms.encloses(item.form_id):
             letters[len(packet.documents) - 1] = item
     _enclose(settings, session, forms, packet, letters, batch.options, limits)
+    packet.missing += _evidence_missing(session, actor, forms, batch.items, client_id, on, packet)
     name = client_label(version, client_id)
     batch_name = batch.label or f"#{batch.id}"
     for _attempt in range(4):  # the cover's own length moves the page numbers it prints
@@ -147,6 +156,42 @@ def build_packet(
     writer.write(out)
     packet.pdf = out.getvalue()
     return packet
+
+
+def _evidence_missing(
+    session: Session,
+    actor: Actor,
+    forms: FormCatalogue,
+    items: list[BatchItem],
+    client_id: int,
+    on: date,
+    packet: Packet,
+) -> list[CoverMissing]:
+    """Required evidence not yet accepted for the client's applications behind this batch:
+    those its items were tracked on or launched from, else the client's open application of
+    the item's form. Each row names the evidence and, as its detail, the form it is for."""
+    apps: dict[int, Application] = {}
+    for item in items:
+        if item.client_id != client_id or forms.encloses(item.form_id):
+            continue
+        app = (
+            session.get(Application, item.application_id)
+            if item.application_id is not None
+            else open_for_program(session, client_id, None, item.form_id)
+        )
+        if app is not None and app.form_id == item.form_id:
+            apps.setdefault(app.id, app)
+    out: list[CoverMissing] = []
+    seen: set[tuple[str, str]] = set()
+    for app in apps.values():
+        listed = application_checklist(session, actor, forms.catalog(), app, on, packet.language)
+        title = forms.title(app.form_id)
+        for row in listed.rows:
+            if row.required and not row.done and (row.label, title) not in seen:
+                seen.add((row.label, title))
+                why = "evidence_old" if row.file is not None else "evidence"
+                out.append(CoverMissing(row.label, why, title))
+    return out
 
 
 def _enclose(
@@ -199,9 +244,11 @@ def client_packet(
     client_id: int,
     on: date,
     language: str = "en",
+    actor: Actor | None = None,
 ) -> bytes:
     """The packet's PDF (see :func:`build_packet`)."""
-    return build_packet(settings, session, forms, batch_id, client_id, on, language).pdf
+    packet = build_packet(settings, session, forms, batch_id, client_id, on, language, actor=actor)
+    return packet.pdf
 
 
 def batch_zip(

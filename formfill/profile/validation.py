@@ -6,6 +6,7 @@ Nordmann): fødselsnummer: invalid check digit``); :func:`load_profile` reads a 
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping
@@ -165,11 +166,48 @@ def parse_profile(
             )
             for err in e.errors()
         ]
+        # the checks between values too, on the rest: a person fixing one error must not
+        # meet the next (a birth date in the future) only on the next save
+        said = {p.where for p in problems}
+        rest = _without(data, [tuple(err["loc"]) for err in e.errors()])
+        try:
+            partial = Profile.model_validate(rest) if rest is not None else None
+        except ValidationError:
+            partial = None
+        if partial is not None:
+            problems += [
+                p for p in _cross_checks(partial, today or date.today()) if p.where not in said
+            ]
         raise ProfileError(source, problems) from None
     problems = _cross_checks(profile, today or date.today())
     if problems:
         raise ProfileError(source, problems)
     return profile
+
+
+def _without(data: Mapping[str, Any], locations: list[tuple[Any, ...]]) -> dict[str, Any] | None:
+    """A deep copy of ``data`` without the values at ``locations`` (pydantic error locations),
+    or None when one of them cannot be taken out (an error about the whole profile)."""
+    out: dict[str, Any] = copy.deepcopy(dict(data))
+    for loc in locations:
+        keys = [k for k in loc if isinstance(k, (str, int))]
+        node: Any = out
+        for key in keys[:-1]:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        if not keys or node is None:
+            return None
+        last = keys[-1]
+        if isinstance(node, dict) and isinstance(last, str):
+            node.pop(last, None)
+        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+            node[last] = None if not isinstance(node[last], dict) else {}
+        else:
+            return None
+    return out
 
 
 #: marital statuses that say the client lives with no spouse or partner

@@ -106,7 +106,7 @@ def test_packet_holds_every_document_and_the_cover_lists_exactly_them(store: Sto
     reader = PdfReader(io.BytesIO(packet.pdf))
     assert len(reader.pages) == 1 + pdf_pages + word_pages
     cover = reader.pages[0].extract_text()
-    assert "Dokumentpakke for Tuva Sæther" in cover and "Sats Mars, 2026-01-05" in cover
+    assert "Dokumentpakke for Tuva Sæther" in cover and "Sats Mars, 5. januar 2026" in cover
     pdf_title, word_title = forms.title(PDF_FORM), forms.title(WORD)
     assert word_title == "Søknad med vedlegg"  # the document's own title, not its id
     assert _listed(cover) == [
@@ -284,3 +284,44 @@ def test_a_cover_without_anything_to_check_has_no_such_heading(store: Store) -> 
         packet = build_packet(store.settings, s, forms, _batch_id(store, item), kari, ON)
     assert packet.checks == []
     assert "Må sjekkes" not in PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
+
+
+def test_the_cover_lists_the_evidence_its_application_still_lacks(store: Store) -> None:
+    """A packet is not "complete" while the application its form belongs to lacks a required
+    document: the cover names the checklist item and the form it is for. Another client, whose
+    application needs no such document, gets no evidence line."""
+    from formfill.cases.apply import open_application
+    from formfill.store.models import BatchItem
+
+    forms = FormCatalogue(store.settings)
+    program = forms.catalog().get("barnetrygd")
+    blank = (REPO / "sample_forms" / "nav" / "nav-barnetrygd.pdf").read_bytes()
+    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
+    swede = profile.model_copy(
+        update={"person": profile.person.model_copy(update={"citizenship": "SE"})}
+    )
+    ids = {}
+    for who, p in (("swede", swede), ("norwegian", profile)):
+        with session_scope(store.sessions) as s:
+            c = clients.create_client(s, SYSTEM)
+            clients.save_profile(s, SYSTEM, c.id, p, Provenance("typed"))
+            ids[who] = (c.id, open_application(s, SYSTEM, c.id, program, ON).application.id)
+    items = _batch(
+        store, [(ids["swede"][0], "nav-barnetrygd"), (ids["norwegian"][0], "nav-barnetrygd")]
+    )
+    for item in items:
+        _done_with(store, item, blank)
+    with session_scope(store.sessions) as s:  # the first was tracked; the second is not yet
+        s.get(BatchItem, items[0]).application_id = ids["swede"][1]
+    title = forms.title("nav-barnetrygd")
+    covers = {}
+    for who, (cid, _app) in ids.items():
+        with session_scope(store.sessions) as s:
+            packet = build_packet(store.settings, s, forms, _batch_id(store, items[0]), cid, ON)
+        covers[who] = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
+    missing = covers["swede"].split("Mangler fortsatt")[1]
+    assert "Oppholdstillatelse (søkeren er ikke norsk statsborger)" in missing
+    assert f"dokumentasjon som mangler til: {title}" in missing
+    assert "Skriftlig avtale" not in missing  # not required: no child lives elsewhere part-time
+    assert "Oppholdstillatelse" not in covers["norwegian"]
+    assert "(ingen)" in covers["norwegian"].split("Mangler fortsatt")[1]

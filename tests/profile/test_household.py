@@ -136,6 +136,22 @@ def test_birth_date_in_the_future_is_refused() -> None:
     )
 
 
+def test_every_problem_at_once_a_bad_number_does_not_hide_a_future_birth_date() -> None:
+    """A check digit (a value error) and a birth date in the future (a check between values)
+    are both reported by the same save, each once, so nobody meets the second on the next."""
+    bad = {"identifiers": {"no_fnr": "30051553168"}, "birth_date": "2027-01-01"}
+    with pytest.raises(ProfileError) as info:
+        profile_of([{**CHILDREN[0], **bad}], birth_date="2030-05-05")
+    wheres = [p.where for p in info.value.problems]
+    assert sorted(wheres) == sorted(
+        [
+            "household.members[0].identifiers.no_fnr",
+            "person.birth_date",
+            "household.members[0].birth_date",
+        ]
+    )
+
+
 # -- plausibility ---------------------------------------------------------------------------------
 
 

@@ -71,7 +71,7 @@ def test_checklist_ticks_accepted_evidence_and_names_what_is_missing(
     assert "Evidence checklist" in page
     pay = _row(page, "last_pay")
     day = (datetime.now(UTC) - timedelta(days=10)).date()
-    dated = format_date(day, "medium", locale="en")  # as the reader's language writes it
+    dated = format_date(day, "medium", locale="en_GB")  # as an English reader here writes it
     assert pay.startswith("done") and "lonnsslipp-mai.pdf" in pay and f"dated {dated}" in pay
     assert "Pay slip" in pay and "no older than 3 months" in pay
     term = _row(page, "termination")

@@ -207,10 +207,23 @@ def test_a_bad_amount_names_the_field_whose_it_is_and_the_format(
     assert resp.status_code == 400
     assert (
         "Klient (Máret Čiekčá): Inntektskilde 1: Beløp: «38.500,00» er ikke et tall; "
-        "skriv det som 38\u00a0500,00"
+        "skriv det som 42\u00a0500,00"
     ) in page
     assert value_of(page, "income.sources[0].amount") == "38.500,00"  # kept as typed
     assert "Inntektskilde 2: Beløp" not in page
+
+
+def test_hours_that_cannot_be_read_are_shown_as_hours_not_money(
+    world: World, as_user: Any
+) -> None:
+    """The format wanted is the field's own example (37,5 hours), not an amount of money."""
+    c = as_user("specialist")
+    form = dict(CLIENT, **{"employment.hours_per_week": "37t"})
+    resp = post(c, "/clients/new", form, headers=NB)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "«37t» er ikke et tall; skriv det som 37,5" in page
+    assert "500,00" not in page.split("«37t»")[1][:80]
 
 
 def test_dates_as_written_in_the_ui_locale(world: World, as_user: Any) -> None:

@@ -324,7 +324,7 @@ def test_a_failed_correction_keeps_what_was_typed(world: World, as_user: Any) ->
     page = resp.get_data(as_text=True)
     article = _article(page, ids[AMOUNT])
     assert 'value="38 5OO kr"' in article and "Not saved: Income source 1: Amount" in article
-    assert "write it like 38,500.00" in article  # the format wanted, in the reader's locale
+    assert "write it like 42,500.00" in article  # the format wanted, in the reader's locale
     assert "Traceback" not in page
     resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "correct", "value": "  "})
     assert resp.status_code == 400 and "type the corrected value" in resp.get_data(as_text=True)

@@ -76,8 +76,8 @@ KNOWN = {
 
 
 def day_text_en(iso: str) -> str:
-    """A date as the English pages write it (Babel's medium format)."""
-    return format_date(date.fromisoformat(iso), "medium", locale="en")
+    """A date as the English pages write it (Babel's medium format, British: en_GB)."""
+    return format_date(date.fromisoformat(iso), "medium", locale="en_GB")
 
 
 def program_names(lang: str) -> list[str]:

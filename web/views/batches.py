@@ -200,8 +200,9 @@ def packet(batch_id: int, client_id: int) -> Any:
     if client_id not in {i.client_id for i in batch.items}:
         raise NotFoundError("client in batch", client_id)
     data = client_packet(
-        services().settings, db(), services().forms, batch_id, client_id, today(), _lang()
-    )
+        services().settings, db(), services().forms, batch_id, client_id, today(), _lang(),
+        me().actor,
+    )  # fmt: skip
     record(db(), me().actor, "export", "packet", f"{batch_id}-{client_id}")
     return Response(
         data,
