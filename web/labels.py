@@ -227,6 +227,25 @@ def form_title(form_id: str) -> str:
     return services().forms.title(form_id)
 
 
+def agency_name(code: str) -> str:
+    """The agency a form's folder stands for, as a person names it."""
+    names = {
+        "nav": "NAV",
+        "kommune": _("Municipality"),
+        "county": _("County"),
+        "toeslagen": "Dienst Toeslagen",
+        "common": _("Any agency"),
+        "programs": _("Letters to the client"),
+    }
+    return names.get(code, code.upper() if len(code) <= 4 else code.capitalize())
+
+
+def form_kind(kind: str) -> str:
+    """What sort of document a form is: a PDF form, a Word form, a Word template."""
+    names = {"pdf": _("PDF form"), "docx": _("Word form"), "docx template": _("Word template")}
+    return names.get(kind, kind)
+
+
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -277,7 +296,10 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["path_label"] = path_label
     app.jinja_env.filters["profile_value"] = profile_value
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["country_beside"] = country_beside
     app.jinja_env.filters["doc_type_name"] = doc_type_name
     app.jinja_env.filters["program_name"] = program_name
     app.jinja_env.globals["form_title"] = form_title  # pages name a form by its title
+    app.jinja_env.globals["agency_name"] = agency_name
+    app.jinja_env.globals["form_kind"] = form_kind

@@ -105,6 +105,7 @@ def read(
                 page=p.page,
                 box=p.box,
                 confidence=p.confidence,
+                basis=p.basis,
             )
         row.doc_type = result.doc_type
         row.status = "done"

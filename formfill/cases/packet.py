@@ -38,7 +38,14 @@ from formfill.store.batches import batch_dict, get_batch
 from formfill.store.clients import client_label, latest_version
 from formfill.store.models import Application, BatchItem, ProfileVersion
 
-__all__ = ["Packet", "PacketDocument", "batch_zip", "build_packet", "client_packet"]
+__all__ = [
+    "Packet",
+    "PacketDocument",
+    "batch_zip",
+    "build_packet",
+    "client_packet",
+    "packet_language",
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,15 @@ class Packet:
             out.append((d.title, first, first + d.pages - 1))
             first += d.pages
         return out
+
+
+def packet_language(session: Session, client_id: int, language: str) -> str:
+    """The language the client's packet is written in: their preferred language where the
+    cover has texts for it, else ``language`` (the reader's), else English. Pages say it
+    beside the packet's link, so nobody is surprised by a cover in another language."""
+    version = latest_version(session, client_id)
+    preferred = ((version.data.get("contact") or {}) if version else {}).get("preferred_language")
+    return cover_language(preferred, language)
 
 
 def _as_pdf(settings: Settings, form_id: str, artifact: str, limits: ConvertLimits) -> bytes:
@@ -107,8 +123,7 @@ def build_packet(
     actor = actor or Actor.system("packet")
     batch = get_batch(session, batch_id)
     version = latest_version(session, client_id)
-    preferred = ((version.data.get("contact") or {}) if version else {}).get("preferred_language")
-    packet = Packet(cover_language(preferred, language), cover_pages=1)
+    packet = Packet(packet_language(session, client_id, language), cover_pages=1)
     letters: dict[int, BatchItem] = {}  # cover letters, by their place in packet.documents
     for item in batch.items:
         if item.client_id != client_id:

@@ -77,6 +77,7 @@ class ReviewItem:
                 "box": p.box,
             },
             "confidence": p.confidence,
+            "basis": p.basis or ("read" if p.box else "implied"),
             "doubtful": bool(self.doubts),
             "doubts": [str(d) for d in self.doubts],
             "state": p.status,
@@ -114,7 +115,7 @@ def _item(p: EvidenceProposal, data: Mapping[str, Any], current: Mapping[str, An
         p,
         now,
         now is not None and not same_value(now, p.value),
-        doubts(p.value, confidence, now),
+        doubts(p.value, confidence, now, assumed=p.basis == "assumed"),
         described(p.path, "", data).subject,
     )
 

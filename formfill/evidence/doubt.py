@@ -9,6 +9,8 @@ Two rules, the same for the web, the API and the CLI:
   Compared word by word when both have as many words, so "Måret Čiekčá" against "Máret Čiekčá"
   names the one word that differs.
 
+A value assumed from the document's language (a currency it never names) is a third doubt.
+
 A doubtful proposal is shown with its doubts and never preselected for acceptance
 (``preselect``). Letters the plain alphabet has no base for (æ, ø, ß) have no decomposition:
 they are letters of their own, compared as they are.
@@ -26,14 +28,15 @@ __all__ = ["DOUBTFUL_BELOW", "Doubt", "doubts", "preselect", "same_value", "stri
 # word confidence >= 0.95 was right 99.3% of the time on our samples; below, look at it
 DOUBTFUL_BELOW = 0.95
 
-DoubtKind = Literal["low_confidence", "letters_differ"]
+DoubtKind = Literal["low_confidence", "letters_differ", "assumed"]
 
 
 @dataclass(frozen=True)
 class Doubt:
     """One reason to look closely. low_confidence: ``confidence`` below ``DOUBTFUL_BELOW``.
     letters_differ: ``current`` (the profile's spelling) and ``proposed`` (the reading) differ
-    only in their diacritics."""
+    only in their diacritics. assumed: nothing on the page says it; it was guessed from the
+    document's language (a currency the document never names)."""
 
     kind: DoubtKind
     confidence: float | None = None
@@ -41,6 +44,8 @@ class Doubt:
     proposed: str = ""
 
     def __str__(self) -> str:
+        if self.kind == "assumed":
+            return "assumed from the document's language: the document does not say it"
         if self.kind == "low_confidence":
             return (
                 f"the reader was unsure of the letters (confidence {self.confidence:.2f}, "
@@ -72,10 +77,13 @@ def _letters_differ(current: str, proposed: str) -> list[Doubt]:
     return []
 
 
-def doubts(proposed: Any, confidence: float | None, current: Any = None) -> tuple[Doubt, ...]:
+def doubts(
+    proposed: Any, confidence: float | None, current: Any = None, *, assumed: bool = False
+) -> tuple[Doubt, ...]:
     """Why ``proposed`` (read with ``confidence``, 0-1; None: not read by OCR) is doubtful
-    against the profile's ``current`` value at its path (None: the profile has none)."""
-    out: list[Doubt] = []
+    against the profile's ``current`` value at its path (None: the profile has none);
+    ``assumed``: a guess from the document's language, never read from it."""
+    out: list[Doubt] = [Doubt("assumed")] if assumed else []
     if confidence is not None and confidence < DOUBTFUL_BELOW:
         out.append(Doubt("low_confidence", confidence=confidence))
     if isinstance(proposed, str) and isinstance(current, str):

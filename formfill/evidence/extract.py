@@ -142,15 +142,62 @@ def extract(evidence_id: str, pages: Sequence[Page], doc_types: Sequence[DocType
         proposals += _field(evidence_id, spec, lined)
     implied = f"implied: the document is a {doc.title}"
     for path, value in doc.constants.items():
-        proposals.append(Proposal(path, value, 0.9, None, None, implied, True, evidence_id))
+        proposals.append(
+            Proposal(path, value, 0.9, None, None, implied, True, evidence_id, basis="implied")
+        )
     for path, by_lang in doc.language_constants.items():
-        if lang in by_lang:
+        named = read_currency(evidence_id, path, lined, lang) if path.endswith("currency") else None
+        if named is not None:
+            proposals.append(named)
+        elif lang in by_lang:
+            guess = f"assumed: the document names no currency and is written in {lang}"
             proposals.append(
-                Proposal(
-                    path, by_lang[lang], 0.8, None, None, f"{implied} in {lang}", True, evidence_id
-                )
-            )
+                Proposal(path, by_lang[lang], 0.5, None, None, guess, True, evidence_id,
+                         note=guess, basis="assumed")
+            )  # fmt: skip
     return Extraction(evidence_id, doc.id, lang, tuple(pages), tuple(_dedupe(proposals)))
+
+
+# what a document writes for a currency: ISO codes, symbols, and the Scandinavian "kr"
+_CURRENCY_CODES = frozenset({"NOK", "EUR", "USD", "GBP", "SEK", "DKK", "ISK", "CHF", "PLN"})
+_CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "$": "USD"}
+_KRONE = {"nb": "NOK", "nn": "NOK", "no": "NOK", "se": "NOK", "sv": "SEK", "da": "DKK"}
+
+
+def _currency_of(word: str, lang: str | None) -> str | None:
+    text = word.strip(".,:;()[]-+\u2212")
+    if text.upper() in _CURRENCY_CODES and text.isupper():
+        return text.upper()
+    for sign, code in _CURRENCY_SIGNS.items():
+        if sign in word:
+            return code
+    if text.casefold() in ("kr", "kr.") and lang in _KRONE:
+        return _KRONE[lang]
+    return None
+
+
+def read_currency(
+    evidence_id: str, path: str, pages: Sequence[Page], lang: str | None
+) -> Proposal | None:
+    """The currency a document names (NOK, "kr" in a Norwegian text, €, £, ...), read from its
+    words: the one named most often, at its first place. None when it names none, or names two
+    equally often (the specialist decides; nothing is guessed from a tie)."""
+    found: dict[str, list[tuple[Page, Word]]] = {}
+    for page in pages:
+        for w in page.words:
+            if (code := _currency_of(w.text, lang)) is not None:
+                found.setdefault(code, []).append((page, w))
+    if not found:
+        return None
+    ranked = sorted(found.items(), key=lambda kv: -len(kv[1]))
+    if len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1]):
+        return None
+    code, places = ranked[0]
+    page, word = places[0]
+    conf = TEXT_LAYER_CONF if page.source == "text" else word.conf / 100
+    line = " ".join(w.text for w in page.words if w.line == word.line)
+    return Proposal(path, code, round(conf, 3), page.number, _box(page, [word]), line,
+                    conf < REVIEW_BELOW, evidence_id, "currency")  # fmt: skip
 
 
 def _dedupe(proposals: list[Proposal]) -> list[Proposal]:

@@ -40,6 +40,9 @@ class Proposal:
     evidence_id: str = ""
     field: str = ""  # the extractor field that produced it
     note: str = ""
+    # read: from words on a page; implied: by the document type (a pay slip's income is a
+    # salary); assumed: guessed from the document's language (a currency the text never names)
+    basis: str = "read"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +56,7 @@ class Proposal:
             "evidence_id": self.evidence_id,
             "field": self.field,
             "note": self.note,
+            "basis": self.basis,
         }
 
 

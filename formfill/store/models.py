@@ -183,6 +183,8 @@ class EvidenceProposal(Base):
     page: Mapped[int | None]
     box: Mapped[Any | None] = mapped_column(sa.JSON)  # [x0, y0, x1, y1]
     confidence: Mapped[float | None]
+    # read (from words on a page), implied (by the document type), assumed (from its language)
+    basis: Mapped[str | None] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(20), default="proposed")
     final_value: Mapped[Any | None] = mapped_column(sa.JSON)  # accepted or corrected value
     created_at: Mapped[datetime] = _created()

@@ -54,6 +54,7 @@ def add_proposal(
     page: int | None = None,
     box: Sequence[float] | None = None,
     confidence: float | None = None,
+    basis: str | None = None,
 ) -> EvidenceProposal:
     """A value read from evidence, proposed for profile ``path`` (checked against the
     vocabulary: UnknownPathError with suggestions)."""
@@ -66,6 +67,7 @@ def add_proposal(
         page=page,
         box=list(box) if box is not None else None,
         confidence=confidence,
+        basis=basis,
     )
     session.add(row)
     session.flush()

@@ -77,6 +77,33 @@ def test_proposals_carry_page_box_and_context():
     assert implied.value == "salary" and implied.page is None
 
 
+def _currency(sample: Sample) -> object:
+    result = extract_evidence(evidence_from_bytes(render_pdf(sample), "c.pdf"), DOC_TYPES, LANG)
+    return next(p for p in result.proposals if p.path == "income.sources[0].currency")
+
+
+def test_the_currency_is_read_where_the_document_names_it_and_else_marked_assumed():
+    """An English pay slip of a Norwegian employer that writes NOK is in NOK, never the USD an
+    English text would suggest; one naming no currency gets the language's, marked assumed
+    (for review, its reason said) rather than passed off as read."""
+    en = next(s for s in SAMPLES if s.id == "en_pay_slip")
+    rows = tuple((k, v.replace("$", "NOK ")) for k, v in en.rows)
+    named = _currency(dataclasses.replace(en, rows=rows))
+    assert (named.value, named.basis, named.page) == ("NOK", "read", 1)  # type: ignore[attr-defined]
+    assert "Gross pay" in named.context  # type: ignore[attr-defined]
+    nb = next(s for s in SAMPLES if s.id == "nb_pay_slip")
+    assumed = _currency(nb)
+    assert (assumed.value, assumed.basis, assumed.page) == ("NOK", "assumed", None)  # type: ignore[attr-defined]
+    assert assumed.needs_review and "names no currency" in assumed.note  # type: ignore[attr-defined]
+    kroner = tuple((k, f"kr {v}" if k == "Bruttolønn" else v) for k, v in nb.rows)
+    read = _currency(dataclasses.replace(nb, rows=kroner))
+    assert (read.value, read.basis) == ("NOK", "read")  # type: ignore[attr-defined]
+    signs = {"Gross pay": "EUR ", "Federal tax": "GBP ", "Net pay": ""}  # one each: a tie
+    two = tuple((k, v.replace("$", signs.get(k, "$"))) for k, v in en.rows)
+    tie = _currency(dataclasses.replace(en, rows=two))
+    assert (tie.value, tie.basis) == ("USD", "assumed")  # type: ignore[attr-defined]
+
+
 def test_unknown_document_proposes_nothing():
     """A page without any type's keywords is not recognised and yields no proposals."""
     plain = dataclasses.replace(SAMPLES[0], header="Hello", rows=(("", "Nothing to see"),))

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from formfill.fill import FormCatalogue
 from tests.web.conftest import World, post, run_jobs
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,7 +122,10 @@ def test_letters_attach_and_a_refill_is_a_new_version(world: World, as_user: Any
     assert resp.status_code == 302
     assert _client_apps(world, client) == [(app_id, form, None, "filled", first_output)]
     shown = c.get(f"/applications/{app_id}").get_data(as_text=True)
-    assert "Attachments" in shown and "next-steps-nb" in shown
+    title = FormCatalogue(world.settings).title("next-steps-nb")
+    attached = shown.split("Attachments", 1)[1].split("Deadlines", 1)[0]
+    assert title in attached and "next-steps-nb" not in shown  # by its title, never its id
+    assert f"{title} is attached to the application for" in shown  # the flash says so too
 
     for to in ("reviewed", "submitted", "acknowledged"):
         body = {"to": to} | ({"channel": "post"} if to == "submitted" else {})

@@ -237,6 +237,9 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
         # implied by the document type: no box, no words, so no doubt about letters
         kind = add_proposal(s, Actor.system("test"), ev_id, "employment.status", "employed",
                             None, None, 0.9).id  # fmt: skip
+        # a currency the document never names, guessed from its language
+        guess = add_proposal(s, Actor.system("test"), ev_id, "income.sources[0].currency",
+                             "NOK", None, None, 0.5, basis="assumed").id  # fmt: skip
     c = as_user("specialist")
     page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
     amount = _article(page, ids[AMOUNT])
@@ -246,16 +249,22 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     maret = _article(page, ids[MARET])
     assert "doubtful" in maret.split(">")[0]
     assert "Letters differ from the profile's spelling: Máret vs Måret" in maret
-    assert "confidence 0.89, below 0.95" in maret
+    assert "89% certain, below 95%" in maret  # a share, as the reader's locale writes one
     assert 'class="primary" data-action="accept"' not in maret
     fnr = _article(page, ids[FNR])
     assert 'class="primary" data-action="accept"' in fnr and "replaces" not in fnr
     assert "doubtful" not in fnr.split(">")[0]
     implied = _article(page, kind)
     assert "doubtful" not in implied.split(">")[0] and "unsure" not in implied
+    assert "implied by the type of document" in implied and "certain" not in implied
+    assumed = _article(page, guess)
+    assert "doubtful" in assumed.split(">")[0]  # a guess is never offered as the default
+    assert "assumed from the document's language" in assumed
+    assert "The document does not say this" in assumed
+    assert 'class="primary" data-action="accept"' not in assumed
     page = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
     assert "Godta (erstatter 38\xa0450,00)" in page and "Bokstavene skiller seg fra" in page
-    assert "sikkerhet 0,89, under 0,95" in page  # numbers as Norwegians write them
+    assert "89\xa0% sikker, under 95\xa0%" in page  # shares as Norwegians write them
 
 
 def _review_with(

@@ -17,7 +17,7 @@ from formfill import artifacts
 from formfill.cases import batch as fbatch
 from formfill.cases.apply import ChooseProgram, is_letter
 from formfill.cases.apply import track_item as fbatch_track
-from formfill.cases.packet import batch_zip, client_packet
+from formfill.cases.packet import batch_zip, client_packet, packet_language
 from formfill.docx.convert import docx_to_pdf
 from formfill.errors import ConversionError, FormfillError, NotFoundError
 from formfill.evidence import preview
@@ -26,6 +26,7 @@ from formfill.store.audit import record
 from formfill.store.models import BatchItem, Client
 from web.access import batch_or_404, client_or_404, recent_batches, visible_ids
 from web.auth import me, roles
+from web.labels import form_title, program_name
 from web.services import db, services, today
 from web.views.forms import catalogue
 
@@ -174,7 +175,10 @@ def show(batch_id: int) -> Any:
         letters = {i.form_id for i in batch.items if is_letter(catalog, templates, i.form_id)}
     except FormfillError:
         letters = set()
-    return render_template("batch.html", batch=batch, data=data, names=names, letters=letters)
+    languages = {cid: packet_language(db(), cid, _lang()) for cid in names}
+    return render_template(
+        "batch.html", batch=batch, data=data, names=names, letters=letters, languages=languages
+    )
 
 
 @bp.route("/batches/<int:batch_id>.zip")
@@ -304,6 +308,11 @@ def track(batch_id: int, item_id: int) -> Any:
         return redirect(back)
     if letter:
         flash(
-            _("%(form)s is attached to application %(id)s.", form=item.form_id, id=app.id), "info"
+            _(
+                "%(form)s is attached to the application for %(program)s.",
+                form=form_title(item.form_id),
+                program=program_name(app.program) if app.program else form_title(app.form_id),
+            ),
+            "info",
         )
     return redirect(url_for("applications.show", application_id=app.id))

@@ -329,7 +329,7 @@ def open_applications(client_id: int) -> Any:
             continue
         flash(
             _("Application opened for %(program)s (%(form)s).", program=name,
-              form=made.application.form_id),
+              form=form_title(made.application.form_id)),
             "info",
         )  # fmt: skip
     return redirect(back + "#applications")

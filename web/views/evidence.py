@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from redis.exceptions import RedisError
@@ -123,7 +123,7 @@ def render_review(
         typed=typed or {},
         problems=problems or {},
         doubtful_below=DOUBTFUL_BELOW,
-        two_places=lambda x: format_decimal(x, format="0.00"),
+        percent=format_percent,
     ), status
 
 

@@ -22,6 +22,17 @@ bp = Blueprint("forms", __name__)
 READY_LIMIT = 200
 
 
+def _counts(check: MapCheck) -> dict[str, int]:
+    """How much of the form the map covers, for the page to word in the reader's language."""
+    sources = [f.source for f in check.fmap.fields] if check.fmap is not None else []
+    return {
+        "mapped": sum(k != "skip" for k in sources),
+        "skipped": sources.count("skip"),
+        "unmapped": len(check.unmapped),
+        "problems": len(check.problems),
+    }
+
+
 def catalogue() -> list[dict[str, Any]]:
     """Every map (with its coverage) and Word template; checked once per process."""
     s = services()
@@ -42,6 +53,7 @@ def catalogue() -> list[dict[str, Any]]:
                     "language": fmap.language,
                     "ok": check.ok,
                     "coverage": check.summary(),
+                    "counts": _counts(check),
                     "unmapped": check.unmapped,
                     "problems": [str(p) for p in check.problems],
                     "source": fmap.source,
@@ -57,6 +69,7 @@ def catalogue() -> list[dict[str, Any]]:
                     "language": "",
                     "ok": False,
                     "coverage": str(e).splitlines()[0],
+                    "counts": None,
                     "unmapped": [],
                     "problems": [str(e)],
                     "source": None,
@@ -72,6 +85,7 @@ def catalogue() -> list[dict[str, Any]]:
                 "language": form_id.rsplit("-", 1)[-1],
                 "ok": True,
                 "coverage": "Word template",
+                "counts": None,
                 "unmapped": [],
                 "problems": [],
                 "source": None,

@@ -90,6 +90,7 @@ SAMPLES: tuple[Sample, ...] = (
             "income.sources[0].payer": "Polderwerk Test B.V.",
             "employment.occupation": "Magazijnmedewerker",
             "income.sources[0].amount": "3250.00", "bank.iban": "NL13TEST0123456789",
+            "income.sources[0].currency": "EUR",  # the € it writes
         },
     ),
     Sample(
@@ -112,6 +113,7 @@ SAMPLES: tuple[Sample, ...] = (
             "income.sources[0].payer": "Springfield Test Works LLC",
             "employment.occupation": "Office Assistant",
             "income.sources[0].amount": "3250.00",
+            "income.sources[0].currency": "USD",  # the $ it writes
         },
     ),
     Sample(
