@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +27,7 @@ from formfill.errors import (
     UnknownPathError,
     redact_logs,
 )
+from web.form_labels import N_
 
 # (type, status, code); the first match wins, so subclasses come before their bases
 ERROR_TYPES: tuple[tuple[type[BaseException], int, str], ...] = (
@@ -42,17 +44,27 @@ ERROR_TYPES: tuple[tuple[type[BaseException], int, str], ...] = (
 )
 
 TITLES = {
-    400: "The request could not be used",
-    401: "Please sign in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed here",
-    409: "Conflict",
-    413: "The upload is too large",
-    415: "Unsupported file type",
-    429: "Too many attempts",
-    500: "Something went wrong",
-    503: "Not available right now",
+    400: N_("The request could not be used"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed here"),
+    409: N_("Conflict"),
+    413: N_("The upload is too large"),
+    415: N_("Unsupported file type"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+    503: N_("Not available right now"),
+}
+
+
+# what the page says for HTTP errors werkzeug raises with its own English description
+MESSAGES = {
+    400: _l("The request could not be used. Go back and try again."),
+    403: _l("You are not allowed to see this page."),
+    404: _l("This page does not exist, or it is not one you may see. Check the address."),
+    405: _l("This address cannot be used that way."),
+    429: _l("Too many attempts. Wait a minute and try again."),
 }
 
 
@@ -129,8 +141,10 @@ def init(app: Flask) -> None:
             message = _(
                 "The upload is larger than %(limit)s MB. Send fewer or smaller files.", limit=limit
             )
+        elif exc.description and exc.description != type(exc).description:
+            message = _(exc.description)  # one of ours, given to abort()
         else:
-            message = _(exc.description or TITLES.get(status, "Error"))
+            message = str(MESSAGES.get(status) or _(TITLES.get(status, "Error")))
         return error_response(status, exc.name.lower().replace(" ", "_"), message)
 
     @app.errorhandler(Exception)

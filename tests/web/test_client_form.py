@@ -213,9 +213,7 @@ def test_a_bad_amount_names_the_field_whose_it_is_and_the_format(
     assert "Inntektskilde 2: Beløp" not in page
 
 
-def test_hours_that_cannot_be_read_are_shown_as_hours_not_money(
-    world: World, as_user: Any
-) -> None:
+def test_hours_that_cannot_be_read_are_shown_as_hours_not_money(world: World, as_user: Any) -> None:
     """The format wanted is the field's own example (37,5 hours), not an amount of money."""
     c = as_user("specialist")
     form = dict(CLIENT, **{"employment.hours_per_week": "37t"})

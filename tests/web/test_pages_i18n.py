@@ -85,6 +85,7 @@ def pages(world: World) -> dict[str, tuple[str, str]]:
         "evidence review": ("specialist", f"/evidence/{evidence_id}"),
         "batches": ("specialist", "/batches"),
         "new batch": ("specialist", "/batches/new"),
+        "readiness": ("specialist", f"/batches/new?plan=1&clients={mine}&forms=nav-barnetrygd"),
         "batch": ("specialist", f"/batches/{batch_id}"),
         "batch preview": ("specialist", f"/batches/{batch_id}/items/{item['id']}/preview"),
         "forms": ("specialist", "/forms"),
@@ -130,6 +131,56 @@ def test_the_pages_hold_what_the_check_is_about(
     assert income and all(re.fullmatch(r"\d{1,3}(?: \d{3})*,\d{2}", a) for a in income), income
     assert "Person: Sivilstand Skilt" in text and "Nåværende adresse: Land Norge" in text
     assert "Kontakt: Trenger tolk nei" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("nb", "Denne siden finnes ikke"),
+        ("nl", "Deze pagina bestaat niet"),
+        ("en", "does not exist"),
+    ],
+)
+def test_a_missing_page_speaks_the_readers_language(world: World, lang: str, said: str) -> None:
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    resp = c.get("/no/such/page", headers={"Accept-Language": lang})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and said in page
+    assert "requested URL was not found" not in page  # werkzeug's English
+
+
+def test_switching_the_language_on_the_readiness_page_keeps_the_choice(
+    world: World, pages: dict[str, tuple[str, str]]
+) -> None:
+    """The readiness page's language switch comes back to the same readiness, not to an empty
+    chooser: its way back carries the chosen clients and forms."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    client_id = int(pages["client"][1].rsplit("/", 1)[1])
+    body = {"clients": [str(client_id)], "forms": ["nav-barnetrygd"]}
+    page = post(c, "/batches/new", body).get_data(as_text=True)
+    back = html.unescape(re.search(r'name="next" value="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+    assert "plan=1" in back and f"clients={client_id}" in back and "forms=nav-barnetrygd" in back
+    again = c.get(back, headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "Klar før start" in again
+    assert f'name="clients" value="{client_id}"' in again and 'value="nav-barnetrygd"' in again
+
+
+def test_names_not_ids_on_the_dashboard_client_and_history(
+    world: World, pages: dict[str, tuple[str, str]]
+) -> None:
+    """The dashboard's deadline links name the program, the client page has no "#13", and an
+    application opened from the screening says so in the reader's language."""
+    from tests.web.conftest import sign_in
+
+    c = sign_in(world.app.test_client(), "specialist")
+    text = visible_text(c.get("/", headers={"Accept-Language": "nb"}).get_data(as_text=True))
+    assert not re.search(r"#\d+", text), re.findall(r".{20}#\d+.{20}", text)
+    client = c.get(pages["client"][1]).get_data(as_text=True)
+    assert not re.search(r"<small>#\d+", client)
 
 
 # -- the core's problems, worded in the reader's language ----------------------------------------

@@ -56,9 +56,11 @@ def _visible(ids: list[int]) -> list[int]:
 
 
 def _selected() -> tuple[list[int], list[str]]:
-    ids = [int(v) for v in request.form.getlist("clients") if v.isdigit()]
+    """The clients and forms chosen: posted, or in the query (the readiness page's own link,
+    so that switching the language keeps the choice)."""
+    ids = [int(v) for v in request.values.getlist("clients") if v.isdigit()]
     known = {f["id"] for f in catalogue()}
-    form_ids = [f for f in request.form.getlist("forms") if f in known]
+    form_ids = [f for f in request.values.getlist("forms") if f in known]
     return _visible(ids), form_ids
 
 
@@ -75,7 +77,7 @@ def new() -> Any:
     """Choose clients and forms. ``?client=<id>`` (the client page's "Fill forms") comes with
     that client ticked, still free to untick; a refused choice comes back as it was ticked."""
     clients, forms = _choices()
-    if request.method == "GET":
+    if request.method == "GET" and not request.args.get("plan"):
         chosen = _visible([int(v) for v in request.args.getlist("client") if v.isdigit()])
         return _new_page(clients, forms, chosen, [], 200)
     client_ids, form_ids = _selected()
@@ -86,9 +88,11 @@ def new() -> Any:
         flash(_("At most %(n)s items in one batch.", n=MAX_ITEMS), "error")
         return _new_page(clients, forms, client_ids, form_ids, 400)
     readiness = fbatch.plan(services().forms, db(), client_ids, form_ids, today())
+    again = url_for("batches.new", plan=1, clients=client_ids, forms=form_ids)
     return render_template(
-        "batch_plan.html", readiness=readiness, client_ids=client_ids, form_ids=form_ids
-    )
+        "batch_plan.html", readiness=readiness, client_ids=client_ids, form_ids=form_ids,
+        lang_next=again,
+    )  # fmt: skip
 
 
 def _new_page(

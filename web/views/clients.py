@@ -44,7 +44,7 @@ from web.forms import (
     rerender_on_csrf,
 )
 from web.history import event_rows, version_rows
-from web.labels import form_title
+from web.labels import day_text, form_title
 from web.problems import problem_text
 from web.services import db, services, today
 
@@ -77,10 +77,10 @@ def _provenance_text(
     if not p:
         return ""
     who = users.get(p.get("user_id") or 0, "")
-    at = (p.get("at") or "")[:10]
+    at = day_text((p.get("at") or "")[:10])
     if p.get("source") == "evidence":
         kind = _("corrected from evidence") if p.get("corrected") else _("from evidence")
-        name = (files or {}).get(p.get("evidence_id") or 0) or f"#{p.get('evidence_id')}"
+        name = (files or {}).get(p.get("evidence_id") or 0) or _("an evidence file")
         page = _("p. %(page)s", page=p.get("page") or "-")
         return f"{kind} {name}, {page} · {who} {at}"
     if p.get("source") == "imported":

@@ -16,6 +16,7 @@ from formfill.store import deadlines
 from formfill.store.models import Application, Batch, Client, DeadlineRow
 from web.access import visible_batches, visible_ids
 from web.auth import me
+from web.labels import form_title, program_name
 from web.services import db, today
 
 bp = Blueprint("dashboard", __name__)
@@ -51,8 +52,19 @@ def index() -> Any:
     labels = names({r.client_id for r, _ in due} | {a.client_id for a in review})
     return render_template(
         "dashboard.html", due=due, batches=batches, review=review, labels=labels, today=today(),
-        texts=rule_texts([row for row, _ in due]),
+        texts=rule_texts([row for row, _ in due]), apps=app_names([row for row, _ in due]),
     )  # fmt: skip
+
+
+def app_names(rows: list[DeadlineRow]) -> dict[int, str]:
+    """What each deadline's application is called: its program's name, else its form's
+    title (a link reads "Barnetrygd", never "#7")."""
+    ids = {r.application_id for r in rows if r.application_id is not None}
+    if not ids:
+        return {}
+    query = sa.select(Application.id, Application.program, Application.form_id)
+    found = db().execute(query.where(Application.id.in_(ids)))
+    return {aid: program_name(pid) if pid else form_title(fid) for aid, pid, fid in found}
 
 
 def rule_texts(rows: list[DeadlineRow]) -> dict[int, str]:
