@@ -51,7 +51,7 @@ def note_text(n: EventNote | None, form_title: str) -> str:
     return known.get(n.text, n.text)
 
 
-_FROM_EVIDENCE = re.compile(r"(accepted|corrected) from evidence (\d+)")
+_FROM_EVIDENCE = re.compile(r"(accepted|corrected|confirmed) from evidence (\d+)")
 
 
 def _profile_note(note: str | None, doc_types: dict[int, str | None]) -> str:
@@ -67,6 +67,8 @@ def _profile_note(note: str | None, doc_types: dict[int, str | None]) -> str:
         kind = doc_type_name(doc_types.get(int(m.group(2)))) or _("an evidence file")
         if m.group(1) == "accepted":
             return _("accepted from evidence: %(kind)s", kind=kind)
+        if m.group(1) == "confirmed":
+            return _("confirmed by evidence, unchanged: %(kind)s", kind=kind)
         return _("corrected from evidence: %(kind)s", kind=kind)
     return known.get(note or "", note or "")
 

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import ConflictError
+from formfill.evidence.doubt import same_value
 from formfill.profile.model import check_path
-from formfill.profile.provenance import Provenance, set_path
+from formfill.profile.provenance import Provenance, flatten, set_path
 from formfill.profile.validation import parse_profile
 from formfill.store.audit import Actor, add_created, record
 from formfill.store.clients import get_client, latest_version, save_profile
@@ -111,6 +112,10 @@ def decide(
     proposal.final_value = value
     evidence = proposal.evidence
     current = latest_version(session, evidence.client_id)
+    before = flatten(current.data).get(proposal.path) if current else None
+    # the same value, now backed by evidence: a version for its provenance, noted as a
+    # confirmation, so the history never reads as if the value had changed
+    kept = before is not None and same_value(before, value)
     data = set_path(current.data if current else {}, proposal.path, value)
     source = f"proposal {proposal.id} ({proposal.path}) of client {evidence.client_id}"
     profile = parse_profile(data, source=source)
@@ -131,5 +136,5 @@ def decide(
         profile,
         source=origin,
         per_path={proposal.path: origin},
-        note=f"{status} from evidence {evidence.id}",
+        note=f"{'confirmed' if kept else status} from evidence {evidence.id}",
     )

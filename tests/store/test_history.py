@@ -83,6 +83,18 @@ def test_accepted_proposal_carries_the_evidence(store: Store) -> None:
         assert v2 is not None and v2.data["contact"]["email"] == "kari@example.org"
         assert v2.provenance["contact.email"]["corrected"] is True
         assert v2.provenance["employment.employer"] == prov
+        assert (v.note, v2.note) == (
+            f"accepted from evidence {ev.id}",
+            f"corrected from evidence {ev.id}",
+        )
+        # the same value again, from evidence: a version for its provenance, noted as a
+        # confirmation (nothing changed), never as a correction
+        p5 = proposals.add_proposal(s, actor, ev.id, "contact.email", "kari@example.org", 1)
+        v3 = proposals.decide(s, actor, p5.id, "corrected", "kari@example.org")
+        assert (
+            v3 is not None and v3.data == v2.data and v3.note == f"confirmed from evidence {ev.id}"
+        )
+        assert v3.provenance["contact.email"]["proposal_id"] == p5.id
         assert proposals.decide(s, actor, p4.id, "rejected") is None
         with pytest.raises(ConflictError):
             proposals.decide(s, actor, p4.id, "accepted")

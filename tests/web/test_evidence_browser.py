@@ -48,6 +48,10 @@ def test_enter_submits_the_correction_and_cards_hold_their_content(
     field.press("Enter")
     page.wait_for_selector(f"#p{ids[AMOUNT]}.corrected")
     assert "it replaced 38,450.00" in page.locator(".flash").inner_text()
+    # the keyboard carries on at the next proposal still to decide, not at the page's top
+    pending = sorted(i for k, i in ids.items() if k != AMOUNT)
+    after = next((i for i in pending if i > ids[AMOUNT]), pending[0])
+    assert page.evaluate("document.activeElement.id") == f"p{after}"
     data = page.request.get(f"{server}/api/v1/clients/{client_id}").json()
     assert data["profile"]["income"]["sources"][0]["amount"] == "38500.00"
     # a doubtful proposal: its accept button is not the primary one

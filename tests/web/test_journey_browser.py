@@ -505,7 +505,7 @@ def _batch_and_packet(
         page.locator("a", has_text="Packet").first.click()
     packet = tmp_path / "packet.pdf"
     dl.value.save_as(packet)
-    _check_packet(packet.read_bytes(), titles)
+    _check_packet(packet.read_bytes(), titles, _evidence_lacking(world, app_ids))
     # each filled row goes on its application (the child benefit form: two programs use it)
     batch_id = int(batch_url.rsplit("/", 1)[1])
     with session_scope(world.app.extensions["formfill"].sessions) as s:
@@ -523,8 +523,31 @@ def _batch_and_packet(
         page.wait_for_selector("[data-batch-progress][data-state=done]")
 
 
-def _check_packet(pdf: bytes, titles: list[str]) -> None:
-    """The cover lists exactly the batch's documents and their pages add up to the file's."""
+def _evidence_lacking(world: World, app_ids: dict[str, int]) -> list[tuple[str, str]]:
+    """(checklist item, form title) of every required item the applications still lack, by
+    the rule the application page uses."""
+    from formfill.cases.checklists import application_checklist
+    from formfill.fill import FormCatalogue
+    from formfill.store import Actor, session_scope
+    from formfill.store.models import Application
+
+    forms = FormCatalogue(world.settings)
+    out = []
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        for app_id in app_ids.values():
+            app = s.get(Application, app_id)
+            assert app is not None
+            listed = application_checklist(
+                s, Actor.system("test"), forms.catalog(), app, date.today(), "en"
+            )
+            out += [(r.label, forms.title(app.form_id)) for r in listed.rows
+                    if r.required and not r.done]  # fmt: skip
+    return out
+
+
+def _check_packet(pdf: bytes, titles: list[str], lacking: list[tuple[str, str]]) -> None:
+    """The cover lists exactly the batch's documents and their pages add up to the file's,
+    and under "Still missing" exactly the evidence the applications lack, each with its form."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -532,7 +555,14 @@ def _check_packet(pdf: bytes, titles: list[str]) -> None:
     lines = [ln for ln in lines if ln]
     start, end = lines.index("In this packet"), lines.index("Still missing")
     listed = lines[start + 1 : end]
-    assert lines[end + 1] == "(none)", lines
+    tail = lines[end + 1 :]
+    if not lacking:
+        assert tail[0] == "(none)", lines
+    else:
+        said = list(zip(tail[::2], tail[1::2], strict=False))[: len(lacking)]
+        assert sorted(said) == sorted(
+            (label, f"evidence still needed for: {form}") for label, form in lacking
+        ), lines
     pairs = list(zip(listed[::2], listed[1::2], strict=True))
     assert pairs[0][0] == "This cover sheet"
     spans = []

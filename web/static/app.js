@@ -18,6 +18,12 @@
     // without JavaScript; this covers a browser that ignores autofocus on a non-field)
     var summary = document.querySelector("[data-error-summary]");
     if (summary && document.activeElement !== summary) summary.focus();
+    // after a decision the page comes back at the next proposal (#p12): focus goes there, so
+    // keyboard users carry on where they are, not from the top of the page
+    else if (/^#p\d+$/.test(location.hash)) {
+      var target = document.getElementById(location.hash.slice(1));
+      if (target) target.focus();
+    }
     // language choice submits itself
     document.querySelectorAll("select.autosubmit").forEach(function (s) {
       s.addEventListener("change", function () { s.form.submit(); });
