@@ -32,6 +32,7 @@ from formfill.programs.model import (
     EvidenceItem,
     Parameter,
     ParamValue,
+    PeriodRule,
     Program,
     ReportChanges,
     RuleInfo,
@@ -46,6 +47,7 @@ from formfill.programs.reader import (
     read_deadlines,
     read_evidence,
     read_parameters,
+    read_periods,
     read_report,
     read_sources,
 )
@@ -61,6 +63,7 @@ __all__ = [
     "EvidenceItem",
     "ParamValue",
     "Parameter",
+    "PeriodRule",
     "Program",
     "ReportChanges",
     "RuleInfo",
@@ -74,7 +77,7 @@ __all__ = [
 _TOP = (
     "id", "country", "agency", "name", "summary", "links", "forms", "reviewed", "sources",
     "parameters", "criteria", "conditions", "evidence", "deadlines", "apply_by", "backdating",
-    "report_changes", "note",
+    "report_changes", "periods", "note",
 )  # fmt: skip
 
 
@@ -133,6 +136,7 @@ def _build(
         report_changes=read_report(r, data, sources),
         path=path,
         note=str(data.get("note", "")),
+        periods=read_periods(r, data, sources),
     )
     return program, r.problems
 

@@ -151,6 +151,42 @@ class ReportChanges:
 
 
 @dataclass(frozen=True)
+class PeriodRule:
+    """Which days a benefit covers and when it is paid, per child (``per = "child"``: each
+    member with relation child) from their birth date.
+
+    The covered time runs in whole ``unit``s (month, quarter). It starts with the unit
+    ``start`` names, counted from the day the child reaches ``from_age_months`` (0: birth):
+    ``after`` the unit after the one holding that day; ``from`` the first unit starting on or
+    after that day (a child born on a quarter's first day is covered that quarter). It ends
+    (``until_age_months``; None: no end) with ``end``: ``before`` the last unit before the
+    one holding that day (barnetrygd: the month before the 18th birthday); ``through`` the
+    unit holding it; ``through_unless_first_day`` the unit holding it, or the one before
+    when the day is that unit's first (kinderbijslag). A person born 29 February reaches an
+    age on 1 March in other years, as :func:`formfill.profile.paths.age_on` counts.
+
+    Payments: ``pay_at`` ``in_unit`` (on ``pay_day`` of each covered month, of a quarter's
+    last month), ``after_unit`` (``pay_days`` days plus ``pay_months`` months after each
+    covered unit's last day) or ``before_unit`` (``pay_days`` days plus ``pay_months``
+    months before its first day: paid ahead)."""
+
+    per: str  # child | household
+    unit: str  # month | quarter
+    start: str  # after | from
+    from_age_months: int
+    end: str  # before | through | through_unless_first_day
+    until_age_months: int | None
+    pay_at: str  # in_unit | after_unit | before_unit
+    pay_day: int
+    pay_days: int
+    pay_months: int
+    text: Text
+    source: str
+    verified: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Program:
     id: str
     country: str
@@ -171,6 +207,7 @@ class Program:
     report_changes: ReportChanges | None
     path: Path
     note: str = ""
+    periods: PeriodRule | None = None
 
     def params_on(self, day: date) -> dict[str, Any]:
         """Every parameter's value in force on ``day`` (absent before its first value)."""

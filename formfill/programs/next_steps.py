@@ -17,6 +17,7 @@ from formfill.profile.expressions import FillContext
 from formfill.profile.model import Profile
 from formfill.programs.catalog import Catalog
 from formfill.programs.dates import AcceptedEvidence, checklist, key_dates, lifecycle_deadlines
+from formfill.programs.periods import benefit_periods
 from formfill.programs.screening import client_language
 from formfill.report import FillReport
 from formfill.text import localised
@@ -29,6 +30,12 @@ STATUS = {
     "nl": {"draft": "in voorbereiding", "submitted": "verstuurd", "decided": "besloten"},
 }
 DATE_FORMAT = {"en": "%d %B %Y", "nb": "%d.%m.%Y", "nl": "%d-%m-%Y"}
+PERIOD = {  # a benefit period's first day and its first payment still to come
+    "en": ("{name} is covered from this day", "first payment expected for {name}"),
+    "nb": ("{name} har rett fra denne dagen", "første utbetaling ventes for {name}"),
+    "nl": ("{name} heeft recht vanaf deze dag", "eerste betaling verwacht voor {name}"),
+}
+CHILD = {"en": "the child", "nb": "barnet", "nl": "het kind"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,14 @@ def letter_context(
             if d.kind == "apply_by" and a.submitted_on is not None:
                 continue
             dates.append((d.due, {"text": d.text, "program": name}))
+        for period in benefit_periods(program, profile, on):
+            child = period.name or CHILD[lang]
+            starts, paid = PERIOD[lang]
+            if period.start >= on:
+                dates.append((period.start, {"text": starts.format(name=child), "program": name}))
+            if period.payments:
+                text = paid.format(name=child)
+                dates.append((period.payments[0], {"text": text, "program": name}))
         if a.submitted_on is not None:
             for dl in lifecycle_deadlines(program, "submitted", a.submitted_on):
                 text = next(

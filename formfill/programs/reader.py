@@ -23,6 +23,7 @@ from formfill.programs.model import (
     EvidenceItem,
     Parameter,
     ParamValue,
+    PeriodRule,
     ReportChanges,
     RuleInfo,
     Source,
@@ -448,4 +449,67 @@ def read_report(
         r.source_ref(raw, w, sources),
         r.flag(raw, "verified", w, True),
         str(raw.get("note", "")),
+    )
+
+
+_PERIOD_KEYS = (
+    "per", "unit", "start", "from_age_months", "end", "until_age_months", "payments",
+    "text", "source", "note", "verified",
+)  # fmt: skip
+_PAYMENT_KEYS = ("at", "day", "days", "months")
+_PERIOD_CHOICES = {
+    "per": ("child",),
+    "unit": ("month", "quarter"),
+    "start": ("after", "from"),
+    "end": ("before", "through", "through_unless_first_day"),
+}
+
+
+def read_periods(
+    r: Reader, data: Mapping[str, Any], sources: Mapping[str, Source]
+) -> PeriodRule | None:
+    """``[periods]``: which days the benefit covers per child and when it is paid."""
+    raw = data.get("periods")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        r.add("periods", "must be a table")
+        return None
+    w = "periods."
+    r.keys(raw, _PERIOD_KEYS, w)
+    chosen: dict[str, str] = {}
+    for key, choices in _PERIOD_CHOICES.items():
+        value = raw.get(key, choices[0])
+        if value not in choices:
+            r.add(f"{w}{key}", f"must be one of {', '.join(choices)}")
+            value = choices[0]
+        chosen[key] = str(value)
+    pay = raw.get("payments", {})
+    if not isinstance(pay, dict):
+        r.add(f"{w}payments", "must be a table")
+        pay = {}
+    r.keys(pay, _PAYMENT_KEYS, f"{w}payments.")
+    at = pay.get("at", "in_unit")
+    if at not in ("in_unit", "after_unit", "before_unit"):
+        r.add(f"{w}payments.at", "must be one of in_unit, after_unit, before_unit")
+        at = "in_unit"
+    day = r.whole(pay, "day", f"{w}payments.", low=1) or 1
+    if day > 28:
+        r.add(f"{w}payments.day", "must be 28 or less (every month has it)")
+        day = 28
+    return PeriodRule(
+        per=chosen["per"],
+        unit=chosen["unit"],
+        start=chosen["start"],
+        from_age_months=r.whole(raw, "from_age_months", w) or 0,
+        end=chosen["end"],
+        until_age_months=r.whole(raw, "until_age_months", w, low=1),
+        pay_at=str(at),
+        pay_day=day,
+        pay_days=r.whole(pay, "days", f"{w}payments.") or 0,
+        pay_months=r.whole(pay, "months", f"{w}payments.") or 0,
+        text=r.langs(raw, "text", w),
+        source=r.source_ref(raw, w, sources),
+        verified=r.flag(raw, "verified", w, True),
+        note=str(raw.get("note", "")),
     )

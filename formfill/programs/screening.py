@@ -36,6 +36,7 @@ from formfill.programs.criteria import (
     lacking,
     lacking_figure,
 )
+from formfill.programs.periods import Period, benefit_periods
 from formfill.text import localised
 
 __all__ = [
@@ -96,6 +97,7 @@ class ProgramResult:
     criteria: tuple[CriterionResult, ...]
     to_confirm: tuple[str, ...]  # conditions formfill cannot check, in the client's language
     country: str = ""  # ISO 3166 code of the program's country ("NO", "NL")
+    periods: tuple[Period, ...] = ()  # per child, where the program has a [periods] rule
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -110,6 +112,7 @@ class ProgramResult:
             "missing": list(self.missing),
             "criteria": [c.to_dict() for c in self.criteria],
             "to_confirm": list(self.to_confirm),
+            "periods": [p.to_dict() for p in self.periods],
         }
 
 
@@ -259,7 +262,11 @@ def _screen_program(
     )
     confirm = tuple(localised(c.text, language) for c in program.conditions)
     name = localised(program.name, language, program.id)
-    return ProgramResult(program.id, name, overall, tuple(results), confirm, program.country)
+    # not for a program the client is not eligible for: a period there would read as a promise
+    periods = tuple(benefit_periods(program, profile, on)) if overall != "not_eligible" else ()
+    return ProgramResult(
+        program.id, name, overall, tuple(results), confirm, program.country, periods
+    )
 
 
 def screen(

@@ -52,3 +52,17 @@ def test_letter_says_when_nothing_is_missing() -> None:
     ctx = letter_context(prof, catalog(), [Applied("barnetrygd")], [], date(2025, 6, 2))
     data, _report = render_next_steps(REPO / "templates", ctx, "en")
     assert "We have all the proof we need for now." in _text(data)
+
+
+def test_the_letter_says_when_a_newborns_benefit_starts_and_is_first_paid() -> None:
+    """Kinderbijslag for Sem, born 15 November 2026: covered from 1 January 2027, first paid
+    in the first week of April 2027; both dates are in the letter with his name."""
+    sem = {"relation": "child", "given_name": "Sem", "birth_date": "2026-11-15"}
+    prof = profile(country="NL", language="nl", members=[sem])
+    on = date(2026, 11, 20)
+    ctx = letter_context(prof, catalog(), [Applied("kinderbijslag")], [], on)
+    dated = {(d["date"], d["text"]) for d in ctx["letter"]["dates"]}
+    assert ("01-01-2027", "Sem heeft recht vanaf deze dag") in dated
+    assert ("07-04-2027", "eerste betaling verwacht voor Sem") in dated
+    data, _report = render_next_steps(REPO / "templates", ctx, "nl")
+    assert "07-04-2027" in _text(data) and "eerste betaling verwacht voor Sem" in _text(data)
