@@ -98,6 +98,8 @@ class User(Base):
     # bumped on sign-out and password change: every session issued before is void
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     locale: Mapped[str | None] = mapped_column(sa.String(10))  # interface language: en, nb, nl
+    # SHA-256 of the secret in the user's calendar feed address; None: no feed
+    feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
 
 class Client(Base):

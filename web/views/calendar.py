@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import get_locale
 from flask_login import login_required
 
 from formfill.cases.checklists import rule_text
+from formfill.cases.feeds import calendar_feed, feed_user, issue_feed, revoke_feed
 from formfill.errors import FormfillError
 from formfill.programs.catalog import Catalog
 from formfill.store import deadlines
@@ -52,16 +53,60 @@ def _catalog() -> Catalog | None:
         return None
 
 
+@bp.route("/calendar/<secret>.ics")
+def feed(secret: str) -> Any:
+    """The user's deadlines for a calendar program: no sign-in, the secret is the key; an
+    unknown or revoked secret is a plain 404 (it says nothing about whose it was)."""
+    user = feed_user(db(), secret)
+    if user is None:
+        abort(404)
+    data = calendar_feed(db(), user, today(), user.locale or "en")
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": 'inline; filename="formfill.ics"',
+        },
+    )
+
+
+@bp.route("/calendar/feed", methods=["POST"])
+@login_required  # type: ignore[misc]
+def new_feed() -> Any:
+    """A new feed address, shown once on the page (the store keeps only its hash); the
+    previous address stops working."""
+    secret = issue_feed(db(), me().actor, me().uid)
+    address = url_for("calendar.feed", secret=secret, _external=True)
+    return index(address)
+
+
+@bp.route("/calendar/feed/stop", methods=["POST"])
+@login_required  # type: ignore[misc]
+def stop_feed() -> Any:
+    revoke_feed(db(), me().actor, me().uid)
+    return index(stopped=True)
+
+
 @bp.route("/calendar")
 @login_required  # type: ignore[misc]
-def index() -> Any:
+def index(address: str | None = None, stopped: bool = False) -> Any:
     on = today()
+    has_feed = me().row().feed_token_hash is not None
     first = on - timedelta(days=on.weekday())
     weeks = [Week(first + timedelta(weeks=i)) for i in range(WEEKS + 1)]
     horizon = on + timedelta(weeks=WEEKS)
     if me().role == "admin":
         return render_template(
-            "calendar.html", overdue=[], weeks=[], labels={}, today=on, horizon=horizon
+            "calendar.html",
+            overdue=[],
+            weeks=[],
+            labels={},
+            today=on,
+            horizon=horizon,
+            address=None,
+            has_feed=False,
+            stopped=False,
         )
     session = db()
     due = deadlines.due(session, on, timedelta(weeks=WEEKS), client_ids=visible_ids())
@@ -96,4 +141,7 @@ def index() -> Any:
         ),
         today=on,
         horizon=horizon,
+        address=address,
+        has_feed=has_feed,
+        stopped=stopped,
     )
