@@ -43,6 +43,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("FORMFILL_FONT", "Unicode fallback font file (default: DejaVu Sans)"),
     Variable("FORMFILL_SOFFICE", "LibreOffice executable for Word to PDF (default: on PATH)"),
     Variable("FORMFILL_DEMO_PASSWORD", "password of the seeded demo users", secret=True),
+    Variable(
+        "FORMFILL_SMTP_URL", "smtp(s)://[user:pw@]host[:port][?from=] for digests", secret=True
+    ),
 )
 MAX_TRUSTED_PROXIES = 5
 _TRUE = ("1", "true", "yes", "on")
@@ -73,6 +76,8 @@ class Settings:
     soffice: str | None = None
     # password of the demo users `formfill demo --clients N` seeds (FORMFILL_DEMO_PASSWORD)
     demo_password: str | None = None
+    # where the daily deadline digests are sent from (FORMFILL_SMTP_URL); None: no e-mail
+    smtp_url: str | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -147,6 +152,7 @@ class Settings:
             trusted_proxies=_trusted_proxies(env.get("FORMFILL_TRUSTED_PROXIES", "")),
             soffice=env.get("FORMFILL_SOFFICE") or None,
             demo_password=env.get("FORMFILL_DEMO_PASSWORD") or None,
+            smtp_url=env.get("FORMFILL_SMTP_URL") or None,
         )
 
     def production_problems(self, web: bool = True) -> list[tuple[str, str]]:

@@ -47,6 +47,7 @@ def test_every_settings_field_has_its_variable() -> None:
         "FORMFILL_FONT": "/srv/font.ttf",
         "FORMFILL_SOFFICE": "/opt/lo/soffice",
         "FORMFILL_DEMO_PASSWORD": "demo-pw-123456",
+        "FORMFILL_SMTP_URL": "smtp://mail.example.org:587?from=ff@example.org&starttls=1",
     }
     assert set(env) == NAMES
     s = Settings.from_env(env)
@@ -65,6 +66,7 @@ def test_every_settings_field_has_its_variable() -> None:
         "FORMFILL_FONT": s.font_path,
         "FORMFILL_SOFFICE": s.soffice,
         "FORMFILL_DEMO_PASSWORD": s.demo_password,
+        "FORMFILL_SMTP_URL": s.smtp_url,
     }
     assert got == env
     for name in env:  # and each differs from its default: the variable did something
@@ -84,6 +86,7 @@ def test_every_settings_field_has_its_variable() -> None:
                 "FORMFILL_FONT": default.font_path,
                 "FORMFILL_SOFFICE": default.soffice,
                 "FORMFILL_DEMO_PASSWORD": default.demo_password,
+                "FORMFILL_SMTP_URL": default.smtp_url,
             }[name]
         ), name
 

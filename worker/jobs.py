@@ -168,3 +168,18 @@ def on_evidence_failure(
     elif (job.retries_left or 0) > 0:
         return
     evidence_intake.fail(store_sessions(), int(job.args[0]), message(exc))
+
+
+def send_digests() -> int:
+    """The daily deadline digests (nothing without FORMFILL_SMTP_URL), then the next day's
+    run on RQ's scheduler. A run delivered twice sends each digest once (the core records
+    each one sent)."""
+    from formfill.cases.digest import send_digests as send
+    from worker.queue import schedule_digest
+
+    s = settings()
+    sent = send(store_sessions(s), s.smtp_url, date.today())
+    job = get_current_job()
+    if job is not None:
+        schedule_digest(job.connection)
+    return sent

@@ -32,7 +32,7 @@ from formfill.config import Settings, private_dir
 from formfill.errors import redact_logs
 from worker import jobs
 from worker.connection import die_with_parent
-from worker.queue import connect, get_queue, reconcile
+from worker.queue import connect, get_queue, reconcile, schedule_digest
 
 WorkerClass = Literal["fork", "simple"]
 RQ_LOGGERS = ("rq.worker", "rq.scheduler", "rq.queue", "rq.job", "rq.maintenance", "formfill")
@@ -111,6 +111,8 @@ def run(
     conn = connect(settings)
     jobs.preload(settings)
     reconcile(settings, conn)
+    if settings.smtp_url:  # the daily digest: the next run, unless one is scheduled already
+        schedule_digest(conn)
     conn.close()
     if processes <= 1 and burst:
         return 0 if _work(settings, burst, kind, log_level) or burst else 1

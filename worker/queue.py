@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from redis import Redis
 from rq import Callback, Queue, Retry
@@ -29,9 +29,25 @@ from formfill.store import session_scope
 from worker.connection import connect, die_with_parent, redis_url, start_owned, stop_embedded
 
 __all__ = [
-    "connect", "die_with_parent", "enqueue_evidence", "enqueue_items", "evidence_job_id",
-    "get_queue", "job_alive", "reconcile", "reconcile_evidence", "redis_url", "start_owned",
-    "stop_embedded", "submit", "submit_evidence", "waiting_ids", "worker_alive",
+    "connect",
+    "die_with_parent",
+    "digest_job_id",
+    "enqueue_evidence",
+    "enqueue_items",
+    "evidence_job_id",
+    "get_queue",
+    "job_alive",
+    "next_digest_time",
+    "reconcile",
+    "reconcile_evidence",
+    "redis_url",
+    "schedule_digest",
+    "start_owned",
+    "stop_embedded",
+    "submit",
+    "submit_evidence",
+    "waiting_ids",
+    "worker_alive",
 ]  # fmt: skip
 
 QUEUE_NAME = "formfill"
@@ -204,3 +220,33 @@ def reconcile_evidence(
     if lost:
         submit_evidence(sessions, queue, lost)
     return len(lost)
+
+
+DIGEST_HOUR = 6  # UTC: the daily deadline digests go out before the working day
+
+
+def digest_job_id(day: date) -> str:
+    return f"ff-digest-{day.isoformat()}"
+
+
+def next_digest_time(now: datetime) -> datetime:
+    """The next DIGEST_HOUR:00 UTC after ``now``."""
+    at = now.astimezone(UTC).replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    return at if at > now else at + timedelta(days=1)
+
+
+def schedule_digest(conn: Redis, now: datetime | None = None) -> str | None:
+    """Schedule the next daily digest on RQ's scheduler (the workers run it), once: its job
+    id is its day's, so every worker start and every run asks for the same job. RQ's cron
+    scheduler would pickle the job into Redis, which our JSON queue never reads; the digest
+    job schedules the next one itself instead. None when that day's job is already there."""
+    from worker import jobs
+
+    at = next_digest_time(now or datetime.now(UTC))
+    job_id = digest_job_id(at.date())
+    if Job.exists(job_id, connection=conn):
+        return None
+    get_queue(conn).enqueue_at(
+        at, jobs.send_digests, job_id=job_id, result_ttl=0, failure_ttl=7 * 24 * 3600
+    )
+    return job_id
