@@ -61,11 +61,18 @@ def list_cmd(country: str | None, as_json: bool) -> None:
 
 
 @programs_group.command("check")
+@click.option("--on", "on", default=None, help="the day to check figures for (default: today)")
+@click.option("--ahead", default=60, show_default=True, help="days a figure must be known ahead")
 @_friendly
-def check_cmd() -> None:
-    """Load every program strictly; check maps, extractors, sources and dates."""
+def check_cmd(on: str | None, ahead: int) -> None:
+    """Load every program strictly; check maps, extractors, sources and dates; fail when a
+    figure screening needs has no value on the day or runs out within --ahead days."""
     settings = _settings()
-    problems, warnings = catalog_problems(settings, date.today())
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise click.BadParameter(f"{on!r} is not a date (YYYY-MM-DD)", param_hint="--on") from None
+    problems, warnings = catalog_problems(settings, day, ahead)
     for w in warnings:
         click.echo(f"warning: {w}")
     if problems:
