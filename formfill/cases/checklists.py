@@ -25,7 +25,14 @@ from formfill.store.clients import latest_version, load_profile
 from formfill.store.models import Application, DeadlineRow, EvidenceFile, EvidenceProposal
 from formfill.text import localised
 
-__all__ = ["Checklist", "Row", "accepted_files", "application_checklist", "rule_text"]
+__all__ = [
+    "Checklist",
+    "Row",
+    "accepted_files",
+    "application_checklist",
+    "rule_stops",
+    "rule_text",
+]
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,20 @@ def application_checklist(
             )
         )
     return Checklist(program, tuple(rows), no_profile=no_profile)
+
+
+def rule_stops(catalog: Catalog, program_id: str | None, row: DeadlineRow, language: str) -> str:
+    """What missing the deadline stops, in the catalog's words ("" when it says nothing)."""
+    if not program_id or not row.rule:
+        return ""
+    try:
+        program = catalog.get(program_id)
+    except FormfillError:
+        return ""
+    for info in program.deadlines:
+        if info.rule.describe() == row.rule and info.stops:
+            return localised(info.stops, language)
+    return ""
 
 
 def rule_text(catalog: Catalog, program_id: str | None, row: DeadlineRow, language: str) -> str:

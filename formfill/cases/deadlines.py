@@ -14,15 +14,23 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from formfill.errors import DeadlineRuleError, Problem
+from formfill.errors import ConflictError, DeadlineRuleError, Problem
 from formfill.lifecycle import AppStatus, DeadlineKind, DeadlineRule, parse_rules
 from formfill.programs.model import Catalog
 from formfill.store import applications as store_apps
 from formfill.store import deadlines as store_deadlines
 from formfill.store.audit import Actor
-from formfill.store.models import Application
+from formfill.store.db import get_row
+from formfill.store.models import Application, DeadlineRow
+from formfill.store.notes import add_note
 
-__all__ = ["Advanced", "advance_application", "rules_for_application", "rules_for_form"]
+__all__ = [
+    "Advanced",
+    "advance_application",
+    "complete_deadline",
+    "rules_for_application",
+    "rules_for_form",
+]
 
 
 def rules_for_form(maps_dir: Path, form_id: str) -> list[DeadlineRule]:
@@ -97,3 +105,29 @@ def advance_application(
 
 
 _ANSWERED = {AppStatus.DECIDED, AppStatus.CLOSED, AppStatus.WITHDRAWN}
+
+
+def complete_deadline(
+    session: Session,
+    actor: Actor,
+    deadline_id: int,
+    *,
+    catalog: Catalog | None,
+    maps_dir: Path,
+    note: str | None = None,
+) -> DeadlineRow | None:
+    """Mark a deadline met (a meldekort sent, a renewal filed); a recurring one gets its next
+    occurrence from the application's rules, which is returned. ``note`` (what was done: "sent
+    on paper") is kept as a note on the client and the application, never in the audit log."""
+    row = get_row(session, DeadlineRow, deadline_id, "deadline")
+    if row.done:
+        raise ConflictError(f"deadline {deadline_id} is already met")
+    rules: list[DeadlineRule] = []
+    if row.application_id is not None:
+        app = store_apps.get_application(session, row.application_id)
+        rules, _from = rules_for_application(catalog, maps_dir, app.form_id, app.program)
+    nxt = store_deadlines.mark_done(session, actor, deadline_id, rules)
+    text = " ".join((note or "").split())[:500]
+    if text:
+        add_note(session, actor, row.client_id, text, application_id=row.application_id)
+    return nxt

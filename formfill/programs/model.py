@@ -102,13 +102,16 @@ class EvidenceItem:
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """A lifecycle deadline rule (``tracking.DeadlineRule``) with its text and source."""
+    """A lifecycle deadline rule (``tracking.DeadlineRule``) with its text and source;
+    ``stops``: what missing it stops (a periodic report: "dagpenger stop after more than 20
+    days without a meldekort"), said beside an overdue one."""
 
     rule: DeadlineRule
     text: Text
     source: str
     verified: bool = True
     note: str = ""
+    stops: Text = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ _APPLY_KEYS = ("rule", "months", "month", "day", "text", "source", "note", "veri
 _BACKDATING_KEYS = ("months", "starts", "text", "source", "note", "verified")
 _STARTS = ("month_after", "same_month")
 _REPORT_KEYS = ("weeks", "text", "source", "note", "verified")
-_META = ("text", "source", "note", "verified")
+_META = ("text", "source", "note", "verified", "stops")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
@@ -364,7 +364,8 @@ def read_deadlines(
             for p in e.problems:
                 r.add(f"{w}{p.where.removeprefix('deadlines[0].')}", p.message)
             continue
-        out.append(RuleInfo(rule, text, src, verified, note))
+        stops = r.langs(raw, "stops", w) if "stops" in raw else {}
+        out.append(RuleInfo(rule, text, src, verified, note, stops))
     return out
 
 

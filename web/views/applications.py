@@ -15,8 +15,9 @@ from sqlalchemy.orm import selectinload
 from formfill import artifacts
 from formfill.cases import batch as fbatch
 from formfill.cases.checklists import Checklist, application_checklist, rule_text
-from formfill.cases.deadlines import advance_application
+from formfill.cases.deadlines import advance_application, complete_deadline
 from formfill.errors import (
+    ConflictError,
     FormfillError,
     InvalidTransitionError,
     NotFoundError,
@@ -32,7 +33,7 @@ from web.access import client_or_404, visible_ids
 from web.auth import me, roles
 from web.forms import rerender_on_csrf
 from web.history import event_rows
-from web.labels import enum_label, form_title, program_name
+from web.labels import day_text, enum_label, form_title, program_name
 from web.services import db, services, today
 from web.views.batches import queue_items
 from web.views.dashboard import names
@@ -277,3 +278,34 @@ def fill(application_id: int) -> Any:
     db().commit()
     queue_items(item_ids)
     return redirect(url_for("batches.show", batch_id=batch_id))
+
+
+@bp.route("/deadlines/<int:deadline_id>/done", methods=["POST"])
+@login_required  # type: ignore[misc]
+def deadline_done(deadline_id: int) -> Any:
+    """Mark a deadline met, with a note of what was done; a recurring one (a meldekort every
+    14 days) gets its next one, said in the flash."""
+    row = get_row(db(), DeadlineRow, deadline_id, "deadline")
+    client_or_404(row.client_id)  # another specialist's deadline is as missing as none
+    back = (
+        url_for("applications.show", application_id=row.application_id) + "#deadlines"
+        if row.application_id is not None
+        else url_for("clients.show", client_id=row.client_id)
+    )
+    try:
+        with db().begin_nested():
+            nxt = complete_deadline(
+                db(), me().actor, deadline_id,
+                catalog=services().catalog, maps_dir=services().settings.maps_dir,
+                note=(request.form.get("note") or "").strip() or None,
+            )  # fmt: skip
+    except ConflictError:
+        flash(_("That deadline was already marked done."), "warning")
+        return redirect(back)
+    what = enum_label(row.kind, "deadline_kind")
+    if nxt is not None:
+        flash(_("Marked done: %(what)s. The next one is due %(day)s.", what=what,
+                day=day_text(nxt.due)), "info")  # fmt: skip
+    else:
+        flash(_("Marked done: %(what)s.", what=what), "info")
+    return redirect(back)

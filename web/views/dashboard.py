@@ -11,7 +11,7 @@ from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_login import login_required
 
-from formfill.cases.checklists import rule_text
+from formfill.cases.checklists import rule_stops, rule_text
 from formfill.store import deadlines
 from formfill.store.models import Application, Batch, Client, DeadlineRow
 from web.access import visible_batches, visible_ids
@@ -53,6 +53,7 @@ def index() -> Any:
     return render_template(
         "dashboard.html", due=due, batches=batches, review=review, labels=labels, today=today(),
         texts=rule_texts([row for row, _ in due]), apps=app_names([row for row, _ in due]),
+        stops=rule_texts([row for row, state in due if state == "overdue"], rule_stops),
     )  # fmt: skip
 
 
@@ -67,9 +68,10 @@ def app_names(rows: list[DeadlineRow]) -> dict[int, str]:
     return {aid: program_name(pid) if pid else form_title(fid) for aid, pid, fid in found}
 
 
-def rule_texts(rows: list[DeadlineRow]) -> dict[int, str]:
+def rule_texts(rows: list[DeadlineRow], of: Any = None) -> dict[int, str]:
     """Each deadline's rule in the catalog's words, in the UI language (as the calendar and the
-    application page show it); rows without one are left out (their stored label shows)."""
+    application page show it); rows without one are left out (their stored label shows).
+    ``of``: another reading of the rule (``rule_stops``: what missing it stops)."""
     from web.views.calendar import _catalog
 
     catalog = _catalog()
@@ -79,5 +81,6 @@ def rule_texts(rows: list[DeadlineRow]) -> dict[int, str]:
     query = sa.select(Application.id, Application.program).where(Application.id.in_(app_ids))
     programs: dict[int, str | None] = {aid: pid for aid, pid in db().execute(query)}
     lang = str(get_locale() or "en")
-    texts = {r.id: rule_text(catalog, programs.get(r.application_id or 0), r, lang) for r in rows}
+    read = of or rule_text
+    texts = {r.id: read(catalog, programs.get(r.application_id or 0), r, lang) for r in rows}
     return {k: v for k, v in texts.items() if v}
