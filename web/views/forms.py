@@ -12,7 +12,7 @@ from flask_login import login_required
 from formfill.cases.batch import plan
 from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence import preview
-from formfill.maps.check import MapCheck, check_map
+from formfill.maps.check import MapCheck
 from formfill.store.models import Client
 from web.access import visible_ids
 from web.auth import me
@@ -32,7 +32,7 @@ def catalogue() -> list[dict[str, Any]]:
     for form_id in s.forms.map_ids():
         try:
             fmap = s.forms.map(form_id)
-            check: MapCheck = check_map(s.settings, fmap.path)
+            check: MapCheck = s.forms.check(fmap)
             out.append(
                 {
                     "id": form_id,
@@ -45,6 +45,7 @@ def catalogue() -> list[dict[str, Any]]:
                     "unmapped": check.unmapped,
                     "problems": [str(p) for p in check.problems],
                     "source": fmap.source,
+                    "version": fmap.version,
                 }
             )
         except FormfillError as e:
@@ -121,7 +122,7 @@ def preview_png(form_id: str) -> Any:
     if key not in s.previews:
         if not form["source"] or not str(form["source"]).endswith(".pdf"):
             raise NotFoundError("preview of", form_id)
-        data = (s.settings.root / form["source"]).read_bytes()
+        data = s.forms.blank_data(s.forms.map(form_id))  # the published version's blank
         s.previews[key] = preview.page_png(data, 1, 600, form_id)
     return Response(
         s.previews[key], mimetype="image/png", headers={"Cache-Control": "private, max-age=3600"}
