@@ -22,6 +22,7 @@ from formfill.fill import FormCatalogue
 from formfill.profile.model import Profile
 from formfill.profile.provenance import Provenance
 from formfill.store import Actor, audit, make_engine, make_sessions, migrate, session_scope
+from formfill.store import applications as store_apps
 from formfill.store import forms as store_forms
 from formfill.store.batches import get_item
 from formfill.store.clients import create_client, save_profile
@@ -262,3 +263,27 @@ def test_unknown_form_and_version(store: Store) -> None:
     with pytest.raises(StoreError):
         with session_scope(store.sessions) as s:
             store_forms.get_version(s, FORM, 9)
+
+
+def test_an_application_records_the_version_of_its_fill(store: Store) -> None:
+    """An application records the form's current version when it is made, and the version
+    its latest fill used once a batch fills it (here version 2, published in between)."""
+    _import(store)
+    client_id = _client(store)
+    forms = FormCatalogue(store.settings, store_forms.StoreVersions(store.sessions))
+    with session_scope(store.sessions) as s:
+        app = store_apps.create_application(s, SYSTEM, client_id, FORM)
+        app_id, v1_id = app.id, store_forms.get_version(s, FORM, 1).id
+        assert app.form_version_id == v1_id
+        v2_id = store_forms.add_version(
+            s, store.settings, SYSTEM, changed_map(), BLANK.read_bytes(), BLANK.name,
+            publish_it=True,
+        ).id  # fmt: skip
+        batch = fbatch.create_for_application(s, SYSTEM, forms, app_id, ON)
+        item_id = batch.items[0].id
+    fbatch.run_item(store.settings, store.sessions, forms, item_id)
+    with session_scope(store.sessions) as s:
+        app = store_apps.get_application(s, app_id)
+        assert app.form_version_id == v2_id and app.output_artifact is not None
+        updates = [e for e in audit.entries(s, "application", app_id) if e.action == "update"]
+        assert any("form_version_id" in (e.fields or []) for e in updates)
