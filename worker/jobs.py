@@ -74,9 +74,10 @@ def doc_types() -> list[DocType]:
 
 
 def preload(s: Settings) -> None:
-    """Parse every blank, fill each once (throw-away) and make the engine without connecting:
-    called in the worker process before it forks, so each work horse inherits the parsed forms,
-    the fill path's imports and the engine (copy-on-write) instead of loading them per job.
+    """Parse the blank of every form's current version (from the store), fill each once
+    (throw-away) and keep the engine: called in the worker process before it forks, so each
+    work horse inherits the parsed forms, the fill path's imports and the engine
+    (copy-on-write) instead of loading them per job.
     The heap is then frozen (gc.freeze) so that the horses' collectors leave its pages alone."""
     _state["settings"] = s
     doc_types()

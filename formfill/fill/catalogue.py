@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from formfill.programs.model import Catalog
 from formfill.suggest import close_matches, did_you_mean
 
 __all__ = ["FormCatalogue", "StoredVersion", "VersionSource"]
+
+CURRENT_SECONDS = 2.0  # how long a catalogue trusts the current version it last read
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class FormCatalogue:
         self._maps: dict[str, FormMap] = {}
         self._stored: dict[tuple[str, int, str, str], FormMap] = {}
         self._refs: dict[tuple[str, int], StoredVersion] = {}
+        self._current: dict[str, tuple[float, StoredVersion | None]] = {}
         self._blanks: dict[str, BlankForm] = {}
         self._data: dict[str, bytes] = {}
         self._catalog: Catalog | None = None
@@ -111,12 +115,24 @@ class FormCatalogue:
             return self._maps[form_id]
         if version is not None:
             return self.map_of(self.versions.get(form_id, version))
-        ref = self.versions.current(form_id)
+        ref = self.current(form_id)
         if ref is None:
             hint = did_you_mean(close_matches(form_id, self.versions.form_ids(), limit=3))
             msg = f"no published version of this form in the store{hint}"
             raise FormMapError(form_id, [Problem(form_id, msg)])
         return self.map_of(ref)
+
+    def current(self, form_id: str) -> StoredVersion | None:
+        """The form's current version, asked of the store at most every CURRENT_SECONDS (a
+        readiness plan asks for each client; a batch item names its own version anyway)."""
+        if self.versions is None:
+            return None
+        now = time.monotonic()
+        hit = self._current.get(form_id)
+        if hit is None or now - hit[0] > CURRENT_SECONDS:
+            hit = (now, self.versions.current(form_id))
+            self._current[form_id] = hit
+        return hit[1]
 
     def map_of(self, ref: StoredVersion) -> FormMap:
         """The map of one stored version (loaded by the strict loader, kept while its text and

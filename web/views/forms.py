@@ -23,15 +23,20 @@ READY_LIMIT = 200
 
 
 def catalogue() -> list[dict[str, Any]]:
-    """Every map (with its coverage) and Word template; checked once per process."""
+    """Every form's current version (with its coverage) and Word template; checked once per
+    set of current versions (a version published since is checked at the next request)."""
     s = services()
-    cache = s.previews.setdefault("catalogue", [])  # type: ignore[arg-type]
+    ids = s.forms.map_ids()
+    current = {f: s.forms.current(f) for f in ids}
+    key = ("catalogue", tuple((f, v.row_id if v else None) for f, v in current.items()))
+    cache = s.previews.setdefault(key, [])  # type: ignore[arg-type]
     if cache:
         return cache  # type: ignore[return-value]
     out: list[dict[str, Any]] = []
-    for form_id in s.forms.map_ids():
+    for form_id in ids:
         try:
-            fmap = s.forms.map(form_id)
+            version = current[form_id]
+            fmap = s.forms.map_of(version) if version else s.forms.map(form_id)
             check: MapCheck = s.forms.check(fmap)
             out.append(
                 {
@@ -61,6 +66,7 @@ def catalogue() -> list[dict[str, Any]]:
                     "unmapped": [],
                     "problems": [str(e)],
                     "source": None,
+                    "version": None,
                 }
             )
     for form_id, path in s.forms.template_ids().items():
@@ -76,6 +82,7 @@ def catalogue() -> list[dict[str, Any]]:
                 "unmapped": [],
                 "problems": [],
                 "source": None,
+                "version": None,
             }
         )
     cache.extend(out)  # type: ignore[attr-defined]
@@ -118,7 +125,7 @@ def show(form_id: str) -> Any:
 def preview_png(form_id: str) -> Any:
     form = form_or_404(form_id)
     s = services()
-    key = ("preview", form_id)
+    key = ("preview", form_id, form["version"])
     if key not in s.previews:
         if not form["source"] or not str(form["source"]).endswith(".pdf"):
             raise NotFoundError("preview of", form_id)
