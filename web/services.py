@@ -17,13 +17,15 @@ from formfill.config import Settings
 from formfill.fill import FormCatalogue
 from formfill.programs.catalog import Catalog
 from formfill.store import open_store
+from formfill.store.forms import StoreVersions
 
 
 class Services:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.engine, self.sessions = open_store(settings, check=False)
-        self.forms = FormCatalogue(settings)
+        # maps and blanks from the store's published versions, never from the checkout
+        self.forms = FormCatalogue(settings, StoreVersions(self.sessions))
         self._redis: Redis | None = None
         self.previews: dict[Any, bytes] = {}  # blank-form previews (the blanks do not change)
 

@@ -30,6 +30,7 @@ from formfill.evidence.extractors import DocType, load_extractors
 from formfill.fill import FormCatalogue, fill_form
 from formfill.profile.model import Profile
 from formfill.store import make_engine, make_sessions
+from formfill.store.forms import StoreVersions
 
 _state: dict[Any, Any] = {}
 
@@ -57,9 +58,11 @@ def store_sessions(s: Settings | None = None) -> sessionmaker[Session]:
 
 
 def forms() -> FormCatalogue:
-    """The form catalogue, parsed once (preloaded in the worker before it forks)."""
+    """The form catalogue: maps and blanks of the store's versions, never this machine's
+    folder; each version parsed once and kept by its blank and map (preloaded in the worker
+    before it forks)."""
     if "forms" not in _state:
-        _state["forms"] = FormCatalogue(settings())
+        _state["forms"] = FormCatalogue(settings(), StoreVersions(store_sessions()))
     return _state["forms"]  # type: ignore[no-any-return]
 
 
@@ -71,9 +74,10 @@ def doc_types() -> list[DocType]:
 
 
 def preload(s: Settings) -> None:
-    """Parse every blank, fill each once (throw-away) and make the engine without connecting:
-    called in the worker process before it forks, so each work horse inherits the parsed forms,
-    the fill path's imports and the engine (copy-on-write) instead of loading them per job.
+    """Parse the blank of every form's current version (from the store), fill each once
+    (throw-away) and keep the engine: called in the worker process before it forks, so each
+    work horse inherits the parsed forms, the fill path's imports and the engine
+    (copy-on-write) instead of loading them per job.
     The heap is then frozen (gc.freeze) so that the horses' collectors leave its pages alone."""
     _state["settings"] = s
     doc_types()

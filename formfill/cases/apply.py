@@ -171,7 +171,9 @@ def attach_output(
     }
     for to in steps.get(AppStatus(app.status), ()):
         store_apps.advance(session, actor, app.id, to.value, date.today(), note=note)
-    store_apps.record_fill(session, actor, app.id, item.output_artifact, report, fingerprint)
+    store_apps.record_fill(
+        session, actor, app.id, item.output_artifact, report, fingerprint, item.form_version_id
+    )
     return app
 
 

@@ -30,7 +30,9 @@ from formfill.store import batches as store_batches
 from formfill.store import session_scope
 from formfill.store.audit import Actor
 from formfill.store.clients import client_label, latest_version, load_profile
-from formfill.store.models import Application, Batch, BatchItem, Client
+from formfill.store.db import get_row
+from formfill.store.forms import stored
+from formfill.store.models import Application, Batch, BatchItem, Client, FormVersion
 
 __all__ = [
     "ItemResult",
@@ -110,7 +112,7 @@ def _shown_by_itself(forms: FormCatalogue, form_id: str) -> dict[str, Any]:
     fmap = forms.map(form_id)
     if fmap.kind != "docx":
         return {}
-    return docx_fill.read_docx_fields((forms.settings.root / fmap.source).read_bytes())
+    return docx_fill.read_docx_fields(forms.blank_data(fmap))
 
 
 def plan(
@@ -200,20 +202,37 @@ def run_item(
         on = date.fromisoformat(options["on"]) if options.get("on") else date.today()
         client_id, form_id = item.client_id, item.form_id
         profile, version = load_profile(session, WORKER, client_id)
+        # the version the item was planned with, read from the store: never the worker's folder
+        form_version = (
+            stored(get_row(session, FormVersion, item.form_version_id, "form version"))
+            if item.form_version_id is not None
+            else None
+        )
         extras: dict[str, object] = {}
         if forms.encloses(form_id):
             extras["enclosures"] = enclosures(forms, batch.items if batch else [], item)
-    result = fill_form(forms, form_id, profile, on=on, extras=extras or None)
+    result = fill_form(forms, form_id, profile, on=on, extras=extras or None, version=form_version)
     if not result.report.ok:
         bad = [o.field for o in result.report.outcomes if o.status.value in ("failed", "truncated")]
         raise VerificationError(f"{form_id}: values did not land: {', '.join(bad)}")
     output = artifacts.save(settings, result.data, "output")
     report = result.report.to_dict() | {"profile_version": version.version, **extras}
-    fingerprint = forms.map(form_id).fingerprint if form_id in forms.map_ids() else None
+    used = result.version
+    if used is not None:
+        report["form_version"] = used.number
+    fingerprint = (
+        used.fingerprint
+        if used is not None
+        else forms.map(form_id).fingerprint
+        if form_id in forms.map_ids()
+        else None
+    )
     with session_scope(sessions) as session:  # the item and its application: one transaction
         already = store_batches.get_item(session, item_id, lock=True).status == "done"
         item = store_batches.finish_item(session, item_id, output, report)
         if not already:
+            if used is not None:
+                item.form_version_id = used.row_id
             link_application(session, WORKER, item, output, report, fingerprint)
     return ItemResult(item_id, "done", output)
 

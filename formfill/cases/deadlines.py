@@ -21,7 +21,7 @@ from formfill.store import applications as store_apps
 from formfill.store import deadlines as store_deadlines
 from formfill.store.audit import Actor
 from formfill.store.db import get_row
-from formfill.store.models import Application, DeadlineRow
+from formfill.store.models import Application, DeadlineRow, FormVersion
 from formfill.store.notes import add_note
 
 __all__ = [
@@ -33,28 +33,43 @@ __all__ = [
 ]
 
 
-def rules_for_form(maps_dir: Path, form_id: str) -> list[DeadlineRule]:
-    """Deadline rules from the ``[[deadlines]]`` array of the form's map, if it has one."""
-    paths = sorted(maps_dir.glob(f"*/{form_id}.toml"))
-    if len(paths) != 1:
-        return []
+def rules_for_form(
+    maps_dir: Path, form_id: str, version: FormVersion | None = None
+) -> list[DeadlineRule]:
+    """Deadline rules from the ``[[deadlines]]`` array of the form's map, if it has one: the
+    stored ``version``'s map text when the application records one, else the map file."""
+    if version is not None:
+        text, where = version.map_text, f"{version.form_id}@{version.version}"
+    else:
+        paths = sorted(maps_dir.glob(f"*/{form_id}.toml"))
+        if len(paths) != 1:
+            return []
+        where = str(paths[0])
+        try:
+            text = paths[0].read_text(encoding="utf-8")
+        except OSError as e:
+            raise DeadlineRuleError(where, [Problem("", str(e))]) from None
     try:
-        data = tomllib.loads(paths[0].read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise DeadlineRuleError(str(paths[0]), [Problem("", str(e))]) from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise DeadlineRuleError(where, [Problem("", str(e))]) from None
     raw = data.get("deadlines", [])
     if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        raise DeadlineRuleError(str(paths[0]), [Problem("deadlines", "an array of tables")])
-    return parse_rules(raw, source=str(paths[0]))
+        raise DeadlineRuleError(where, [Problem("deadlines", "an array of tables")])
+    return parse_rules(raw, source=where)
 
 
 def rules_for_application(
-    catalog: Catalog | None, maps_dir: Path, form_id: str, program: str | None
+    catalog: Catalog | None,
+    maps_dir: Path,
+    form_id: str,
+    program: str | None,
+    version: FormVersion | None = None,
 ) -> tuple[list[DeadlineRule], str]:
     """The deadline rules of an application and where they come from (for the user)."""
     if program and catalog is not None and any(p.id == program for p in catalog.programs):
         return list(catalog.get(program).rules), f"program {program}"
-    rules = rules_for_form(maps_dir, form_id)
+    rules = rules_for_form(maps_dir, form_id, version)
     if program:
         return rules, f"form map {form_id} (program {program} is not in the catalog)"
     return rules, f"form map {form_id}"
@@ -85,7 +100,10 @@ def advance_application(
     it; nothing is written then)."""
     app = store_apps.get_application(session, application_id)
     before = app.status
-    rules, rules_from = rules_for_application(catalog, maps_dir, app.form_id, app.program)
+    version = (
+        session.get(FormVersion, app.form_version_id) if app.form_version_id is not None else None
+    )
+    rules, rules_from = rules_for_application(catalog, maps_dir, app.form_id, app.program, version)
     app = store_apps.advance(
         session,
         actor,
@@ -125,7 +143,12 @@ def complete_deadline(
     rules: list[DeadlineRule] = []
     if row.application_id is not None:
         app = store_apps.get_application(session, row.application_id)
-        rules, _from = rules_for_application(catalog, maps_dir, app.form_id, app.program)
+        version = (
+            session.get(FormVersion, app.form_version_id)
+            if app.form_version_id is not None
+            else None
+        )
+        rules, _from = rules_for_application(catalog, maps_dir, app.form_id, app.program, version)
     nxt = store_deadlines.mark_done(session, actor, deadline_id, rules)
     text = " ".join((note or "").split())[:500]
     if text:

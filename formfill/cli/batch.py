@@ -88,12 +88,14 @@ def plan_cmd(clients_spec: str, forms_spec: str, as_json: bool) -> None:
     from formfill.cases.batch import plan
     from formfill.fill import FormCatalogue
     from formfill.store import open_store, session_scope
+    from formfill.store.forms import StoreVersions
 
     settings = Settings.from_env()
     engine, sessions = open_store(settings)
     with session_scope(sessions) as session:
         rows = plan(
-            FormCatalogue(settings), session, client_ids(session, clients_spec),
+            FormCatalogue(settings, StoreVersions(sessions)), session,
+            client_ids(session, clients_spec),
             parse_ids(forms_spec), date.today(),
         )  # fmt: skip
     engine.dispose()
@@ -141,11 +143,13 @@ def zip_cmd(batch_id: int, output: Path) -> None:
     from formfill.fill import write_atomic
     from formfill.fill.catalogue import FormCatalogue
     from formfill.store import open_store, session_scope
+    from formfill.store.forms import StoreVersions
 
     settings = Settings.from_env()
     engine, sessions = open_store(settings)
+    forms = FormCatalogue(settings, StoreVersions(sessions))
     with session_scope(sessions) as session:
-        data = batch_zip(settings, session, FormCatalogue(settings), batch_id, date.today())
+        data = batch_zip(settings, session, forms, batch_id, date.today())
     engine.dispose()
     write_atomic(output, data)
     click.echo(f"wrote {output}")

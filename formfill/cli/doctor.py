@@ -64,6 +64,9 @@ def effective(settings: Settings) -> dict[str, str]:
         "FORMFILL_FONT": font,
         "FORMFILL_SOFFICE": soffice(settings.soffice) or "not found",
         "FORMFILL_DEMO_PASSWORD": _masked(settings.demo_password, "development default"),
+        "FORMFILL_SMTP_URL": _safe_url(settings.smtp_url)
+        if settings.smtp_url
+        else "not set: no deadline digests are e-mailed",
     }
     assert set(values) == {v.name for v in VARIABLES}, "doctor: a variable has no effective value"
     return values

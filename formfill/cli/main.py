@@ -17,6 +17,7 @@ import click
 from formfill.cli import batch as cli_batch
 from formfill.cli import doctor as cli_doctor
 from formfill.cli import evidence as cli_evidence
+from formfill.cli import forms as cli_forms
 from formfill.cli import map as cli_map
 from formfill.cli import programs as cli_programs
 from formfill.cli import queue as cli_queue
@@ -171,6 +172,7 @@ def main() -> None:
 
 cli_map.register(cli)
 cli_store.register(cli)
+cli_forms.register(cli)
 cli_batch.register(cli)
 cli_queue.register(cli)
 cli_programs.register(cli)

@@ -59,6 +59,7 @@ def run_cmd(
     from formfill.cases import batch as fbatch
     from formfill.fill import FormCatalogue
     from formfill.store import Actor, open_store, session_scope
+    from formfill.store.forms import StoreVersions
 
     queue = shell("queue")
 
@@ -68,7 +69,8 @@ def run_cmd(
     form_ids = parse_ids(forms_spec)
     with session_scope(sessions) as session:
         clients = client_ids(session, clients_spec)
-        readiness = fbatch.plan(FormCatalogue(settings), session, clients, form_ids, day)
+        forms = FormCatalogue(settings, StoreVersions(sessions))
+        readiness = fbatch.plan(forms, session, clients, form_ids, day)
     not_ready = [r for r in readiness if not r.ready]
     if not as_json:
         for r in not_ready:

@@ -64,12 +64,24 @@ def db_upgrade(revision: str) -> None:
     from formfill.store import make_engine, migrate
 
     settings = Settings.from_env()
-    migrate.upgrade(settings, revision)
+    imported = migrate.upgrade(settings, revision)
     engine = make_engine(settings)
     try:
         click.echo(f"database at revision {migrate.current(engine)}: {_safe_url(settings)}")
     finally:
         engine.dispose()
+    if imported is None:
+        return
+    if imported.added:
+        click.echo(f"forms published from form_maps/: {', '.join(imported.added)}")
+    for form_id in imported.differs:
+        click.echo(
+            f"warning: form_maps/ has another map for the blank of {form_id}'s stored version: "
+            "not imported (`formfill forms import` publishes it as a new version)",
+            err=True,
+        )
+    for problem in imported.problems:
+        click.echo(f"warning: not imported: {problem}", err=True)
 
 
 @db_group.command("current")

@@ -166,25 +166,32 @@ def docx_fingerprint(fields: list[DocxField]) -> str:
 
 def fill_docx_fields(path: Path, values: Mapping[str, str | bool]) -> tuple[bytes, FillReport]:
     """Fill content controls (by name) and legacy form fields; unknown names are reported failed."""
-    data = load_docx(path)
-    parts = story_parts(data, str(path))
+    return fill_docx_data(load_docx(path), path.name, values)
+
+
+def fill_docx_data(
+    data: bytes, name: str, values: Mapping[str, str | bool]
+) -> tuple[bytes, FillReport]:
+    """:func:`fill_docx_fields` of a Word form held in memory (a blank kept in the store)."""
+    _open_package(data, name).close()
+    parts = story_parts(data, name)
     by_name: dict[str, list[Any]] = {}
     for f, node in _all_fields(parts):
         by_name.setdefault(f.name, []).append(node)
-    report = FillReport(document=path.name)
-    for name, value in values.items():
-        targets = by_name.get(name)
+    report = FillReport(document=name)
+    for field, value in values.items():
+        targets = by_name.get(field)
         if not targets:
             report.add(
                 FieldOutcome(
-                    name, Status.FAILED, None, "no content control or form field by that name"
+                    field, Status.FAILED, None, "no content control or form field by that name"
                 )
             )
             continue
         for node in targets:
             fill = fill_legacy if isinstance(node, Legacy) else fill_sdt
             status, written, reason = fill(node, value)
-            report.add(FieldOutcome(name, status, written or None, reason))
+            report.add(FieldOutcome(field, status, written or None, reason))
     return _repack(data, parts), report
 
 

@@ -28,6 +28,7 @@ from lxml import etree
 from formfill.docx.fields import (
     docx_fingerprint,
     field_dict,
+    fill_docx_data,
     fill_docx_fields,
     form_fields,
     load_docx,
@@ -44,8 +45,10 @@ __all__ = [
     "DocxField",
     "docx_fingerprint",
     "field_dict",
+    "fill_docx_data",
     "fill_docx_fields",
     "inspect_docx",
+    "inspect_docx_data",
     "read_docx_fields",
     "render_template",
     "unresolved_placeholders",
@@ -58,9 +61,13 @@ _PLAIN = Sandbox(absent_is_none=False)
 
 def inspect_docx(path: Path) -> list[DocxField]:
     """Every content control, legacy form field and Jinja placeholder in a Word file."""
-    data = load_docx(path)
-    placeholders = [DocxField(n, "placeholder", "jinja") for n in _template_names(data, str(path))]
-    return form_fields(data, str(path)) + placeholders
+    return inspect_docx_data(load_docx(path), str(path))
+
+
+def inspect_docx_data(data: bytes, name: str) -> list[DocxField]:
+    """:func:`inspect_docx` of a Word file held in memory (a blank kept in the store)."""
+    placeholders = [DocxField(n, "placeholder", "jinja") for n in _template_names(data, name)]
+    return form_fields(data, name) + placeholders
 
 
 def _template_xml(data: bytes, name: str) -> str:

@@ -4,7 +4,7 @@ review and coverage as dry runs; the demo."""
 
 from __future__ import annotations
 
-from formfill.fill.catalogue import FormCatalogue
+from formfill.fill.catalogue import FormCatalogue, StoredVersion, VersionSource
 from formfill.fill.coverage import ProfileCoverage, profile_coverage
 from formfill.fill.form import (
     FormFill,
@@ -22,6 +22,8 @@ __all__ = [
     "FormCatalogue",
     "FormFill",
     "ProfileCoverage",
+    "StoredVersion",
+    "VersionSource",
     "fill_and_verify",
     "fill_form",
     "fill_pdf_values",

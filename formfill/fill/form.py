@@ -19,9 +19,8 @@ from pypdf import PdfReader
 from formfill.docx import templates as docx_fill
 from formfill.docx.verify import verify_docx
 from formfill.errors import FormChangedError, ProfileIncompleteError
-from formfill.fill.catalogue import FormCatalogue
+from formfill.fill.catalogue import FormCatalogue, StoredVersion
 from formfill.fill.review import map_programs
-from formfill.maps.check import check_map
 from formfill.maps.model import FormMap, RowGroup
 from formfill.maps.resolve import Resolution, resolve
 from formfill.pdf.addendum import (
@@ -105,6 +104,8 @@ class FormFill:
     report: FillReport
     suffix: str  # ".pdf" | ".docx"
     resolution: Resolution | None = None
+    # the stored form version filled (None: a Word template, or a map read from form_maps/)
+    version: StoredVersion | None = None
 
 
 def _fold_resolution(report: FillReport, res: Resolution) -> None:
@@ -152,19 +153,23 @@ def fill_form(
     force: bool = False,
     allow_missing: bool = False,
     extras: Mapping[str, object] | None = None,
+    version: StoredVersion | None = None,
 ) -> FormFill:
     """Map + profile -> a verified document. A Word template id renders the template instead.
 
-    Refuses (typed errors, nothing written) when the blank changed since the map was made
-    (unless ``force``) and when required values are missing (unless ``allow_missing``).
-    Rows and text the form has no room for go on an addendum at the end of the document."""
-    templates = forms.template_ids()
-    if form_id not in forms.map_ids() and form_id in templates:
-        return render_template_form(templates[form_id], profile, on=on, extras=extras)
-    fmap = forms.map(form_id)
+    ``version`` is the stored form version to fill (a batch item's); without it the form's
+    current version (the catalogue's). Refuses (typed errors, nothing written) when the blank
+    changed since the map was made (unless ``force``) and when required values are missing
+    (unless ``allow_missing``). Rows and text the form has no room for go on an addendum at
+    the end of the document."""
+    if version is None:
+        templates = forms.template_ids()
+        if form_id not in forms.map_ids() and form_id in templates:
+            return render_template_form(templates[form_id], profile, on=on, extras=extras)
+    fmap = forms.map(form_id) if version is None else forms.map_of(version)
     actual = forms.fingerprint(fmap)
     if fmap.fingerprint != actual and not force:
-        check = check_map(forms.settings, fmap.path)
+        check = forms.check(fmap)
         details = [str(p) for p in check.problems if p.where != "fingerprint"]
         details += [f"new field not in the map: {check.label(n)}" for n in check.unmapped]
         raise FormChangedError(fmap.id, fmap.fingerprint, actual, details)
@@ -177,7 +182,9 @@ def fill_form(
         data, report = _fill_pdf_form(forms, fmap, profile, on, res, flatten)
         suffix = ".pdf"
     else:
-        data, report = docx_fill.fill_docx_fields(forms.settings.root / fmap.source, res.values)
+        data, report = docx_fill.fill_docx_data(
+            forms.blank_data(fmap), forms.blank_name(fmap), res.values
+        )
         verify_docx(data, res.values, report)
         report.to_check += left_but_shown(fmap, docx_fill.read_docx_fields(data), res)
         for c in res.continued:
@@ -189,7 +196,7 @@ def fill_form(
     if force and fmap.fingerprint != actual:
         report.notes.append("filled with --force although the blank's fingerprint differs")
     _fold_resolution(report, res)
-    return FormFill(data, report, suffix, res)
+    return FormFill(data, report, suffix, res, forms.version_of(fmap))
 
 
 def left_but_shown(

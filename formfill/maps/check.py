@@ -15,7 +15,7 @@ from formfill.docx import templates as docx_fill
 from formfill.errors import FormfillError, FormMapError, Problem
 from formfill.maps.loader import load_map
 from formfill.maps.model import FormMap, unmapped_fields, validate_against_form
-from formfill.pdf.inspect import FieldInfo, inspect_pdf
+from formfill.pdf.inspect import FieldInfo, inspect_pdf, inspect_reader, open_pdf
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,24 @@ def _views(settings: Settings, fmap: FormMap) -> tuple[dict[str, object], str]:
         inv = inspect_pdf(source)
         views: dict[str, FieldInfo] = inv.by_name()
         return dict(views), inv.fingerprint
-    fields = docx_fill.inspect_docx(source)
+    return docx_views(docx_fill.inspect_docx(source))
+
+
+def docx_views(fields: list[docx_fill.DocxField]) -> tuple[dict[str, object], str]:
+    """A Word form's fields as map fields, and its fingerprint."""
     dviews: dict[str, object] = {}
     for f in fields:
         kind = {"dropdown": "combo", "combo": "combo", "checkbox": "checkbox"}.get(f.kind, "text")
         dviews[f.name] = DocxFieldView(f.name, kind, [], list(f.options))
     return dviews, docx_fill.docx_fingerprint(fields)
+
+
+def blank_views(kind: str, name: str, data: bytes) -> tuple[dict[str, object], str]:
+    """The fields of a blank held in memory (a stored version's), and its fingerprint."""
+    if kind == "pdf":
+        inv = inspect_reader(name, open_pdf(name, data))
+        return dict(inv.by_name()), inv.fingerprint
+    return docx_views(docx_fill.inspect_docx_data(data, name))
 
 
 def check_map(settings: Settings, path: Path) -> MapCheck:
@@ -80,12 +92,19 @@ def check_map(settings: Settings, path: Path) -> MapCheck:
     except FormMapError as e:
         result.problems.extend(e.problems)
         return result
-    result.fmap = fmap
     try:
         views, fp = _views(settings, fmap)
     except FormfillError as e:
+        result.fmap = fmap
         result.problems.append(Problem("source", f"{fmap.source}: {e}"))
         return result
+    return check_against(fmap, views, fp)
+
+
+def check_against(fmap: FormMap, views: dict[str, object], fp: str) -> MapCheck:
+    """Every problem of a loaded map against its blank's fields ``views`` and fingerprint
+    ``fp``: the check of a file (:func:`check_map`) and of a version in the store alike."""
+    result = MapCheck(fmap.path, fmap)
     result.fingerprint = fp
     result.labels = {
         name: (getattr(v, "tooltip", "") or getattr(v, "alias", "") or "")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -22,7 +23,7 @@ from formfill.profile.expressions import FILL_PATHS, expression_problems
 from formfill.profile.model import check_path, vocabulary
 from formfill.suggest import close_matches, did_you_mean
 
-__all__ = ["find_map", "load_map", "load_maps"]
+__all__ = ["find_map", "load_map", "load_map_text", "load_maps"]
 
 HEADER_KEYS = (
     "id", "agency", "title", "kind", "source", "fingerprint", "language", "fields", "rows",
@@ -334,13 +335,21 @@ def _load(path: Path, out: list[Problem], prefix: str = "") -> FormMap | None:
         return Problem(f"{prefix}{p.where}" if p.where else prefix.rstrip(": "), p.message)
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as e:
         out.append(where(Problem("", f"cannot read: {e.strerror or e}")))
         return None
     except UnicodeDecodeError as e:
         out.append(where(Problem("", f"not UTF-8: {e.reason} at byte {e.start}")))
         return None
+    return _parse(text, path, out, where)
+
+
+def _parse(
+    text: str, path: Path, out: list[Problem], where: Callable[[Problem], Problem]
+) -> FormMap | None:
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         out.append(where(Problem("", f"not valid TOML: {e}")))
         return None
@@ -357,6 +366,17 @@ def load_map(path: Path) -> FormMap:
     if fmap is None or problems:
         raise FormMapError(str(path), problems)
     return fmap
+
+
+def load_map_text(text: str, path: Path, version: int | None = None) -> FormMap:
+    """Load a map from its TOML text (a version kept in the store) by the same strict rules as a
+    file: ``path`` is where it would live (``<agency>/<id>.toml``), so the id must equal its
+    stem and the agency its folder. ``version`` is the store's version number, kept on the map."""
+    problems: list[Problem] = []
+    fmap = _parse(text, path, problems, lambda p: p)
+    if fmap is None or problems:
+        raise FormMapError(str(path), problems)
+    return replace(fmap, version=version) if version is not None else fmap
 
 
 def load_maps(root: Path) -> list[FormMap]:

@@ -86,6 +86,9 @@ class FormMap:
     fields: tuple[FieldSpec, ...]
     path: Path
     rows: tuple[RowGroup, ...] = ()
+    # the store's version number when the map was loaded from a stored form version (None: a
+    # file in form_maps/); the catalogue keys its blank by it
+    version: int | None = None
 
     def field_names(self) -> list[str]:
         """The form fields the map mentions, once each, in map order."""

@@ -7,7 +7,7 @@ Open it once per process with :func:`open_store`; pass sessions down::
         app = applications.advance(session, actor, app_id, "submitted", today, submission=...)
 
 Query functions live in small noun modules (users, clients, proposals, applications,
-deadlines, notes, batches, audit); each takes the session first and an :class:`Actor` for
+deadlines, notes, batches, forms, audit); each takes the session first and an :class:`Actor` for
 anything it records in the audit log.
 """
 

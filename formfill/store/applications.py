@@ -16,6 +16,7 @@ from formfill.store.audit import Actor, record
 from formfill.store.clients import get_client
 from formfill.store.db import get_row
 from formfill.store.deadlines import add_computed
+from formfill.store.forms import current_version
 from formfill.store.models import (
     Application,
     ApplicationEvent,
@@ -53,12 +54,15 @@ def create_application(
     program: str | None = None,
     note: str | None = None,
 ) -> Application:
-    """A new application in ``draft``; its first event has from_status NULL."""
+    """A new application in ``draft``; its first event has from_status NULL. It records the
+    form's current published version (its fills record the version they used)."""
     get_client(session, client_id)
+    current = current_version(session, form_id)
     app = Application(
         client_id=client_id,
         form_id=form_id,
         form_fingerprint=form_fingerprint,
+        form_version_id=current.id if current is not None else None,
         program=program,
         status=AppStatus.DRAFT.value,
         created_by=actor.user_id,
@@ -162,14 +166,20 @@ def record_fill(
     output_artifact: str,
     report: dict[str, Any] | None,
     form_fingerprint: str | None = None,
+    form_version_id: int | None = None,
 ) -> Application:
-    """Keep the latest filled document (artifact id) and its fill report on the application."""
+    """Keep the latest filled document (artifact id), its fill report and the form version it
+    was filled with on the application."""
     app = get_application(session, application_id)
     app.output_artifact = output_artifact
     app.fill_report = report
+    changed = ["output_artifact", "fill_report"]
     if form_fingerprint:
         app.form_fingerprint = form_fingerprint
-    record(session, actor, "update", "application", app.id, ["output_artifact", "fill_report"])
+    if form_version_id is not None:
+        app.form_version_id = form_version_id
+        changed.append("form_version_id")
+    record(session, actor, "update", "application", app.id, changed)
     return app
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from formfill.errors import ConflictError, NotFoundError
 from formfill.store.audit import Actor, record
 from formfill.store.db import get_row
+from formfill.store.forms import current_version
 from formfill.store.models import Batch, BatchItem, User, utcnow
 
 __all__ = [
@@ -48,16 +49,29 @@ def create_batch(
     label: str | None = None,
     options: dict[str, Any] | None = None,
 ) -> Batch:
-    """A batch of (client id, form id) items, all queued (duplicates collapse to one)."""
+    """A batch of (client id, form id) items, all queued (duplicates collapse to one). Each
+    item records the form's current published version: the one it is planned and filled with,
+    whatever is published while it waits (a Word template has none)."""
     batch = Batch(label=label, options=options or {}, created_by=actor.user_id)
     session.add(batch)
     session.flush()
     seen: set[tuple[int, str]] = set()
+    versions: dict[str, int | None] = {}
     for client_id, form_id in items:
         if (client_id, form_id) in seen:
             continue
         seen.add((client_id, form_id))
-        session.add(BatchItem(batch_id=batch.id, client_id=client_id, form_id=form_id))
+        if form_id not in versions:
+            current = current_version(session, form_id)
+            versions[form_id] = current.id if current is not None else None
+        session.add(
+            BatchItem(
+                batch_id=batch.id,
+                client_id=client_id,
+                form_id=form_id,
+                form_version_id=versions[form_id],
+            )
+        )
     session.flush()
     record(session, actor, "create", "batch", batch.id)
     return batch
@@ -181,6 +195,7 @@ def batch_dict(batch: Batch) -> dict[str, Any]:
                 "id": i.id,
                 "client": i.client_id,
                 "form": i.form_id,
+                "form_version": i.form_version_id,
                 "status": i.status,
                 "output": i.output_artifact,
                 "error": i.error,

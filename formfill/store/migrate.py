@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from alembic import command
@@ -15,6 +16,10 @@ from alembic.script import ScriptDirectory
 
 from formfill.config import Settings
 from formfill.errors import StoreError, StoreNotReadyError
+from formfill.store.audit import Actor
+
+if TYPE_CHECKING:
+    from formfill.store.forms import FolderImport
 
 __all__ = ["alembic_config", "current", "downgrade", "head", "require_current", "upgrade"]
 
@@ -40,9 +45,24 @@ def reaching(url: str) -> Iterator[None]:
         raise StoreError(f"database {where}: {e.orig}") from e
 
 
-def upgrade(settings: Settings, revision: str = "head") -> None:
+def upgrade(
+    settings: Settings, revision: str = "head", import_forms: bool = True
+) -> FolderImport | None:
+    """Migrate to ``revision``; at head, import the folder's forms as published versions
+    (idempotent: :func:`formfill.store.forms.import_folder`) and say what was imported."""
     with reaching(settings.database_url):
         command.upgrade(alembic_config(settings), revision)
+    if revision != "head" or not import_forms:
+        return None
+    from formfill.store.db import make_engine, make_sessions, session_scope
+    from formfill.store.forms import import_folder
+
+    engine = make_engine(settings)
+    try:
+        with reaching(settings.database_url), session_scope(make_sessions(engine)) as session:
+            return import_folder(settings, session, Actor.system("db-upgrade"))
+    finally:
+        engine.dispose()
 
 
 def downgrade(settings: Settings, revision: str = "base") -> None:

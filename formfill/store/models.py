@@ -32,6 +32,7 @@ REFERRAL_STATUSES = ("sent", "accepted", "declined", "closed")
 BATCH_STATES = ("queued", "running", "done")
 ITEM_STATUSES = ("queued", "running", "done", "failed")
 EVIDENCE_STATUSES = ("queued", "running", "done", "failed")  # reading (OCR, extraction)
+FORM_STATUSES = ("draft", "published", "retired")
 AUDIT_ACTIONS = ("read", "create", "update", "delete", "export")
 APP_STATUSES = tuple(s.value for s in AppStatus)
 DECISIONS = tuple(d.value for d in Decision)
@@ -196,6 +197,62 @@ class EvidenceProposal(Base):
     evidence: Mapped[EvidenceFile] = relationship(back_populates="proposals")
 
 
+# -- agency forms ---------------------------------------------------------------------------------
+
+
+class Form(Base):
+    """An agency form (``nav-barnetrygd``): a record with versions."""
+
+    __tablename__ = "forms"
+
+    id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)  # the map's id
+    agency: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(10))  # pdf | docx
+    created_at: Mapped[datetime] = _created()
+    created_by: Mapped[int | None] = _fk("users.id")
+
+    versions: Mapped[list[FormVersion]] = relationship(
+        back_populates="form", order_by="FormVersion.version"
+    )
+
+
+class FormVersion(Base):
+    """One version of a form: its blank (an artifact), the blank's fingerprint, the map (TOML
+    text) and its status: draft -> published -> retired. A published or retired version never
+    changes but for published -> retired (store/guards.py and database triggers)."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (
+        one_of("status", FORM_STATUSES),
+        sa.UniqueConstraint("form_id", "version", name="uq_form_versions_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = _fk("forms.id")
+    version: Mapped[int]  # 1, 2, ... per form
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    fingerprint: Mapped[str] = mapped_column(sa.String(80), index=True)  # of the blank's fields
+    map_text: Mapped[str] = mapped_column(sa.Text)
+    map_sha256: Mapped[str] = mapped_column(sa.String(64))
+    blank_artifact: Mapped[str] = mapped_column(sa.String(64))
+    blank_name: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = _created()
+    created_by: Mapped[int | None] = _fk("users.id")
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[int | None] = _fk("users.id")
+    retired_at: Mapped[datetime | None]
+    retired_by: Mapped[int | None] = _fk("users.id")
+
+    form: Mapped[Form] = relationship(back_populates="versions")
+
+
+# the columns of a form version that never change once it is published
+FORM_VERSION_CONTENT = (
+    "form_id", "version", "fingerprint", "map_text", "map_sha256", "blank_artifact",
+    "blank_name", "created_at", "created_by", "published_at", "published_by",
+)  # fmt: skip
+
+
 # -- applications ---------------------------------------------------------------------------------
 
 
@@ -215,6 +272,9 @@ class Application(Base):
     client_id: Mapped[int] = _fk("clients.id")
     form_id: Mapped[str] = mapped_column(sa.String(100), index=True)
     form_fingerprint: Mapped[str | None] = mapped_column(sa.String(80))
+    # the stored form version it was filled with (its latest fill), else the one current when
+    # it was made; NULL for rows made before forms were in the store, and for Word letters
+    form_version_id: Mapped[int | None] = _fk("form_versions.id")
     program: Mapped[str | None] = mapped_column(sa.String(100), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
     decision: Mapped[str | None] = mapped_column(sa.String(20))
@@ -340,6 +400,9 @@ class BatchItem(Base):
     batch_id: Mapped[int] = _fk("batches.id")
     client_id: Mapped[int] = _fk("clients.id")
     form_id: Mapped[str] = mapped_column(sa.String(100))
+    # the stored form version the item fills (the current one when the batch was made); NULL
+    # for items made before forms were in the store, and for Word templates
+    form_version_id: Mapped[int | None] = _fk("form_versions.id")
     application_id: Mapped[int | None] = _fk("applications.id")
     status: Mapped[str] = mapped_column(sa.String(20), default="queued", index=True)
     output_artifact: Mapped[str | None] = mapped_column(sa.String(64))

@@ -1,8 +1,10 @@
 """Store fixtures: every store test runs on SQLite, and on PostgreSQL too when
 FORMFILL_TEST_POSTGRES_URL is set (scripts/ci_postgres.sh prints one; marker ``postgres``).
 
-SQLite: the schema is migrated once into a template file, copied for each test. PostgreSQL: the
-schema is migrated once per session (from base), and each test starts from emptied tables."""
+SQLite: the schema is migrated once into a template file (with the folder's forms imported as
+published versions, as `db upgrade` does), copied for each test with the blanks' artifacts.
+PostgreSQL: the schema is migrated once per session (from base), and each test starts from
+emptied tables (no forms: a test that wants them imports them)."""
 
 from __future__ import annotations
 
@@ -64,7 +66,7 @@ def pg_migrated() -> str:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
-    migrate.upgrade(s)
+    migrate.upgrade(s, import_forms=False)  # emptied before every test anyway
     return PG_URL
 
 
@@ -90,6 +92,8 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     else:
         template = request.getfixturevalue("sqlite_template")
         shutil.copy(template, tmp_path / "formfill.db")
+        if (template.parent / "artifacts").is_dir():  # the imported forms' blanks
+            shutil.copytree(template.parent / "artifacts", tmp_path / "artifacts")
         settings = base_settings(tmp_path)
         engine = make_engine(settings)
     yield Store(settings, engine, make_sessions(engine), backend)

@@ -75,8 +75,14 @@ class Env:
             engine.dispose()
 
     def artifact_files(self) -> list[Path]:
+        """The stored outputs (the blanks of the forms `db upgrade` imported left out)."""
         root = self.settings.artifacts_dir
-        return [p for p in root.glob("*/*") if not p.name.startswith(".")] if root.exists() else []
+        files = [p for p in root.glob("*/*") if not p.name.startswith(".")] if root.exists() else []
+        return [
+            p
+            for p in files
+            if artifacts.info(self.settings, p.parent.name + p.name).kind != "blank"
+        ]
 
     def restart_redis(self, down_for: float) -> None:
         """Stop Redis (it saves its data), wait, start it again on the same address."""

@@ -12,7 +12,7 @@ from flask_login import login_required
 from formfill.cases.batch import plan
 from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence import preview
-from formfill.maps.check import MapCheck, check_map
+from formfill.maps.check import MapCheck
 from formfill.store.models import Client
 from web.access import visible_ids
 from web.auth import me
@@ -34,16 +34,21 @@ def _counts(check: MapCheck) -> dict[str, int]:
 
 
 def catalogue() -> list[dict[str, Any]]:
-    """Every map (with its coverage) and Word template; checked once per process."""
+    """Every form's current version (with its coverage) and Word template; checked once per
+    set of current versions (a version published since is checked at the next request)."""
     s = services()
-    cache = s.previews.setdefault("catalogue", [])  # type: ignore[arg-type]
+    ids = s.forms.map_ids()
+    current = {f: s.forms.current(f) for f in ids}
+    key = ("catalogue", tuple((f, v.row_id if v else None) for f, v in current.items()))
+    cache = s.previews.setdefault(key, [])  # type: ignore[arg-type]
     if cache:
         return cache  # type: ignore[return-value]
     out: list[dict[str, Any]] = []
-    for form_id in s.forms.map_ids():
+    for form_id in ids:
         try:
-            fmap = s.forms.map(form_id)
-            check: MapCheck = check_map(s.settings, fmap.path)
+            version = current[form_id]
+            fmap = s.forms.map_of(version) if version else s.forms.map(form_id)
+            check: MapCheck = s.forms.check(fmap)
             out.append(
                 {
                     "id": form_id,
@@ -57,6 +62,7 @@ def catalogue() -> list[dict[str, Any]]:
                     "unmapped": check.unmapped,
                     "problems": [str(p) for p in check.problems],
                     "source": fmap.source,
+                    "version": fmap.version,
                 }
             )
         except FormfillError as e:
@@ -73,6 +79,7 @@ def catalogue() -> list[dict[str, Any]]:
                     "unmapped": [],
                     "problems": [str(e)],
                     "source": None,
+                    "version": None,
                 }
             )
     for form_id, path in s.forms.template_ids().items():
@@ -89,6 +96,7 @@ def catalogue() -> list[dict[str, Any]]:
                 "unmapped": [],
                 "problems": [],
                 "source": None,
+                "version": None,
             }
         )
     cache.extend(out)  # type: ignore[attr-defined]
@@ -131,11 +139,11 @@ def show(form_id: str) -> Any:
 def preview_png(form_id: str) -> Any:
     form = form_or_404(form_id)
     s = services()
-    key = ("preview", form_id)
+    key = ("preview", form_id, form["version"])
     if key not in s.previews:
         if not form["source"] or not str(form["source"]).endswith(".pdf"):
             raise NotFoundError("preview of", form_id)
-        data = (s.settings.root / form["source"]).read_bytes()
+        data = s.forms.blank_data(s.forms.map(form_id))  # the published version's blank
         s.previews[key] = preview.page_png(data, 1, 600, form_id)
     return Response(
         s.previews[key], mimetype="image/png", headers={"Cache-Control": "private, max-age=3600"}
