@@ -70,6 +70,19 @@ def parse_amount(
         if value != value.to_integral_value():
             raise Unreadable(_("“%(value)s” is not a whole number", value=raw))
         return int(value)
+    exponent = (example if example is not None else EXAMPLE_AMOUNT).as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    got = value.as_tuple().exponent
+    if places == 2 and isinstance(got, int) and got < -2:
+        # money has two decimals at most: "38.500" is far likelier 38 500 typed the Norwegian
+        # way than 38 kroner 50 øre; ask rather than store a thousandth of what was meant
+        raise Unreadable(
+            _(
+                "“%(value)s” has more than two decimals; write it like %(example)s",
+                value=raw,
+                example=show_amount(example, lang) if example is not None else amount_example(lang),
+            )
+        )
     return value
 
 

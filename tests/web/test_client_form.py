@@ -357,3 +357,19 @@ def test_housing_tenure_is_chosen_saved_and_shown(world: World, as_user: Any) ->
     assert resp.status_code == 400
     said = resp.get_data(as_text=True)
     assert "Client (Máret Čiekčá): Rents or owns the home: “renter” is not one of the" in said
+
+
+def test_an_amount_with_three_decimals_is_asked_about_not_stored_as_a_thousandth(
+    world: World, as_user: Any
+) -> None:
+    """In English "38.500" reads as 38.5: for money that is almost surely 38 500 typed the
+    Norwegian way, so the form asks instead of saving 38.50 kroner."""
+    c = as_user("specialist")
+    form = dict(
+        CLIENT, **{"income.sources[0].kind": "salary", "income.sources[0].amount": "38.500"}
+    )
+    resp = post(c, "/clients/new", form)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "“38.500” has more than two decimals; write it like 42,500.00" in page
+    assert value_of(page, "income.sources[0].amount") == "38.500"

@@ -181,6 +181,14 @@ def test_names_not_ids_on_the_dashboard_client_and_history(
     assert not re.search(r"#\d+", text), re.findall(r".{20}#\d+.{20}", text)
     client = c.get(pages["client"][1]).get_data(as_text=True)
     assert not re.search(r"<small>#\d+", client)
+    # two applications on one form are told apart by their programs, on the list and the client
+    listed = visible_text(
+        c.get("/applications", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    )
+    assert "Barnetrygd (ordinær)" in listed and not re.search(r"(?m)^\s*\d+\s*$", listed)
+    assert "Barnetrygd (ordinær)" in visible_text(
+        c.get(pages["client"][1], headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    )
 
 
 # -- the core's problems, worded in the reader's language ----------------------------------------
