@@ -66,6 +66,8 @@ class Readiness:
     # ready, but a person should look before signing: implausible values, boxes the screening
     # could not decide, what goes on the addendum
     warnings: list[str] = field(default_factory=list)
+    # ready, but these profile paths the form asks for are empty: their fields stay blank
+    blank: list[str] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -81,6 +83,7 @@ class Readiness:
             "problem": self.problem,
             "dropped": self.dropped,
             "warnings": self.warnings,
+            "blank": self.blank,
         }
 
 
@@ -140,6 +143,7 @@ def plan(
                 out.append(Readiness(client_id, form_id, label, problem="no profile yet"))
                 continue
             missing: list[str] = []
+            blank: list[str] = []
             dropped: list[str] = []
             warnings = list(warned)
             if problem is None and form_id in forms.map_ids():
@@ -148,6 +152,7 @@ def plan(
                     str(t) for t in left_but_shown(forms.map(form_id), by_itself[form_id], res)
                 ]
                 missing = [m.path for m in res.missing_required]
+                blank = list(dict.fromkeys(m.path for m in res.missing if not m.required))
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
                 warnings += [  # the form will be silent where the client has something to say
                     f"{b.field}: {b.reason}"
@@ -158,7 +163,9 @@ def plan(
                     f"{len(c.cells)} more of {c.group.list} continue on the addendum"
                     for c in res.continued
                 ]
-            out.append(Readiness(client_id, form_id, label, missing, problem, dropped, warnings))
+            out.append(
+                Readiness(client_id, form_id, label, missing, problem, dropped, warnings, blank)
+            )
     return out
 
 

@@ -62,6 +62,16 @@ TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
         "nb": "{field} viser «{shown}», men ingen har valgt det",
         "nl": "{field} toont ‘{shown}’, maar niemand heeft dat gekozen",
     },
+    "blank": {  # a field the map fills, left empty because the client's profile has no value
+        "en": "{field} is left blank: the profile has no value for it",
+        "nb": "{field} står tomt: profilen har ingen verdi for det",
+        "nl": "{field} blijft leeg: het profiel heeft er geen waarde voor",
+    },
+    "more_blank": {
+        "en": "and {n} more fields left blank",
+        "nb": "og {n} andre felt står tomme",
+        "nl": "en nog {n} velden blijven leeg",
+    },
     "none": {
         "en": "(none)",
         "nb": "(ingen)",
@@ -156,6 +166,7 @@ class CoverCheck:
     title: str  # the document's
     field: str  # the field's label, else its name
     shown: str  # what the document shows
+    blank: bool = False  # not a shown value: a field left empty (the profile has no value)
 
 
 def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
@@ -171,6 +182,14 @@ def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, path))
     return name, name
+
+
+def _check_text(k: CoverCheck, language: str) -> str:
+    if not k.blank:
+        return say("shown", language, field=k.field, shown=k.shown)
+    if k.field.startswith("+") and k.field[1:].isdigit():  # how many more blanks
+        return say("more_blank", language, n=k.field[1:])
+    return say("blank", language, field=k.field)
 
 
 def _pages(doc: CoverDoc, language: str) -> str:
@@ -200,9 +219,7 @@ def draw_cover(
     rows_out = [
         (m.title, say(m.why, language) + (f": {m.detail}" if m.detail else "")) for m in missing
     ]
-    rows_check = [
-        (k.title, say("shown", language, field=k.field, shown=k.shown)) for k in checks or []
-    ]
+    rows_check = [(k.title, _check_text(k, language)) for k in checks or []]
     texts = [name, batch] + [f"{a} {b}" for a, b in [*rows_in, *rows_out, *rows_check]]
     regular, bold = _fonts(texts, font_path)
     _width, height = A4

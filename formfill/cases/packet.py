@@ -16,6 +16,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from pypdf import PdfReader, PdfWriter
@@ -147,6 +148,7 @@ def build_packet(
             CoverCheck(title, t.get("label") or t["field"], t["shown"])
             for t in (item.report or {}).get("to_check", [])
         ]
+        packet.checks += _left_blank(title, item.report or {})
         if forms.encloses(item.form_id):
             letters[len(packet.documents) - 1] = item
     _enclose(settings, session, forms, packet, letters, batch.options, limits)
@@ -171,6 +173,25 @@ def build_packet(
     writer.write(out)
     packet.pdf = out.getvalue()
     return packet
+
+
+MAX_BLANK = 8  # blank fields named per document; the rest are counted
+
+
+def _left_blank(title: str, report: dict[str, Any]) -> list[CoverCheck]:
+    """The fields a document leaves empty because the client's profile has no value for them
+    (an account number, a child's fødselsnummer): a blank is not an error, but whoever signs
+    should know it is there. At most MAX_BLANK by name, then how many more."""
+    fields = report.get("fields") or []
+    blank = [
+        f for f in fields if isinstance(f, dict) and f.get("status") == "blank"
+        and str(f.get("reason", "")).startswith("no value in the profile")
+    ]  # fmt: skip
+    names = list(dict.fromkeys(str(f.get("label") or f.get("field")) for f in blank))
+    out = [CoverCheck(title, name, "", blank=True) for name in names[:MAX_BLANK]]
+    if len(names) > MAX_BLANK:
+        out.append(CoverCheck(title, f"+{len(names) - MAX_BLANK}", "", blank=True))
+    return out
 
 
 def _evidence_missing(

@@ -325,3 +325,33 @@ def test_the_cover_lists_the_evidence_its_application_still_lacks(store: Store) 
     assert "Skriftlig avtale" not in missing  # not required: no child lives elsewhere part-time
     assert "Oppholdstillatelse" not in covers["norwegian"]
     assert "(ingen)" in covers["norwegian"].split("Mangler fortsatt")[1]
+
+
+def test_fields_left_blank_are_named_before_signing_and_in_readiness(store: Store) -> None:
+    """A client without an account number: readiness says the form's account field will be
+    left blank, and the packet's cover names it under what to check before signing (a form
+    sent without a payout account is refused by the agency, yet a blank is no error)."""
+    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
+    profile = profile.model_copy(update={"bank": type(profile.bank)()})
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        clients.save_profile(s, SYSTEM, c.id, profile, Provenance("typed"))
+        cid = c.id
+    forms = FormCatalogue(store.settings)
+    with session_scope(store.sessions) as s:
+        (ready,) = fbatch.plan(forms, s, [cid], ["nav-barnetrygd"], ON)
+    assert ready.ready and "bank.no_account" in ready.blank
+    (item,) = _batch(store, [(cid, "nav-barnetrygd")])
+    assert fbatch.run_item(store.settings, store.sessions, forms, item).output
+    with session_scope(store.sessions) as s:
+        report = store_batches.get_item(s, item).report or {}
+        packet = build_packet(store.settings, s, forms, _batch_id(store, item), cid, ON)
+    account = next(
+        f for f in report["fields"]
+        if f["status"] == "blank" and "bank.no_account" in f["reason"]
+    )  # fmt: skip
+    cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
+    check = cover.split("Må sjekkes før underskrift")[1]
+    label = account.get("label") or account["field"]
+    assert f"{label[:60]}" in check.replace("\n", " ") or label in check
+    assert "står tomt: profilen har ingen verdi for det" in check
