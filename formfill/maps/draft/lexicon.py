@@ -174,6 +174,13 @@ _FILLER = frozenset(
 WHOSE_LABEL_WORDS = 4
 
 
+# a clause after 'ggf.' ('if applicable') names an extra: its score is multiplied by this
+OPTIONAL_WEIGHT = 0.9
+_OPTIONAL = re.compile(
+    r"\b(ggf|gegebenenfalls|evtl|eventuell|eventueel|evt|eventuelt|if any|if applicable)$"
+)
+
+
 def _content(text: str, whose: frozenset[str] = frozenset(), term: str = "") -> list[str]:
     """The label's words that say which value: not filler, and (in a short label) not the
     words that say whose, unless the term itself has them ('employer name')."""
@@ -238,10 +245,13 @@ def best_match(
             # Name.': a long tooltip walks from the form's headings down to the box; the box
             # is its last clauses, the headings before say which block (not which value)
             parts = [full, *parts[-2:]]
-        for raw in parts:
+        for k, raw in enumerate(parts):
             text = norm(raw)
+            # 'Name, Vorname, ggf. Geburtsname': what follows 'if applicable' is an extra, the
+            # box is for what comes before it
+            extra = k > 0 and bool(_OPTIONAL.search(norm(parts[k - 1])))
             for t in terms:
-                s = _score(t.text, text, whose) * w
+                s = _score(t.text, text, whose) * w * (OPTIONAL_WEIGHT if extra else 1.0)
                 if s > best[0]:
                     best = (s, t, src, raw)
     return best

@@ -397,6 +397,34 @@ def _only_address(sugs: list[Suggestion], lex: Lexicon) -> None:
         s.why += f"; the form asks no other address -> {s.target}"
 
 
+# one word that names the whole name ('Name', 'Navn'), or the family name where the given
+# names are asked beside it ('Name' + 'Vorname'). Dutch 'Naam' and French 'Nom' name the
+# family name anyway (the lexicon).
+_BARE_NAME = frozenset(("name", "navn", "namn"))
+# how near (points, on one page) the given names must be asked to make 'Name' the family name
+NAME_NEAR_PT = 150.0
+
+
+def _name_or_family(sugs: list[Suggestion]) -> None:
+    """A bare 'Name' is the family name of the person whose given names are asked beside it:
+    'Name' above 'Vorname' holds 'Müller', not 'Anna Müller' a second time."""
+    given = [s for s in sugs if s.kind == "profile" and s.target.endswith(".given_name")]
+    for s in sugs:
+        if s.kind != "profile" or norm(s.said) not in _BARE_NAME:
+            continue
+        owner, _dot, leaf = s.target.rpartition(".")
+        if leaf != "full_name":
+            continue
+        if any(
+            g.target == f"{owner}.given_name"
+            and g.label.page == s.label.page
+            and abs(g.label.top - s.label.top) <= NAME_NEAR_PT
+            for g in given
+        ):
+            s.target = f"{owner}.family_name"
+            s.why += "; the given names are asked beside it: the family name"
+
+
 def draft_map(form: Path) -> Draft:
     """The draft of a blank PDF form: its fields, labelled from the page, suggested."""
     inv = inspect_pdf(form)
@@ -419,6 +447,7 @@ def draft_fields(form: Path, inv: FormInventory, labels: dict[str, FieldLabel]) 
     _row_owner(sugs, lex)
     _beside_partner(sugs, lex)
     _only_address(sugs, lex)
+    _name_or_family(sugs)
     langs: dict[str, int] = {}
     for s in sugs:
         if s.lang and s.mapped:
