@@ -260,3 +260,21 @@ def test_a_short_label_naming_whose_beside_what(tmp_path: Path) -> None:
     d = _by_name(path)
     assert (d["q0"].kind, d["q0"].target) == ("profile", "household.partner.birth_date")
     assert d["q1"].kind == "unmapped" and d["q1"].no_value, d["q1"].why
+
+
+def test_a_date_box_under_a_signature_caption_is_the_date_signed(tmp_path: Path) -> None:
+    """A box captioned 'Plaats en datum ondertekening', under 'Ondertekening', is the date
+    signed; the box captioned 'Handtekening' itself stays a signature, never filled."""
+    path = tmp_path / "s.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 8)
+    c.drawString(202, 798, "Ondertekening")
+    c.drawString(40, 784, "Plaats en datum ondertekening")
+    _box(c, "Tekstveld 7", 200, 780, 120)
+    c.drawString(40, 744, "Handtekening")
+    _box(c, "Tekstveld 8", 160, 740, 120)
+    c.save()
+    d = _by_name(path)
+    date, sig = d["Tekstveld 7"], d["Tekstveld 8"]
+    assert (date.kind, date.target) == ("profile", "fill.date"), date.why
+    assert (sig.kind, sig.target) == ("skip", "signature"), sig.why

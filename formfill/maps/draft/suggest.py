@@ -183,7 +183,13 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
             score = min(score, OFF_NAME_CAP)
         if score >= THRESHOLD:
             break
-    if s_skip >= max(score, SKIP_MIN):
+    # a date box whose own label names a date, under or beside a signature caption, is the
+    # date signed ('Plaats en datum ondertekening' below 'Ondertekening'), not a signature
+    dated = (
+        term.target == "fill.date" and score >= THRESHOLD and t_skip.target == "signature"
+        and src != src_skip and src in ("tooltip", "name", "left")
+    )  # fmt: skip
+    if s_skip >= max(score, SKIP_MIN) and not dated:
         return Suggestion(f, lab, "skip", t_skip.target, s_skip,
                           f'{src_skip} "{raw_skip}" ~ {t_skip.text} ({t_skip.lang})')  # fmt: skip
     if score == 0:
