@@ -234,7 +234,7 @@ def test_a_date_over_boxes_split_by_slashes_follows_its_pattern(tmp_path: Path) 
 @pytest.mark.parametrize(
     "label",
     ["Apellidos y nombre", "Name, Vorname", "Nom et prénom", "Surname and first name(s)",
-     "Achternaam en voornamen", "Etternavn, fornavn", "Name, Vorname, ggf. Geburtsname"],
+     "Achternaam en voornamen", "Etternavn, fornavn"],
 )  # fmt: skip
 def test_a_label_holding_both_names_family_first(tmp_path: Path, label: str) -> None:
     """A box for both names, the family name first, is the full name written family first,

@@ -163,8 +163,6 @@ _FILLER = frozenset(
     "enter your the a an of if any and or please in on for to section item print type here "
     "box line part fill out write print oppgi skriv inn uw de het een van in te vul vult vullen "
     "als indien ihr ihre der die das bitte votre le la les du des de su el la los "
-    # 'if applicable' in the languages of the lexicon ('Name, Vorname, ggf. Geburtsname')
-    "ggf gegebenenfalls evtl eventuell eventueel evt eventuelt zo nodig cas echeant procede "
     "und oder et ou y o og eller din ditt dine vos sus".split()
 )
 
@@ -172,13 +170,6 @@ _FILLER = frozenset(
 # a label of at most this many words may say whose beside what ('Naam partner'); in a longer
 # one a word of whose is part of a sentence ('enter the child's name if the')
 WHOSE_LABEL_WORDS = 4
-
-
-# a clause after 'ggf.' ('if applicable') names an extra: its score is multiplied by this
-OPTIONAL_WEIGHT = 0.9
-_OPTIONAL = re.compile(
-    r"\b(ggf|gegebenenfalls|evtl|eventuell|eventueel|evt|eventuelt|if any|if applicable)$"
-)
 
 
 def _content(text: str, whose: frozenset[str] = frozenset(), term: str = "") -> list[str]:
@@ -245,13 +236,10 @@ def best_match(
             # Name.': a long tooltip walks from the form's headings down to the box; the box
             # is its last clauses, the headings before say which block (not which value)
             parts = [full, *parts[-2:]]
-        for k, raw in enumerate(parts):
+        for raw in parts:
             text = norm(raw)
-            # 'Name, Vorname, ggf. Geburtsname': what follows 'if applicable' is an extra, the
-            # box is for what comes before it
-            extra = k > 0 and bool(_OPTIONAL.search(norm(parts[k - 1])))
             for t in terms:
-                s = _score(t.text, text, whose) * w * (OPTIONAL_WEIGHT if extra else 1.0)
+                s = _score(t.text, text, whose) * w
                 if s > best[0]:
                     best = (s, t, src, raw)
     return best
