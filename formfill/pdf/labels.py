@@ -58,6 +58,17 @@ def readable_name(name: str) -> str:
     return re.sub(r"\s+", " ", words).strip()
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A line of printed text above a field that no widget sits on."""
+
+    text: str
+    page: int
+    top: float  # top-down, in points from the page's top
+    section: bool  # bold, larger than the page's body text, or numbered ('3.', 'Deel 2')
+    caption: bool = False  # a box starts just below it: it may be that box's own caption
+
+
 @dataclass
 class FieldLabel:
     name: str
@@ -75,7 +86,13 @@ class FieldLabel:
     split_at: tuple[int, int] = (0, 0)  # (this box's index in the split, number of boxes)
     row: int = 0  # a cell of a table column: its row, from 1 (the row says which child)
     table: str = ""  # a cell of a table: every column heading of the table, in order
+    row_label: str = ""  # a cell of a table whose rows are labelled: its row's label ('Kind 2')
     shared_tooltip: bool = False  # the same tooltip on three fields or more: a group's caption
+    # the lines of text above the field on its page that no widget sits on, nearest first:
+    # where a heading saying whose the block is ('Gegevens partner') may be (see Heading)
+    headings: list[Heading] = field(default_factory=list)
+    heading: str = ""  # the heading that says whose the field's block is, once a draft decided
+    top: float = 0.0  # its first widget's top, in points from its page's top
 
     @property
     def best(self) -> str:
@@ -99,6 +116,7 @@ class _Word:
     x1: float
     top: float
     bottom: float
+    strong: bool = False  # bold, or larger than the page's body text
 
 
 def _page_words(pdf_path: Path, min_pages: int = 1) -> list[tuple[float, list[_Word]]]:
@@ -128,7 +146,7 @@ def _plumbed(src: str | BytesIO) -> list[tuple[float, list[_Word]]]:
                 for w in page.extract_words(keep_blank_chars=False)
                 if w.get("upright", True)
             ]  # fmt: skip
-            out.append((height, _glued(words)))
+            out.append((height, _strong(_glued(words), page.chars)))
     return out
 
 
@@ -147,6 +165,37 @@ def _glued(words: list[_Word]) -> list[_Word]:
             out[-1] = _Word(prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom)
         else:
             out.append(w)
+    return out
+
+
+# a word this much larger than the page's most common letter size is set as a heading
+HEADING_SIZE = 1.15
+
+
+def _strong(words: list[_Word], chars: list[dict[str, object]]) -> list[_Word]:
+    """Words set in bold or larger than the page's body text marked as such (headings)."""
+    if not chars:
+        return words
+    sizes: dict[float, int] = {}
+    for ch in chars:
+        size = round(float(str(ch.get("size", 0))), 1)
+        sizes[size] = sizes.get(size, 0) + 1
+    body = max(sizes, key=lambda k: sizes[k])
+    by_line: dict[int, list[dict[str, object]]] = {}
+    for ch in chars:
+        by_line.setdefault(round(float(str(ch.get("top", 0)))), []).append(ch)
+    out = []
+    for w in words:
+        own = [
+            ch for ch in by_line.get(round(w.top), [])
+            if w.x0 - 0.5 <= float(str(ch.get("x0", 0))) < w.x1
+        ]  # fmt: skip
+        bold = bool(own) and all(
+            re.search(r"bold|black|heavy|semibold|demi", str(ch.get("fontname", "")), re.I)
+            for ch in own
+        )
+        big = bool(own) and min(float(str(ch.get("size", 0))) for ch in own) >= body * HEADING_SIZE
+        out.append(_Word(w.text, w.x0, w.x1, w.top, w.bottom, bold or big))
     return out
 
 
@@ -345,13 +394,141 @@ def _columns(fields: list[FieldInfo], out: dict[str, FieldLabel], pages: PageWor
             )
         )  # fmt: skip
         context = " ".join([title, *(h for _x, h, _run in cols if h)]).strip()
+        # each row's own label, left of its first cell ('Partner', 'Kind 2'): whose the row is
+        first = cols[0][2]
+        row_labels = []
+        for _f, r in first:
+            rt, rb = height - r[3], height - r[1]
+            row_labels.append(
+                _join(sorted(
+                    (w for w in words
+                     if w.x1 <= left_edge + 2 and left_edge - w.x1 < 220
+                     and rt - 2 <= (w.top + w.bottom) / 2 <= rb + 2),
+                    key=lambda w: w.x0,
+                ))
+            )  # fmt: skip
+        if sum(1 for t in row_labels if t) < 2:
+            row_labels = [""] * len(first)
+        else:  # rows labelled alike without a number ('Kind', 'Kind'): numbered in order
+            plain = [re.sub(r"\d", "", norm(t)).strip() for t in row_labels]
+            for i, t in enumerate(row_labels):
+                if t and not re.search(r"\d", t) and plain.count(plain[i]) > 1:
+                    row_labels[i] = f"{t} {plain[: i + 1].count(plain[i])}"
         for _x, heading, run in cols:
             for i, (f, _r) in enumerate(run):
                 lab = out[f.name]
                 lab.row = i + 1
                 lab.table = context
+                lab.row_label = row_labels[i] if i < len(row_labels) else ""
                 if heading:
                     lab.above = heading
+
+
+# how far above a field a heading may say whose its block is: lines, and points
+HEADING_LINES = 10
+HEADING_REACH = 320.0
+# a line numbered as a section: '3.', '3a', 'B.', 'II.', 'Part 2', 'Deel 3', 'Teil B', ...
+_NUMBERED = re.compile(
+    r"^(?:(?:\d{1,2}[a-z]?|[a-h]|[ivx]{1,4})[.)]|\d{1,2}[a-z]?\s|"
+    r"(?:part|section|deel|del|teil|abschnitt|rubriek|rubrique|partie|apartado|punkt|"
+    r"onderdeel|vraag)\s+\w{1,3}\b)",
+    re.I,
+)
+
+
+# a line that ends on one of these words goes on on the next ('Spouse and All' / 'Children')
+DANGLING = re.compile(
+    r"\b(and|or|all|of|the|your|en|of|van|de|het|und|oder|der|des|et|ou|du|des|y|o|og|eller)$",
+    re.I,
+)
+
+
+def _lines(words: list[_Word]) -> list[list[_Word]]:
+    """The page's words in lines (words whose middles are within 3 pt), top to bottom; words
+    far apart on one line (two columns) are two lines."""
+    rows: list[list[_Word]] = []
+    for w in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
+        mid = (w.top + w.bottom) / 2
+        if rows and abs((rows[-1][0].top + rows[-1][0].bottom) / 2 - mid) <= 3:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out: list[list[_Word]] = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        part = [row[0]]
+        for w in row[1:]:
+            if w.x0 - part[-1].x1 > 40:
+                out.append(part)
+                part = [w]
+            else:
+                part.append(w)
+        out.append(part)
+    return out
+
+
+def _headings(fields: list[FieldInfo], out: dict[str, FieldLabel], pages: PageWords) -> None:
+    """Each field's candidate headings: the lines above it on its page, over or left of its
+    box, that no widget sits on (a widget's line is a caption and its box), nearest first."""
+    by_page: dict[int, list[Rect]] = {}
+    for f in fields:
+        for page, rect in zip(f.pages, f.rects, strict=False):
+            by_page.setdefault(page, []).append(rect)
+    cache: dict[int, list[tuple[str, float, float, float, bool, bool, bool, float]]] = {}
+    for f in fields:
+        pos = _first(f)
+        if pos is None:
+            continue
+        page, (x1, _y1, x2, y2) = pos
+        if page not in cache:
+            height, words = pages[page - 1] if 0 < page <= len(pages) else (0.0, [])
+            rects = by_page.get(page, [])
+            lines: list[tuple[str, float, float, float, bool, bool, bool, float]] = []
+            for line in _lines(words):
+                top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+                lx1, lx2 = line[0].x0, line[-1].x1
+                if any(
+                    height - r[3] - 2 <= (top + bottom) / 2 <= height - r[1] + 2
+                    and r[2] > lx1 - 60
+                    and r[0] - lx2 < 250
+                    for r in rects
+                ):
+                    continue  # a widget on the line: a caption beside a box, not a heading
+                if any(
+                    -2 <= top - (height - r[1]) <= 12 and r[0] < lx2 and r[2] > lx1 for r in rects
+                ):
+                    continue  # just under a box: its caption, on forms that caption below
+                text = _join(line)
+                strong = all(w.strong for w in line)
+                # a heading wrapped over two lines ('... Spouse and All' / 'Children'): the
+                # line just above in the same column, bold as this one or cut off
+                at = next(
+                    (i for i in range(len(lines) - 1, max(len(lines) - 5, -1), -1)
+                     if 0 <= top - lines[i][7] <= 8 and abs(lx1 - lines[i][2]) < 40
+                     and ((strong and lines[i][6]) or DANGLING.search(lines[i][0]))),
+                    None,
+                )  # fmt: skip
+                if at is not None:
+                    prev = lines[at]
+                    lines[at] = (f"{prev[0]} {text}", prev[1], prev[2], max(lx2, prev[3]),
+                                 prev[4], prev[5], prev[6] and strong, bottom)  # fmt: skip
+                    continue
+                section = strong or bool(_NUMBERED.match(text))
+                caption = any(
+                    0 <= (height - r[3]) - bottom <= 16 and r[0] < lx2 and r[2] > lx1 for r in rects
+                )
+                lines.append((text, top, lx1, lx2, section, caption, strong, bottom))
+            cache[page] = lines
+        height = pages[page - 1][0] if 0 < page <= len(pages) else 0.0
+        top = height - y2
+        out[f.name].top = top
+        near = [
+            Heading(text, page, ltop, section, caption)
+            for text, ltop, lx1, lx2, section, caption, _strong, _bottom in cache[page]
+            if ltop < top - 1 and top - ltop <= HEADING_REACH and lx1 < x2 and lx2 > x1 - 300
+        ]
+        near.sort(key=lambda h: -h.top)
+        out[f.name].headings = near[:HEADING_LINES]
 
 
 def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabel]:
@@ -378,4 +555,5 @@ def label_fields(pdf_path: Path, fields: list[FieldInfo]) -> dict[str, FieldLabe
         lab.shared_tooltip = tips.get(lab.tooltip, 0) >= 3
     _rows(fields, out, pages)
     _columns(fields, out, pages)
+    _headings(fields, out, pages)
     return out

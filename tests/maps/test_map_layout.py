@@ -207,7 +207,7 @@ def test_labels_of_a_file_pdfminer_finds_no_pages_in() -> None:
 @pytest.mark.slow
 def test_draft_quality_on_the_labelled_corpus_does_not_fall() -> None:
     """bench/map_suggest.py's scoring of the hand-labelled corpus forms, each set apart:
-    precision and recall stay at or above what was measured (development set 0.975 and 0.866
+    precision and recall stay at or above what was measured (development set 0.975 and 0.873
     on 11 forms; the 4 labelled later 0.923 and 0.516). The held-out set is never a test."""
     if not CORPUS_FORMS.is_dir():
         pytest.skip("../shared/corpus is absent")
@@ -215,7 +215,7 @@ def test_draft_quality_on_the_labelled_corpus_does_not_fall() -> None:
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    floors = {"development": (0.95, 0.85), "corpus-held": (0.90, 0.50)}
+    floors = {"development": (0.96, 0.86), "corpus-held": (0.90, 0.50)}
     for name, (forms, truths) in bench.sets().items():
         if name not in floors:
             continue

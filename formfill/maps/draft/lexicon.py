@@ -68,6 +68,12 @@ class _Qualifier:
     # ('household.children'), '' when a person must decide, None when it does not apply
     with_partner: str | None = None
 
+    @property
+    def people(self) -> bool:
+        """Whether its words name a person (spouse, child, interpreter), not an address: in a
+        block that person heads, a value they have no path for is still not the client's."""
+        return any(prefix == "person." for prefix, _repl in self.mapping)
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -76,6 +82,16 @@ class Lexicon:
     skips: tuple[Term, ...]
     qualifiers: tuple[_Qualifier, ...]
     subjects: tuple[str, ...]  # headings of a block about the client
+    # qualifier words that say whose a field is but not, as a heading, whose a block is
+    # ('Case information' heads the court's block, not another person's)
+    not_headings: frozenset[str] = frozenset()
+    # the one-word qualifiers (partner, kind, werkgever): words of a label that say whose the
+    # value is, not which, so 'Naam partner' is a name as much as 'Naam' is
+    whose: frozenset[str] = frozenset()
+    # the other words a heading of a block about someone has ('Gegevens van de partner')
+    heading_words: frozenset[str] = frozenset()
+    # words that say an address is asked only if it differs from the main one
+    if_different: tuple[str, ...] = ()
     # the words that name a code of a choice, by map_draft_choices.value_key ('sex',
     # 'language'): normalised word -> the codes it names (from the conditions)
     values: Mapping[str, Mapping[str, frozenset[str]]] = dc_field(default_factory=dict)
@@ -126,6 +142,15 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
             norm(w) for e in data.get("subject", []) for lang in LANGS for w in e.get(lang, [])
         ),
         values=_values(conditions),
+        not_headings=frozenset(norm(w) for w in data.get("headings", {}).get("ignore", [])),
+        whose=frozenset(w for q in quals for w in q.words if " " not in w),
+        if_different=tuple(norm(w) for w in data.get("headings", {}).get("if_different", [])),
+        heading_words=frozenset(
+            w
+            for lang in LANGS
+            for t in data.get("headings", {}).get("words", {}).get(lang, [])
+            for w in norm(t).split()
+        ),
     )
 
 
@@ -137,15 +162,29 @@ def phrase_in(term: str, text: str) -> bool:
 _FILLER = frozenset(
     "enter your the a an of if any and or please in on for to section item print type here "
     "box line part fill out write print oppgi skriv inn uw de het een van in te vul vult vullen "
-    "als indien ihr ihre der die das bitte votre le la les du des de su el la los".split()
+    "als indien ihr ihre der die das bitte votre le la les du des de su el la los "
+    "und oder et ou y o og eller din ditt dine vos sus".split()
 )
 
 
-def _content(text: str) -> list[str]:
-    return [t for t in text.split() if t not in _FILLER and not t.isdigit()]
+# a label of at most this many words may say whose beside what ('Naam partner'); in a longer
+# one a word of whose is part of a sentence ('enter the child's name if the')
+WHOSE_LABEL_WORDS = 4
 
 
-def _score(term: str, text: str) -> float:
+def _content(text: str, whose: frozenset[str] = frozenset(), term: str = "") -> list[str]:
+    """The label's words that say which value: not filler, and (in a short label) not the
+    words that say whose, unless the term itself has them ('employer name')."""
+    if len(text.split()) > WHOSE_LABEL_WORDS:
+        whose = frozenset()
+    own = set(term.split())
+    return [
+        t for t in text.split()
+        if t not in _FILLER and (t not in whose or t in own) and not t.isdigit()
+    ]  # fmt: skip
+
+
+def _score(term: str, text: str, whose: frozenset[str] = frozenset()) -> float:
     """1.0 exact; a whole-phrase match scores by how much of the label's meaningful words it
     explains (a bonus when it ends the label: 'plaintiff1_address_city' is a city); a close
     spelling (inflection, typo) a little less; else 0."""
@@ -154,7 +193,7 @@ def _score(term: str, text: str) -> float:
     if term == text:
         return 1.0
     if phrase_in(term, text):
-        words = _content(text) or text.split()
+        words = _content(text, whose, term) or text.split()
         cover = min(1.0, len(term.split()) / len(words))
         if len(term.split()) == 1 and cover < 1.0:
             return 0.0  # a one-word term (name, date, city) only when it is the whole label
@@ -178,9 +217,12 @@ def clauses(text: str) -> list[str]:
 
 
 def best_match(
-    terms: tuple[Term, ...], texts: list[tuple[str, str]]
+    terms: tuple[Term, ...], texts: list[tuple[str, str]], lex: Lexicon | None = None
 ) -> tuple[float, Term, str, str]:
-    """The best (score, term, source, clause) over every clause of every text."""
+    """The best (score, term, source, clause) over every clause of every text. Given the
+    lexicon, a label's words that say whose (partner, werkgever) do not count against a term:
+    'Naam partner' names a name."""
+    whose = lex.whose if lex is not None else frozenset()
     best: tuple[float, Term, str, str] = (0.0, Term("", "", ""), "", "")
     for src, full in texts:
         w = SOURCE_WEIGHT[src]
@@ -197,7 +239,7 @@ def best_match(
         for raw in parts:
             text = norm(raw)
             for t in terms:
-                s = _score(t.text, text) * w
+                s = _score(t.text, text, whose) * w
                 if s > best[0]:
                     best = (s, t, src, raw)
     return best
@@ -223,12 +265,27 @@ def qualify(
                 if repl == "-":
                     return None, word, False
                 if q.numbered:
-                    n = row or next(
-                        (int(m) for t in joined for m in re.findall(r"\b([1-9])\b", t)), 1
+                    n = (
+                        row
+                        or number_by(word, pool)
+                        or next((int(m) for t in joined for m in re.findall(r"\b([1-9])\b", t)), 1)
                     )
                     repl = repl.replace("{n}", str(n - 1))
                 return repl + path[len(prefix) :], word, q.numbered
     return path, "", False
+
+
+def number_by(word: str, texts: list[str]) -> int:
+    """The number that says which one of them ('Kind 2', 'child 3', '2e kind', '2nd child'),
+    0 when none stands by the word itself (a section number before it says nothing)."""
+    w = re.escape(word)
+    after = re.compile(rf"(?<!\w){w} (?:nr |no |n )?([1-9])\b")
+    before = re.compile(rf"\b([1-9])(?:e|de|ste|nd|rd|th|st|er|eme|o|a) {w}(?!\w)")
+    for t in texts:
+        m = after.search(t) or before.search(t)
+        if m:
+            return int(m.group(1))
+    return 0
 
 
 def whose_in(texts: list[str], lex: Lexicon) -> str:

@@ -13,18 +13,20 @@ from pathlib import Path
 
 from formfill.errors import UnknownPathError
 from formfill.maps.draft.choices import match_options, value_key
+from formfill.maps.draft.dates import date_parts
 from formfill.maps.draft.lexicon import (
     Lexicon,
     best_match,
     condition_path,
     load_lexicon,
+    number_by,
     phrase_in,
     qualify,
     whose_in,
 )
 from formfill.maps.draft.suggest import THRESHOLD, Suggestion, suggest, transforms_for
 from formfill.pdf.inspect import FieldInfo, FormInventory, inspect_pdf
-from formfill.pdf.labels import FieldLabel, label_fields, norm
+from formfill.pdf.labels import DANGLING, FieldLabel, Heading, label_fields, norm
 from formfill.profile.model import check_path
 
 
@@ -105,7 +107,7 @@ def _same_owner(a: str, b: str) -> bool:
 
 def _about_client(lab: FieldLabel, lex: Lexicon) -> bool:
     """Whether the field sits in a block whose heading says it is about the client."""
-    said = norm(" ".join([*lab.texts(), lab.table]))
+    said = norm(" ".join([*lab.texts(), lab.table, lab.heading]))
     return any(phrase_in(c, said) for c in lex.subjects)
 
 
@@ -211,7 +213,11 @@ def _split_slices(sugs: list[Suggestion]) -> None:
     boxes' MaxLen; without MaxLen a person must say, and the draft says so."""
     groups: dict[str, list[Suggestion]] = {}
     for s in sugs:
-        if s.kind == "profile" and s.label.split:
+        if (
+            s.kind == "profile"
+            and s.label.split
+            and not any(t.startswith("date:") for t in s.transforms)
+        ):  # a date over boxes has its parts (dates.date_parts)
             groups.setdefault(s.label.split, []).append(s)
     for members in groups.values():
         if len(members) < 2 or len({s.target for s in members}) != 1:
@@ -268,6 +274,157 @@ def _organisation_form(labels: dict[str, FieldLabel]) -> bool:
     return sum(text.count(f" {w} ") for w in _ORG_WORDS) >= ORG_WORDS_MIN
 
 
+# a line of more words than this is an instruction or a sentence, not a heading
+HEADING_WORDS = 12
+
+
+# words of a heading beside whose block it is that it may have and still be a heading: more
+# than this many others make it a sentence ('Give Form W-4 to your employer')
+HEADING_OTHER_WORDS = 1
+
+
+def _only_whose(text: str, word: str, lex: Lexicon) -> bool:
+    """Whether a line says whose block follows and nothing else: 'Gegevens partner', 'Angaben
+    zum Ehepartner', 'Information about your spouse', 'Postal address (if different)'."""
+    rest = f" {text} ".replace(f" {word} ", " ")
+    for q in lex.qualifiers:  # other words of whose ('mailing address if different')
+        for w in q.words:
+            if " " in w:
+                rest = rest.replace(f" {w} ", " ")
+    others = [
+        t for t in rest.split()
+        if t not in lex.heading_words and t not in lex.whose and not re.fullmatch(r"\d+\w?|\w", t)
+    ]  # fmt: skip
+    return len(others) <= HEADING_OTHER_WORDS
+
+
+def _heading_owner(lab: FieldLabel, lex: Lexicon) -> Heading | None:
+    """The heading above a field that says whose its block is: the nearest line above it that
+    names a person (partner, child, interpreter, employer) or an address (postal, if
+    different) and names no value itself (it is no caption), or says the block is the
+    client's; the walk up stops at a section's own heading (bold, larger, numbered)."""
+    for h in lab.headings:
+        text = norm(h.text)
+        if (
+            not text or len(text.split()) > HEADING_WORDS or h.text.rstrip().endswith("?")
+            or DANGLING.search(text)  # cut off ('Spouse and All'): whose it names is not all
+        ):  # fmt: skip
+            if h.section:
+                return None
+            continue
+        if any(phrase_in(c, text) for c in lex.subjects):
+            return h
+        word = whose_in([text], lex)
+        if word and word not in lex.not_headings and _only_whose(text, word, lex):
+            if h.caption and best_match(lex.terms, [("above", h.text)], lex)[0] >= THRESHOLD:
+                continue  # 'Employer' over a box: that box's caption, not a heading
+            return h
+        if h.section:
+            return None
+    return None
+
+
+def _block_headings(labels: dict[str, FieldLabel], lex: Lexicon) -> None:
+    """Each field's heading, where one says whose its block is. A heading that names one of a
+    numbered kind (a child, a member) without a number, said again over the next blocks, is
+    numbered by its order: the second 'Kind' block is the second child."""
+    chosen: dict[str, Heading] = {}
+    cells: dict[int | None, list[float]] = {}
+    for lab in labels.values():
+        if lab.row:
+            cells.setdefault(lab.page, []).append(lab.top)
+    for name, lab in labels.items():
+        h = _heading_owner(lab, lex)
+        if h is None:
+            continue
+        if not lab.row and any(h.top < t < lab.top for t in cells.get(lab.page, [])):
+            continue  # a table between them: the heading is the table's, not this field's
+        chosen[name] = h
+    numbered = {w for q in lex.qualifiers if q.numbered for w in q.words}
+    order: dict[str, list[Heading]] = {}
+    for h in sorted(set(chosen.values()), key=lambda h: (h.page, h.top)):
+        text = norm(h.text)
+        if re.search(r"\b[1-9]\b", text) or not any(phrase_in(w, text) for w in numbered):
+            continue
+        order.setdefault(text, []).append(h)
+    for name, h in chosen.items():
+        same = order.get(norm(h.text), [])
+        labels[name].heading = h.text + (f" {same.index(h) + 1}" if len(same) > 1 else "")
+
+
+# a row's label says whose the row is in this many words at most ('Kind 2', 'Ehepartner/in')
+ROW_LABEL_WORDS = 4
+
+
+def _row_labels(labels: dict[str, FieldLabel], lex: Lexicon) -> None:
+    """A table's row labels say whose each row is only where two of them or more name a person
+    ('Partner', 'Kind 1', 'Kind 2'; the row that names nobody is the client's); text beside
+    the rows of other tables (instructions, line numbers) is not theirs."""
+    tables: dict[tuple[int | None, str], list[FieldLabel]] = {}
+    for lab in labels.values():
+        if lab.row_label:
+            tables.setdefault((lab.page, lab.table), []).append(lab)
+    for cells in tables.values():
+        said = {lab.row_label for lab in cells}
+        whose = set()
+        for t in said:
+            word = whose_in([t], lex)
+            if word and len(norm(t).split()) <= ROW_LABEL_WORDS:
+                whose.add((word, number_by(word, [norm(t)])))
+        if len(whose) < 2:  # the same words beside every row ('Dependents'): not whose each is
+            for lab in cells:
+                lab.row_label = ""
+
+
+_MAIN = tuple(
+    f"address.current.{p}" for p in ("street_line", "street", "city", "postal_code", "postal_line")
+)
+
+
+def _only_address(sugs: list[Suggestion], lex: Lexicon) -> None:
+    """A form that asks for one address only, under 'Mailing address' or 'Postadresse', asks
+    for the client's address: a postal address is another one beside a main one, or where
+    the form says so ('Postal address, if different')."""
+    if any(s.mapped and s.target in _MAIN for s in sugs):
+        return
+    for s in sugs:
+        if s.kind not in ("profile", "options") or not s.target.startswith("address.postal."):
+            continue
+        said = norm(" ".join([*s.label.texts(), s.label.heading]))
+        if any(phrase_in(w, said) for w in lex.if_different):
+            continue
+        s.target = "address.current." + s.target[len("address.postal.") :]
+        s.why += f"; the form asks no other address -> {s.target}"
+
+
+# one word that names the whole name ('Name', 'Navn'), or the family name where the given
+# names are asked beside it ('Name' + 'Vorname'). Dutch 'Naam' and French 'Nom' name the
+# family name anyway (the lexicon).
+_BARE_NAME = frozenset(("name", "navn", "namn"))
+# how near (points, on one page) the given names must be asked to make 'Name' the family name
+NAME_NEAR_PT = 150.0
+
+
+def _name_or_family(sugs: list[Suggestion]) -> None:
+    """A bare 'Name' is the family name of the person whose given names are asked beside it:
+    'Name' above 'Vorname' holds 'Müller', not 'Anna Müller' a second time."""
+    given = [s for s in sugs if s.kind == "profile" and s.target.endswith(".given_name")]
+    for s in sugs:
+        if s.kind != "profile" or norm(s.said) not in _BARE_NAME:
+            continue
+        owner, _dot, leaf = s.target.rpartition(".")
+        if leaf != "full_name":
+            continue
+        if any(
+            g.target == f"{owner}.given_name"
+            and g.label.page == s.label.page
+            and abs(g.label.top - s.label.top) <= NAME_NEAR_PT
+            for g in given
+        ):
+            s.target = f"{owner}.family_name"
+            s.why += "; the given names are asked beside it: the family name"
+
+
 def draft_map(form: Path) -> Draft:
     """The draft of a blank PDF form: its fields, labelled from the page, suggested."""
     inv = inspect_pdf(form)
@@ -279,6 +436,8 @@ def draft_fields(form: Path, inv: FormInventory, labels: dict[str, FieldLabel]) 
     passes over the whole form (owners of rows, repeats, split values, choice options)."""
     _group_context(inv.fields, labels)
     lex = load_lexicon()
+    _block_headings(labels, lex)
+    _row_labels(labels, lex)
     if _organisation_form(labels):
         for lab in labels.values():
             if not _about_client(lab, lex):  # its block about the person it is filed for is
@@ -287,13 +446,16 @@ def draft_fields(form: Path, inv: FormInventory, labels: dict[str, FieldLabel]) 
     sugs = [suggest(f, labels[f.name], lex, vertical) for f in inv.fields]
     _row_owner(sugs, lex)
     _beside_partner(sugs, lex)
-    _one_owner(sugs, lex)
-    _split_slices(sugs)
+    _only_address(sugs, lex)
+    _name_or_family(sugs)
     langs: dict[str, int] = {}
     for s in sugs:
         if s.lang and s.mapped:
             langs[s.lang] = langs.get(s.lang, 0) + 1
     language = max(langs, key=lambda k: langs[k]) if langs else "en"
+    date_parts(sugs, lex, language)
+    _one_owner(sugs, lex)
+    _split_slices(sugs)
     _choice_options(sugs, language, lex)
     return Draft(form, inv, sugs, language)
 

@@ -21,8 +21,10 @@ from formfill.maps.draft.lexicon import (
     clauses,
     condition_path,
     load_lexicon,
+    number_by,
     phrase_in,
     qualify,
+    whose_in,
 )
 from formfill.pdf.inspect import FieldInfo
 from formfill.pdf.labels import FieldLabel, norm
@@ -138,6 +140,35 @@ def _names_a_value(lab: FieldLabel) -> bool:
     return bool(words)
 
 
+_EVERYONE = "household.everyone["
+
+
+def under_heading(path: str, lab: FieldLabel, lex: Lexicon) -> tuple[str | None, str, bool]:
+    """A value under a heading that names whose block it is: the heading's person's value (a
+    partner's, a child's: a numbered heading or the table's row says which), or none of the
+    client's (an interpreter's, an employer's, a witness's), or another address (postal).
+    Under a heading that lists people (household members), a field outside a table that no
+    number places gets '': a person decides whose it is."""
+    word = whose_in([lab.heading], lex)
+    if not word:
+        return path, "", False
+    said = norm(lab.heading)
+    named = [q for q in lex.qualifiers if q.people and any(phrase_in(w, said) for w in q.words)]
+    if len(named) > 1:
+        return "", word, False  # 'Spouse and all children': which one of them?
+    new, qword, numbered = qualify(path, [lab.heading], lex, "", lab.row, lab.table)
+    if qword and numbered and not lab.row and new and new.startswith(_EVERYONE):
+        own = [lab.heading, lab.from_name, lab.left, lab.above, lab.tooltip]
+        if not number_by(qword, [norm(t) for t in own if t]):
+            return "", qword, False  # a block under 'Household members': which one of them?
+    if qword:
+        return new, qword, numbered
+    q = next((q for q in lex.qualifiers if word in q.words), None)
+    if q is not None and q.people:
+        return None, word, False  # the block is that person's: a value of theirs, not ours
+    return path, "", False
+
+
 def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) -> Suggestion:
     texts = _texts(lab, vertical)
     s_skip, t_skip, src_skip, raw_skip = best_match(lex.skips, texts)
@@ -145,21 +176,41 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
     # a numbered block name ('Kind 1 van betrokkene 3') says whose, not what: no own name then
     own_name = norm(lab.from_name).replace(" ", "") if not lab.block and _names_a_value(lab) else ""
     for i, tier in enumerate(_tiers(lab, vertical)):
-        score, term, src, raw = best_match(lex.terms, tier)
+        score, term, src, raw = best_match(lex.terms, tier, lex)
         if i > 0 and own_name and not any(len(w) >= 3 and w in own_name for w in term.text.split()):
             # the field's own name says something else than the printed text near it: on
             # forms that caption under the line, or name fields misleadingly, trust neither
             score = min(score, OFF_NAME_CAP)
         if score >= THRESHOLD:
             break
-    if s_skip >= max(score, SKIP_MIN):
+    # a date box whose own label names a date, under or beside a signature caption, is the
+    # date signed ('Plaats en datum ondertekening' below 'Ondertekening'), not a signature
+    dated = (
+        term.target == "fill.date" and score >= THRESHOLD and t_skip.target == "signature"
+        and src != src_skip and src in ("tooltip", "name", "left")
+    )  # fmt: skip
+    if s_skip >= max(score, SKIP_MIN) and not dated:
         return Suggestion(f, lab, "skip", t_skip.target, s_skip,
                           f'{src_skip} "{raw_skip}" ~ {t_skip.text} ({t_skip.lang})')  # fmt: skip
     if score == 0:
         return Suggestion(f, lab, "unmapped", "", 0.0, "no label matches the lexicon")
     why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
     context = [raw, lab.from_name, *lab.alternatives, _lead(raw, _texts(lab, vertical), src)]
-    path, qual, numbered = qualify(term.target, context, lex, term.text, lab.row, lab.table)
+    if lab.row_label:
+        # a table whose rows say whose they are ('Partner', 'Kind 2'): the row's label, not
+        # the row's place in the table, says whose the cell is
+        context.append(lab.row_label)
+        path, qual, numbered = qualify(term.target, context, lex, term.text)
+    else:
+        path, qual, numbered = qualify(term.target, context, lex, term.text, lab.row, lab.table)
+    if path is not None and not qual and lab.heading and not lab.row_label:
+        # the label says nothing of whose: the heading of its block may ('Gegevens partner')
+        path, qual, numbered = under_heading(term.target, lab, lex)
+        if qual:
+            why += f'; under the heading "{lab.heading}"'
+        if path == "":
+            return Suggestion(f, lab, "unmapped", "", score,
+                              f"{why}: which one of the {qual}? a person decides")  # fmt: skip
     if path is None:
         return Suggestion(f, lab, "unmapped", "", score,
                           f"{why}; but of the {qual}: not the client's",
