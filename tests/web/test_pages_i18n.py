@@ -299,20 +299,18 @@ SCREENING_SAYS = {
             "Du bor i Norge (profilen sier Norge).",
             "Du er ugift, separert, skilt eller enke/enkemann (profilen: skilt).",
             "Du bor i Nederland (profilen sier Norge).",
-            # zorgtoeslag has no 2026 limit: the last one, named, in the locale's digits
-            "Uten partner: årsinntekt høyst EUR 39 719 (tallet for 2025; katalogen har ikke "
-            "tallet for 2026)",
+            # zorgtoeslag's 2026 limit, in the locale's digits
+            "Uten partner: årsinntekt høyst EUR 40 857 (profilen: ikke oppgitt)",
         ],
-        "nl_couple_irregular": ["høyst EUR 900,07 i måneden", "(profilen: ansatt)"],
+        "nl_couple_irregular": ["høyst EUR 932,93 i måneden", "(profilen: ansatt)"],
     },
     "nl": {
         "nb_single_parent": [
             "U woont in Noorwegen (het profiel zegt Noorwegen).",
             "U woont in Nederland (het profiel zegt Noorwegen).",
-            "hoogstens EUR 39.719 (het bedrag voor 2025; de catalogus heeft dat voor 2026 nog "
-            "niet)",
+            "hoogstens EUR 40.857 (profiel: niet opgegeven)",
         ],
-        "nl_couple_irregular": ["hoogstens EUR 900,07 per maand", "(profiel: in loondienst)"],
+        "nl_couple_irregular": ["hoogstens EUR 932,93 per maand", "(profiel: in loondienst)"],
     },
 }
 
@@ -323,8 +321,9 @@ def test_screening_explanations_in_the_reader_language(
 ) -> None:
     """The screening panel words each criterion in the UI language: the catalog's text with
     countries by name (not "NO"), a profile choice by its label (not "divorced"), amounts as
-    the locale writes them, and a limit the catalog lacks for the day named with its last
-    known figure; no English explanation and no "?"."""
+    the locale writes them; no English explanation and no "?". (Until December 2026 it also
+    saw zorgtoeslag's missing 2026 limit named by its 2025 figure; the catalog now has that
+    limit, so that wording is no longer on this page.)"""
     from datetime import date
 
     import web.views.clients as views
