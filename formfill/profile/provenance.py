@@ -25,8 +25,8 @@ __all__ = [
     "set_path",
 ]
 
-Source = Literal["typed", "evidence", "imported"]
-SOURCES: tuple[Source, ...] = ("typed", "evidence", "imported")
+Source = Literal["typed", "evidence", "imported", "default"]
+SOURCES: tuple[Source, ...] = ("typed", "evidence", "imported", "default")
 
 # ``imported_from`` of the demo's synthetic clients: shells name it in the reader's words
 # ("demo data (synthetic)"), never a file. Older demo stores said where the seed code was.
@@ -46,7 +46,9 @@ class Provenance:
     typed: ``user_id`` typed it. evidence: ``user_id`` accepted (or corrected) proposal
     ``proposal_id`` read from evidence file ``evidence_id`` on ``page`` in ``box`` (x0, y0,
     x1, y1 in PDF points). imported: from ``imported_from`` (a file name or system, never a
-    value), by ``user_id`` when a person ran the import."""
+    value), by ``user_id`` when a person ran the import. default: nobody gave it; the profile's
+    default filled it in (a payer's country NO, an income's basis gross) when a form left the
+    field empty, so it is never shown as typed."""
 
     source: Source
     user_id: int | None = None

@@ -170,10 +170,15 @@ def parse_profile(
         # meet the next (a birth date in the future) only on the next save
         said = {p.where for p in problems}
         rest = _without(data, [tuple(err["loc"]) for err in e.errors()])
-        try:
-            partial = Profile.model_validate(rest) if rest is not None else None
-        except ValidationError:
-            partial = None
+        partial = None
+        for _round in range(4):  # taking a value out can uncover another (a member's shape)
+            if rest is None:
+                break
+            try:
+                partial = Profile.model_validate(rest)
+                break
+            except ValidationError as again:
+                rest = _without(rest, [tuple(err["loc"]) for err in again.errors()])
         if partial is not None:
             problems += [
                 p for p in _cross_checks(partial, today or date.today()) if p.where not in said
@@ -185,12 +190,19 @@ def parse_profile(
     return profile
 
 
+# the sections the checks between values read (birth dates, identifiers, partners, accounts)
+_CROSS_SECTIONS = ("person", "identifiers", "household", "bank")
+
+
 def _without(data: Mapping[str, Any], locations: list[tuple[Any, ...]]) -> dict[str, Any] | None:
     """A deep copy of ``data`` without the values at ``locations`` (pydantic error locations),
     or None when one of them cannot be taken out (an error about the whole profile)."""
     out: dict[str, Any] = copy.deepcopy(dict(data))
     for loc in locations:
         keys = [k for k in loc if isinstance(k, (str, int))]
+        if keys and keys[0] not in _CROSS_SECTIONS:  # the checks between values never read it
+            out.pop(str(keys[0]), None)
+            continue
         node: Any = out
         for key in keys[:-1]:
             try:

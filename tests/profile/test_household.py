@@ -152,6 +152,27 @@ def test_every_problem_at_once_a_bad_number_does_not_hide_a_future_birth_date() 
     )
 
 
+def test_a_broken_income_does_not_hide_a_childs_future_birth_date() -> None:
+    """An income missing its period (another section) and a bad date of a second child still
+    leave the first child's future birth date reported in the same round."""
+    from formfill.profile.validation import parse_profile
+
+    data = {
+        "person": {"given_name": "Máret", "family_name": "Søbakken", "birth_date": "1990-01-01"},
+        "household": {"members": [
+            {"relation": "child", "given_name": "Čiekčá", "birth_date": "2030-09-12"},
+            {"relation": "child", "given_name": "Åse", "birth_date": "52015-02-20"},
+        ]},
+        "income": {"sources": [{"kind": "salary", "amount": "x"}]},
+    }  # fmt: skip
+    with pytest.raises(ProfileError) as info:
+        parse_profile(data, today=date(2026, 12, 3))
+    codes = {(p.where, p.code) for p in info.value.problems}
+    assert ("household.members[0].birth_date", "birth_in_future") in codes
+    assert ("household.members[1].birth_date", "not_date") in codes
+    assert ("income.sources[0].period", "required") in codes
+
+
 # -- plausibility ---------------------------------------------------------------------------------
 
 

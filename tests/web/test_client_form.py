@@ -373,3 +373,68 @@ def test_an_amount_with_three_decimals_is_asked_about_not_stored_as_a_thousandth
     assert resp.status_code == 400
     assert "“38.500” has more than two decimals; write it like 42,500.00" in page
     assert value_of(page, "income.sources[0].amount") == "38.500"
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    """What a browser would send back for the client form as shown (inputs, selects, checked
+    radios), the way a person pressing Save without changing anything does."""
+    from html.parser import HTMLParser
+
+    out: dict[str, str] = {}
+
+    class Reader(HTMLParser):
+        select: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            name = a.get("name", "")
+            if tag == "input" and name and name not in ("csrf_token", "q", "add", "remove"):
+                if a.get("type") in ("radio", "checkbox"):
+                    if "checked" in a:
+                        out[name] = a.get("value", "")
+                elif a.get("type") != "submit":
+                    out[name] = a.get("value", "")
+            elif tag == "select" and name:
+                self.select = name
+                out.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in a:
+                out[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "select":
+                self.select = None
+
+    Reader().feed(page.split('<form method="post" class="profile"', 1)[1].split("</form>", 1)[0])
+    return out
+
+
+def test_a_value_nobody_entered_is_not_called_typed_and_an_empty_section_stays_empty(
+    world: World, as_user: Any
+) -> None:
+    """An income whose "gross or net" was left empty is saved with the profile's default, but
+    its provenance says nobody entered it; an employment section left empty shows nothing
+    (not the default employer's country); saving again unchanged makes no new version."""
+    import re as _re
+
+    c = as_user("specialist")
+    income = {"income.sources[0].kind": "salary", "income.sources[0].amount": "100",
+              "income.sources[0].period": "month"}  # fmt: skip
+    resp = post(c, "/clients/new", dict(CLIENT, **income))
+    assert resp.status_code == 302
+    client_url = resp.headers["Location"]
+    client_id = int(client_url.rsplit("/", 1)[1])
+    page = c.get(client_url).get_data(as_text=True)
+    basis = _re.search(r"Income source 1: Gross or net.*?</tr>", page, _re.S)
+    assert basis is not None and "default: nobody entered it" in basis.group(0)
+    assert "typed" not in basis.group(0)
+    assert "Employer&#39;s country" not in page and "Employer's country" not in page
+    versions = c.get(f"/api/v1/clients/{client_id}").get_json()["version"]
+    edit = c.get(f"/clients/{client_id}/edit").get_data(as_text=True)
+    fields = _form_fields(edit)
+    before = c.get(f"/api/v1/clients/{client_id}").get_json()["profile"]
+    again = post(c, f"/clients/{client_id}/edit", fields)
+    assert again.status_code == 302
+    after = c.get(f"/api/v1/clients/{client_id}").get_json()["profile"]
+    assert after == before, (before, after)
+    assert "Nothing changed" in c.get(again.headers["Location"]).get_data(as_text=True)
+    assert c.get(f"/api/v1/clients/{client_id}").get_json()["version"] == versions

@@ -25,6 +25,7 @@ from formfill.store.clients import (
     list_clients,
     load_profile,
     profile_history,
+    profile_json,
     save_profile,
 )
 from formfill.store.models import EvidenceFile, User
@@ -71,6 +72,11 @@ def index() -> Any:
     )
 
 
+def _parent(path: str) -> str:
+    """The object a flattened path's value sits in (``employment``, ``income.sources[0]``)."""
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
 def _provenance_text(
     p: dict[str, Any] | None, users: dict[int, str], files: dict[int, str] | None = None
 ) -> str:
@@ -89,6 +95,8 @@ def _provenance_text(
             return f"{demo} · {at}"
         imported = _("imported from %(source)s", source=p.get("imported_from"))
         return f"{imported} · {at}"
+    if p.get("source") == "default":
+        return _("default: nobody entered it")
     typed = _("typed")
     return f"{typed} · {who} {at}"
 
@@ -109,8 +117,16 @@ def show(client_id: int) -> Any:
     files = {e.id: e.filename for e in evidence}
     values = []
     if version is not None:
-        for path, value in flatten(version.data).items():
+        flat = flatten(version.data)
+        given = {  # the objects someone gave a value in (a default alone is no employment)
+            _parent(path)
+            for path in flat
+            if (version.provenance.get(path) or {}).get("source") != "default"
+        }
+        for path, value in flat.items():
             prov = version.provenance.get(path)
+            if (prov or {}).get("source") == "default" and _parent(path) not in given:
+                continue
             values.append((path, value, _provenance_text(prov, users, files), prov or {}))
     screening = None
     warnings = (
@@ -219,15 +235,26 @@ def _save(client_id: int | None) -> Any:
         return _render_form(client, sections, values, 400, unreadable)
     actor = me().actor
     source = Provenance("typed", user_id=actor.user_id)
+    saved = profile_json(profile)
+    if client is not None and current is not None and saved == current_data:
+        flash(_("Nothing changed, so nothing was saved."), "info")
+        return redirect(url_for("clients.show", client_id=client.id))
+    # a value the form left empty that the profile's default filled in was typed by nobody
+    typed, before = set(flatten(data)), set(flatten(current_data))
+    defaults = {
+        path: Provenance("default")
+        for path in flatten(saved)
+        if path not in typed and path not in before
+    }
     if client is None:
         reference = (request.form.get("reference") or "").strip()[:64] or None
         client = create_client(session, actor, reference)
         if me().role in ("specialist", "supervisor"):
             store_users.assign(session, actor, me().uid, client.id)
-        save_profile(session, actor, client.id, profile, source, note="intake")
+        save_profile(session, actor, client.id, profile, source, defaults, note="intake")
         flash(_("Client created."), "info")
     else:
-        save_profile(session, actor, client.id, profile, source, note="edited")
+        save_profile(session, actor, client.id, profile, source, defaults, note="edited")
         flash(_("Profile saved."), "info")
     for warning in profile_warnings(profile, today()):
         what = problem_text(warning, profile)
