@@ -42,3 +42,22 @@ def test_a_figure_unknown_today_or_running_out_soon_is_a_problem() -> None:
     assert [p for p in figure_problems(ending, date(2026, 10, 1)) if name in p.where] == []  # type: ignore[arg-type]
     lasting = _with_values("zorgtoeslag", name, ("2026-01-01", 40000))  # no end: a rate
     assert [p for p in figure_problems(lasting, date(2026, 12, 3)) if name in p.where] == []  # type: ignore[arg-type]
+
+
+def test_screening_with_a_missing_figure_names_it_its_year_and_the_last_value() -> None:
+    """Never a "?" where the catalog lacks a figure: the criterion is unknown and says which
+    figure and year is missing and what was last known."""
+    from formfill.programs.catalog import Catalog
+    from formfill.programs.screening import screen
+    from tests.program_fixtures import profile
+
+    name = "income_limit_single"
+    lacking = _with_values("zorgtoeslag", name, ("2025-01-01", 39719), ("2026-01-01", "unknown"))
+    client = profile(country="NL", income=[{"kind": "salary", "amount": "2000", "period": "month"}])
+    result = screen(client, Catalog((lacking,)), date(2026, 12, 3), language="en")  # type: ignore[arg-type]
+    (res,) = result.results
+    unknown = [c for c in res.criteria if c.status == "unknown"]
+    assert unknown and res.status == "unknown"
+    text = " ".join(c.explanation for c in unknown)
+    assert "no 2026 figure" in text and "last known 2025" in text and "39" in text
+    assert "?" not in text
