@@ -130,6 +130,8 @@ def evidence_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
         raise _too_big(source, len(data), limits)
+    if not data.strip():
+        raise EvidenceError(source, "the file is empty (0 bytes, or only blanks): nothing to read")
     kind = sniff(data)
     if kind is None:
         raise EvidenceError(

@@ -130,3 +130,10 @@ def test_a_cut_off_photo_is_a_clear_error_not_an_internal_one() -> None:
     cut = evidence_from_bytes(photo.getvalue()[: len(photo.getvalue()) // 3], "lønnsslipp.jpg")
     with pytest.raises(EvidenceError, match=r"lønnsslipp\.jpg: broken image data .*again"):
         list(page_images(cut))
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n"])
+def test_an_empty_upload_is_called_empty_not_an_unknown_type(data: bytes) -> None:
+    with pytest.raises(EvidenceError, match="the file is empty") as info:
+        evidence_from_bytes(data, "tom.pdf")
+    assert "not a PDF" not in str(info.value)

@@ -83,6 +83,8 @@ def upload_files(client_id: int) -> tuple[list[EvidenceFile], list[str]]:
 def upload(client_id: int) -> Any:
     client_or_404(client_id)
     rows, problems = upload_files(client_id)
+    if not rows:  # the page says why, once (a flash as well said it twice)
+        return render_template("upload_failed.html", client_id=client_id, problems=problems), 400
     for p in problems:
         flash(p, "error")
     if rows:
