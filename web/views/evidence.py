@@ -87,14 +87,11 @@ def upload(client_id: int) -> Any:
         return render_template("upload_failed.html", client_id=client_id, problems=problems), 400
     for p in problems:
         flash(p, "error")
-    if rows:
-        db().commit()  # the job must find the rows
-        if enqueue([r.id for r in rows]):
-            flash(_("%(n)s file(s) uploaded; reading them now.", n=len(rows)), "info")
-        else:
-            flash(_("Uploaded, but the reading queue is unreachable."), "error")
-    if not rows:
-        return render_template("upload_failed.html", client_id=client_id, problems=problems), 400
+    db().commit()  # the job must find the rows
+    if enqueue([r.id for r in rows]):
+        flash(_("%(n)s file(s) uploaded; reading them now.", n=len(rows)), "info")
+    else:
+        flash(_("Uploaded, but the reading queue is unreachable."), "error")
     return redirect(url_for("clients.show", client_id=client_id) + "#evidence")
 
 
