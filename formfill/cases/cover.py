@@ -39,7 +39,7 @@ TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
     },
     "batch": {
         "en": "Batch {batch}, {on}",
-        "nb": "Sats {batch}, {on}",
+        "nb": "Utfylling {batch}, {on}",
         "nl": "Batch {batch}, {on}",
     },
     "inside": {

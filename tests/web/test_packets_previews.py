@@ -72,7 +72,7 @@ def test_word_output_previews_as_pages_and_joins_the_packet(world: World, as_use
     packet = c.get(f"/batches/{batch_id}/clients/{world.mine}/packet.pdf").data
     reader = PdfReader(io.BytesIO(packet))
     cover = reader.pages[0].extract_text()
-    assert "Dokumentpakke for" in cover and "Sats Mars" in cover
+    assert "Dokumentpakke for" in cover and "Utfylling Mars" in cover
     assert cover.index(TITLE) < cover.index("Søknad med vedlegg")
     assert FORM not in cover and "agency-cover-letter-nb" not in cover
     forms = FormCatalogue(world.settings)
