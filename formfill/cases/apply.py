@@ -46,6 +46,7 @@ __all__ = [
     "is_letter",
     "open_application",
     "open_for_program",
+    "open_on_form",
     "programs_for_form",
     "track_item",
 ]
@@ -115,6 +116,16 @@ def open_application(
         deadline = Deadline(DeadlineKind.APPLICATION, due, rule, text)
         rows.append(add_computed(session, actor, client_id, app.id, deadline))
     return Created(app, tuple(rows))
+
+
+def open_on_form(session: Session, client_id: int, form_id: str) -> list[Application]:
+    """Every application of the client on ``form_id`` still being worked on, oldest first."""
+    q = sa.select(Application).where(
+        Application.client_id == client_id,
+        Application.form_id == form_id,
+        Application.status.in_(sorted(s.value for s in OPEN)),
+    )
+    return list(session.scalars(q.order_by(Application.id)))
 
 
 def open_for_program(

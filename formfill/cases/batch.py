@@ -10,6 +10,7 @@ the same artifact once and :func:`formfill.store.batches.finish_item` accepts th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
 from formfill.fill import FormCatalogue, fill_form, left_but_shown, resolve_for
+from formfill.profile.model import Profile
 from formfill.profile.validation import profile_warnings
 from formfill.store import applications as store_apps
 from formfill.store import batches as store_batches
@@ -85,6 +87,26 @@ class Readiness:
             "warnings": self.warnings,
             "blank": self.blank,
         }
+
+
+_DERIVED = re.compile(r"household\.(children|others|everyone)\[(\d+)\]")
+
+
+def as_member_path(profile: Profile, path: str) -> str | None:
+    """A path through a derived list (``household.children[1]``: the second-oldest child) as
+    the member it is, as entered (``household.members[3]``), so a page can say whose value it
+    is; None for a row of a person the client does not have (the form's third child row of a
+    client with two); other paths as they are."""
+    m = _DERIVED.match(path)
+    if m is None:
+        return path
+    people = getattr(profile.household, m.group(1))
+    index = int(m.group(2))
+    if index >= len(people):
+        return None
+    member = people[index]
+    j = next((j for j, x in enumerate(profile.household.members) if x is member), None)
+    return path if j is None else f"household.members[{j}]{path[m.end() :]}"
 
 
 def all_client_ids(session: Session) -> list[int]:
@@ -152,7 +174,13 @@ def plan(
                     str(t) for t in left_but_shown(forms.map(form_id), by_itself[form_id], res)
                 ]
                 missing = [m.path for m in res.missing_required]
-                blank = list(dict.fromkeys(m.path for m in res.missing if not m.required))
+                blank = list(
+                    dict.fromkeys(
+                        found
+                        for m in res.missing
+                        if not m.required and (found := as_member_path(profile, m.path))
+                    )
+                )
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
                 warnings += [  # the form will be silent where the client has something to say
                     f"{b.field}: {b.reason}"

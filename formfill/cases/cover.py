@@ -67,6 +67,9 @@ TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
         "nb": "{field} står tomt: profilen har ingen verdi for det",
         "nl": "{field} blijft leeg: het profiel heeft er geen waarde voor",
     },
+    "child": {"en": "Child {n}", "nb": "Barn {n}", "nl": "Kind {n}"},
+    "member": {"en": "Household member {n}", "nb": "Husstandsmedlem {n}", "nl": "Gezinslid {n}"},
+    "partner": {"en": "Partner", "nb": "Partner", "nl": "Partner"},
     "more_blank": {
         "en": "and {n} more fields left blank",
         "nb": "og {n} andre felt står tomme",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,15 +25,22 @@ from pypdf.errors import PyPdfError
 from sqlalchemy.orm import Session
 
 from formfill import artifacts
-from formfill.cases.apply import open_for_program
+from formfill.cases.apply import open_on_form
 from formfill.cases.checklists import application_checklist
-from formfill.cases.cover import CoverCheck, CoverDoc, CoverMissing, cover_language, draw_cover
+from formfill.cases.cover import (
+    CoverCheck,
+    CoverDoc,
+    CoverMissing,
+    cover_language,
+    draw_cover,
+    say,
+)
 from formfill.config import Settings
 from formfill.docx.convert import ConvertLimits, docx_to_pdf
 from formfill.errors import ArtifactError, ConversionError, FormfillError
 from formfill.fill import fill_form
 from formfill.fill.catalogue import FormCatalogue
-from formfill.profile.model import Profile
+from formfill.profile.model import Profile, label_of_path
 from formfill.profile.validation import parse_profile
 from formfill.store.audit import Actor
 from formfill.store.batches import batch_dict, get_batch
@@ -125,6 +133,7 @@ def build_packet(
     batch = get_batch(session, batch_id)
     version = latest_version(session, client_id)
     packet = Packet(packet_language(session, client_id, language), cover_pages=1)
+    people = _people(version.data if version else {})
     letters: dict[int, BatchItem] = {}  # cover letters, by their place in packet.documents
     for item in batch.items:
         if item.client_id != client_id:
@@ -148,7 +157,7 @@ def build_packet(
             CoverCheck(title, t.get("label") or t["field"], t["shown"])
             for t in (item.report or {}).get("to_check", [])
         ]
-        packet.checks += _left_blank(title, item.report or {})
+        packet.checks += _left_blank(title, item.report or {}, packet.language, people)
         if forms.encloses(item.form_id):
             letters[len(packet.documents) - 1] = item
     _enclose(settings, session, forms, packet, letters, batch.options, limits)
@@ -178,16 +187,53 @@ def build_packet(
 MAX_BLANK = 8  # blank fields named per document; the rest are counted
 
 
-def _left_blank(title: str, report: dict[str, Any]) -> list[CoverCheck]:
+_NO_VALUE = re.compile(r"no value in the profile at (\S+)")
+_WHOSE = re.compile(r"household\.(children|members)\[(\d+)\]|household\.partner\b")
+
+
+def _blank_name(outcome: dict[str, Any], language: str) -> str:
+    """A blank field as the cover names it: whose it is and what ("Barn 2: fødselsnummer"),
+    from the profile path it would have shown; never the PDF's field name."""
+    m = _NO_VALUE.match(str(outcome.get("reason", "")))
+    path = m.group(1) if m else ""
+    what = str(outcome.get("label") or "") or (label_of_path(path) if path else "")
+    what = what or str(outcome.get("field"))
+    who = _WHOSE.match(path)
+    if who is None:
+        return what
+    if who.group(1) is None:
+        return f"{say('partner', language)}: {what}"
+    key = "child" if who.group(1) == "children" else "member"
+    return f"{say(key, language, n=int(who.group(2)) + 1)}: {what}"
+
+
+def _people(data: dict[str, Any]) -> dict[str, int]:
+    """How many people each household list has: a form's row past them is nobody's."""
+    members = [m for m in (data.get("household") or {}).get("members") or [] if m]
+    children = sum(1 for m in members if m.get("relation") == "child")
+    return {"members": len(members), "children": children, "others": len(members) - children}
+
+
+def _someone(path: str, people: dict[str, int] | None) -> bool:
+    """False for a path into a household row past the people the client has."""
+    m = _WHOSE.match(path)
+    if m is None or m.group(1) is None or people is None:
+        return True
+    return int(m.group(2)) < people.get(m.group(1), 0)
+
+
+def _left_blank(
+    title: str, report: dict[str, Any], language: str, people: dict[str, int] | None = None
+) -> list[CoverCheck]:
     """The fields a document leaves empty because the client's profile has no value for them
     (an account number, a child's fødselsnummer): a blank is not an error, but whoever signs
     should know it is there. At most MAX_BLANK by name, then how many more."""
     fields = report.get("fields") or []
     blank = [
         f for f in fields if isinstance(f, dict) and f.get("status") == "blank"
-        and str(f.get("reason", "")).startswith("no value in the profile")
+        and (m := _NO_VALUE.match(str(f.get("reason", "")))) and _someone(m.group(1), people)
     ]  # fmt: skip
-    names = list(dict.fromkeys(str(f.get("label") or f.get("field")) for f in blank))
+    names = list(dict.fromkeys(_blank_name(f, language) for f in blank))
     out = [CoverCheck(title, name, "", blank=True) for name in names[:MAX_BLANK]]
     if len(names) > MAX_BLANK:
         out.append(CoverCheck(title, f"+{len(names) - MAX_BLANK}", "", blank=True))
@@ -204,19 +250,22 @@ def _evidence_missing(
     packet: Packet,
 ) -> list[CoverMissing]:
     """Required evidence not yet accepted for the client's applications behind this batch:
-    those its items were tracked on or launched from, else the client's open application of
-    the item's form. Each row names the evidence and, as its detail, the form it is for."""
+    the one an item was tracked on or launched from, and every open application of the
+    client on the item's form (one form can serve two programs: barnetrygd and utvidet
+    barnetrygd, each with its own checklist). Each row names the evidence and, as its
+    detail, the form it is for."""
     apps: dict[int, Application] = {}
     for item in items:
         if item.client_id != client_id or forms.encloses(item.form_id):
             continue
-        app = (
+        tracked = (
             session.get(Application, item.application_id)
             if item.application_id is not None
-            else open_for_program(session, client_id, None, item.form_id)
+            else None
         )
-        if app is not None and app.form_id == item.form_id:
-            apps.setdefault(app.id, app)
+        for app in [tracked, *open_on_form(session, client_id, item.form_id)]:
+            if app is not None and app.form_id == item.form_id:
+                apps.setdefault(app.id, app)
     out: list[CoverMissing] = []
     seen: set[tuple[str, str]] = set()
     for app in apps.values():

@@ -341,6 +341,8 @@ def test_fields_left_blank_are_named_before_signing_and_in_readiness(store: Stor
     with session_scope(store.sessions) as s:
         (ready,) = fbatch.plan(forms, s, [cid], ["nav-barnetrygd"], ON)
     assert ready.ready and "bank.no_account" in ready.blank
+    # a child's blank is named by the member as entered, so a page can say whose it is
+    assert all("children[" not in p for p in ready.blank)
     (item,) = _batch(store, [(cid, "nav-barnetrygd")])
     assert fbatch.run_item(store.settings, store.sessions, forms, item).output
     with session_scope(store.sessions) as s:
@@ -352,6 +354,71 @@ def test_fields_left_blank_are_named_before_signing_and_in_readiness(store: Stor
     )  # fmt: skip
     cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
     check = cover.split("Må sjekkes før underskrift")[1]
-    label = account.get("label") or account["field"]
-    assert f"{label[:60]}" in check.replace("\n", " ") or label in check
+    from formfill.profile.model import label_of_path
+
+    label = account.get("label") or label_of_path("bank.no_account")
+    assert label in check.replace("\n", " ")
+    assert account.get("label") or account["field"] not in check  # never the PDF's field name
     assert "står tomt: profilen har ingen verdi for det" in check
+
+
+def test_a_tracked_form_still_shows_what_its_other_application_lacks(store: Store) -> None:
+    """One form serves two programs (barnetrygd and utvidet barnetrygd). Tracking the batch's
+    form on the first must not hide what the second still lacks: the cover lists the missing
+    evidence of every open application on the form."""
+    from formfill.cases.apply import open_application
+    from formfill.cases.checklists import application_checklist
+    from formfill.store.models import Application, BatchItem
+
+    forms = FormCatalogue(store.settings)
+    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
+    person = profile.person.model_copy(update={"marital_status": "separated"})
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        clients.save_profile(
+            s, SYSTEM, c.id, profile.model_copy(update={"person": person}), Provenance("typed")
+        )
+        cid = c.id
+    with session_scope(store.sessions) as s:
+        ordinary = open_application(s, SYSTEM, cid, forms.catalog().get("barnetrygd"), ON)
+        extended = open_application(
+            s, SYSTEM, cid, forms.catalog().get("utvidet-barnetrygd"), ON, form_id="nav-barnetrygd"
+        )
+        ids = (ordinary.application.id, extended.application.id)
+    (item,) = _batch(store, [(cid, "nav-barnetrygd")])
+    _done_with(store, item, (REPO / "sample_forms" / "nav" / "nav-barnetrygd.pdf").read_bytes())
+    with session_scope(store.sessions) as s:
+        s.get(BatchItem, item).application_id = ids[0]  # tracked on the ordinary one
+    with session_scope(store.sessions) as s:
+        lacking = {
+            r.label
+            for app_id in ids
+            for r in application_checklist(
+                s, SYSTEM, forms.catalog(), s.get(Application, app_id), ON, "nb"
+            ).rows
+            if r.required and not r.done
+        }
+        extended_lacks = {
+            r.label
+            for r in application_checklist(
+                s, SYSTEM, forms.catalog(), s.get(Application, ids[1]), ON, "nb"
+            ).rows
+            if r.required and not r.done
+        }
+        packet = build_packet(store.settings, s, forms, _batch_id(store, item), cid, ON)
+    assert extended_lacks, "the test needs the second program to lack something"
+    assert {m.title for m in packet.missing if m.why == "evidence"} == lacking
+
+
+def test_a_blank_field_is_named_by_whose_it_is_never_by_its_pdf_name() -> None:
+    from formfill.cases.packet import _blank_name
+
+    at = "no value in the profile at household.children[1].identifiers.no_fnr"
+    child = {"field": "Barn2_fodselsnummer", "status": "blank", "label": "", "reason": at}
+    assert _blank_name(child, "nb") == "Barn 2: fødselsnummer"
+    assert _blank_name(child, "nl") == "Kind 2: fødselsnummer"
+    member = dict(child, reason="no value in the profile at household.members[0].birth_date")
+    assert _blank_name(member, "en").startswith("Household member 1: ")
+    labelled = dict(child, label="Kontonummer for utbetaling",
+                    reason="no value in the profile at bank.no_account")  # fmt: skip
+    assert _blank_name(labelled, "nb") == "Kontonummer for utbetaling"

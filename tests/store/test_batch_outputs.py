@@ -145,7 +145,10 @@ def test_packet_and_zip(store: Store) -> None:
     filled_pages = len(PdfReader(io.BytesIO(filled)).pages)
     assert len(reader.pages) == 1 + filled_pages
     cover = _text(packet)  # Kari prefers bokmål
-    assert "Dokumentpakke for Tuva Sæther" in cover and f"Utfylling #{batch_id}, 5. januar 2026" in cover
+    assert (
+        "Dokumentpakke for Tuva Sæther" in cover
+        and f"Utfylling #{batch_id}, 5. januar 2026" in cover
+    )
     inside, missing = cover.split("Mangler fortsatt")
     title = forms.title(FORM)
     assert "I denne pakken" in inside and title in inside
