@@ -274,13 +274,15 @@ def run_item(
 
 def enclosures(forms: FormCatalogue, items: Iterable[BatchItem], letter: BatchItem) -> list[str]:
     """What a cover letter of the batch encloses: the titles of the client's other documents in
-    the batch, in the batch's order (other letters left out). The packet checks the list against
-    what it holds and writes the letter again when a document could not be filled."""
+    the batch, in the batch's order (other cover letters, and letters to the client, left out).
+    The packet checks the list against what it holds and writes the letter again when a
+    document could not be filled."""
     return [
         forms.title(i.form_id)
         for i in sorted(items, key=lambda i: i.id)
-        if i.client_id == letter.client_id and i.id != letter.id and not forms.encloses(i.form_id)
-    ]
+        if i.client_id == letter.client_id and i.id != letter.id
+        and not forms.encloses(i.form_id) and not forms.to_client(i.form_id)
+    ]  # fmt: skip
 
 
 def link_application(

@@ -291,7 +291,11 @@ def _enclose(
     """Make each cover letter list the documents the packet actually holds: a letter filled
     while another item later failed (or could not be converted) lists that item, so it is
     written again, from the profile version it was filled from, with the packet's titles."""
-    enclosed = [d.title for d in packet.documents if not forms.encloses(d.form)]
+    enclosed = [
+        d.title
+        for d in packet.documents
+        if not forms.encloses(d.form) and not forms.to_client(d.form)
+    ]
     for index, item in letters.items():
         report = item.report or {}
         if report.get("enclosures", []) == enclosed:

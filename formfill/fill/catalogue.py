@@ -208,6 +208,12 @@ class FormCatalogue:
                 return title
         return re.sub(r"[-_]+", " ", form_id).strip().capitalize() or form_id
 
+    def to_client(self, form_id: str) -> bool:
+        """True for a letter written to the client (templates/programs/: the next-steps letter),
+        which goes to the client, never into what a cover letter tells the agency it encloses."""
+        path = self.template_ids().get(form_id)
+        return path is not None and path.parent.name == "programs"
+
     def encloses(self, form_id: str) -> bool:
         """True for a Word template that lists what goes with it (``fill.enclosures``: the
         cover letter): a batch gives it the titles of the client's other documents."""

@@ -215,14 +215,16 @@ def test_a_batch_cover_letter_lists_the_clients_other_documents_by_title(store: 
     kari, other = _client(store), _client(store, "nl_couple_irregular")
     forms = FormCatalogue(store.settings)
     ids = _batch(
-        store, [(kari, PDF_FORM), (kari, WORD), (kari, WORD_FORM), (other, "toeslag-aanvraag")]
-    )
+        store, [(kari, PDF_FORM), (kari, WORD), (kari, WORD_FORM), (other, "toeslag-aanvraag"),
+                (kari, "next-steps-nb")],
+    )  # fmt: skip
     done = fbatch.run_item(store.settings, store.sessions, forms, ids[1])
     lines = _letter_lines(artifacts.read(store.settings, done.output or ""))
     titles = [forms.title(PDF_FORM), forms.title(WORD_FORM)]
     at = lines.index(titles[0])
     assert lines[at : at + 2] == titles
     assert forms.title("toeslag-aanvraag") not in lines and WORD_FORM not in " ".join(lines)
+    assert forms.title("next-steps-nb") not in lines  # the client's own letter is no enclosure
     assert not any(set(line) <= {"_", " "} for line in lines[at - 1 : at + 3])  # no blank lines
     with session_scope(store.sessions) as s:
         assert store_batches.get_item(s, ids[1]).report["enclosures"] == titles
