@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formfill import artifacts
 from formfill.cases.apply import attach_output
+from formfill.cases.letters import next_steps_letter
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
 from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
@@ -246,7 +247,13 @@ def run_item(
         extras: dict[str, object] = {}
         if forms.encloses(form_id):
             extras["enclosures"] = enclosures(forms, batch.items if batch else [], item)
-    result = fill_form(forms, form_id, profile, on=on, extras=extras or None, version=form_version)
+        letter = None
+        if forms.to_client(form_id):  # the next-steps letter: what the client has applied for
+            language = form_id.rsplit("-", 1)[-1]
+            letter = next_steps_letter(session, forms.catalog(), client_id, profile, on, language)
+    result = fill_form(
+        forms, form_id, profile, on=on, extras=extras or None, version=form_version, letter=letter
+    )
     if not result.report.ok:
         bad = [o.field for o in result.report.outcomes if o.status.value in ("failed", "truncated")]
         raise VerificationError(f"{form_id}: values did not land: {', '.join(bad)}")

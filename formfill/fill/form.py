@@ -154,8 +154,10 @@ def fill_form(
     allow_missing: bool = False,
     extras: Mapping[str, object] | None = None,
     version: StoredVersion | None = None,
+    letter: Mapping[str, object] | None = None,
 ) -> FormFill:
-    """Map + profile -> a verified document. A Word template id renders the template instead.
+    """Map + profile -> a verified document. A Word template id renders the template instead
+    (``letter``: the next-steps letter's applications, missing proof and dates).
 
     ``version`` is the stored form version to fill (a batch item's); without it the form's
     current version (the catalogue's). Refuses (typed errors, nothing written) when the blank
@@ -165,7 +167,9 @@ def fill_form(
     if version is None:
         templates = forms.template_ids()
         if form_id not in forms.map_ids() and form_id in templates:
-            return render_template_form(templates[form_id], profile, on=on, extras=extras)
+            return render_template_form(
+                templates[form_id], profile, on=on, extras=extras, letter=letter
+            )
     fmap = forms.map(form_id) if version is None else forms.map_of(version)
     actual = forms.fingerprint(fmap)
     if fmap.fingerprint != actual and not force:
@@ -295,7 +299,12 @@ def _page_count(pdf: bytes) -> int:
 
 
 def render_template_form(
-    template: Path, profile: Profile, *, on: date, extras: Mapping[str, object] | None = None
+    template: Path,
+    profile: Profile,
+    *,
+    on: date,
+    extras: Mapping[str, object] | None = None,
+    letter: Mapping[str, object] | None = None,
 ) -> FormFill:
     """Render a Word template with the profile; every placeholder must resolve.
 
@@ -304,6 +313,8 @@ def render_template_form(
     context = expression_context(profile, on)
     if extras:
         context["fill"] = {"date": on, **extras}
+    if letter is not None:
+        context["letter"] = dict(letter)
     data, report = docx_fill.render_template(template, context)
     verify_docx(data, {}, report)
     report.document = template.stem

@@ -424,3 +424,19 @@ def test_a_blank_field_is_named_by_whose_it_is_never_by_its_pdf_name() -> None:
     labelled = dict(child, label="Kontonummer for utbetaling",
                     reason="no value in the profile at bank.no_account")  # fmt: skip
     assert _blank_name(labelled, "nb") == "Kontonummer for utbetaling"
+
+
+def test_the_next_steps_letter_of_a_batch_lists_the_clients_applications(store: Store) -> None:
+    """Filled in a batch, the letter to the client says what was applied for and what proof is
+    still needed (it used to come out as a heading, a date and a greeting only)."""
+    from formfill.cases.apply import open_application
+
+    forms = FormCatalogue(store.settings)
+    kari = _client(store)
+    with session_scope(store.sessions) as s:
+        open_application(s, SYSTEM, kari, forms.catalog().get("barnetrygd"), ON)
+    (item,) = _batch(store, [(kari, "next-steps-nb")])
+    done = fbatch.run_item(store.settings, store.sessions, forms, item)
+    text = " ".join(_letter_lines(artifacts.read(store.settings, done.output or "")))
+    assert "Dette søker vi om for deg:" in text
+    assert "Barnetrygd (ordinær) (NAV): under arbeid" in text
