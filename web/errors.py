@@ -82,8 +82,8 @@ def classify(exc: BaseException) -> tuple[int, str, str, list[str]]:
             details = [str(p) for p in getattr(exc, "problems", [])]
             if isinstance(exc, EvidenceError) and exc.limit == "bytes":
                 status, code = 413, "too_large"
-            if isinstance(exc, NotFoundError):
-                return status, code, _("Not found."), []
+            if isinstance(exc, NotFoundError):  # never says whose or which: like a wrong URL
+                return status, code, str(MESSAGES[404]), []
             message = str(exc).split("\n")[0]
             if status >= 500:
                 message = _("The server could not complete this.")

@@ -83,3 +83,26 @@ def _screenshots(base: str, browser: Any, client_id: int, ev_id: int) -> None:
                 overflowing += [(name, width, locale, c) for c in page.evaluate(OVERFLOW)]
             page.context.close()
     assert overflowing == []
+
+
+def test_arrow_keys_on_the_language_list_do_not_reload_the_page(
+    world: World, server: str, browser: Any
+) -> None:
+    """Passing through a language with the arrow keys changes nothing yet; Enter takes the
+    chosen one (a mouse choice still applies at once)."""
+    page = _signed_in(browser, server, 1024)
+    page.goto(f"{server}/calendar")
+    select = page.locator("select.autosubmit")
+    select.focus()
+    select.press("ArrowDown")
+    page.wait_for_timeout(400)
+    assert page.evaluate("document.documentElement.lang") == "en"  # no reload on an arrow
+    chosen = select.input_value()
+    assert chosen != "en"
+    with page.expect_navigation():
+        select.press("Enter")
+    assert page.evaluate("document.documentElement.lang") == chosen
+    with page.expect_navigation():  # back to English for the tests after this one
+        page.locator("select.autosubmit").select_option("en")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.context.close()

@@ -25,8 +25,16 @@
       if (target) target.focus();
     }
     // language choice submits itself
+    // (with the keyboard, arrows only move the choice: Enter or leaving the list submits it,
+    // so passing through Norsk on the way to Nederlands does not reload the page)
     document.querySelectorAll("select.autosubmit").forEach(function (s) {
-      s.addEventListener("change", function () { s.form.submit(); });
+      var byKeys = false, start = s.value;
+      s.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") { if (s.value !== start) { e.preventDefault(); s.form.submit(); } }
+        else if (e.key !== "Tab") { byKeys = true; }
+      });
+      s.addEventListener("change", function () { if (!byKeys) s.form.submit(); });
+      s.addEventListener("blur", function () { if (byKeys && s.value !== start) s.form.submit(); byKeys = false; });
     });
     document.querySelectorAll("a.back").forEach(function (a) {
       a.addEventListener("click", function (e) { e.preventDefault(); history.back(); });
