@@ -267,6 +267,17 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     assert "89\xa0% sikker, under 95\xa0%" in page  # shares as Norwegians write them
 
 
+def test_the_client_page_counts_what_is_left_to_decide(world: World, as_user: Any) -> None:
+    """A file read to the end is not "done" for the specialist while proposals wait."""
+    client_id, _ev, ids = seed_review(world, "REF-REVIEW-COUNT")
+    c = as_user("specialist")
+    page = c.get(f"/clients/{client_id}").get_data(as_text=True)
+    assert f"{len(ids)} to decide" in page
+    for pid in ids.values():
+        post(c, f"/proposals/{pid}", {"action": "reject"})
+    assert "all decided" in c.get(f"/clients/{client_id}").get_data(as_text=True)
+
+
 def _review_with(
     world: World, ref: str, *proposals: tuple[str, str]
 ) -> tuple[int, int, dict[str, int], list[int]]:
