@@ -247,6 +247,8 @@ def run_item(
         extras: dict[str, object] = {}
         if forms.encloses(form_id):
             extras["enclosures"] = enclosures(forms, batch.items if batch else [], item)
+            if (to := recipient(forms, batch.items if batch else [], item)) is not None:
+                extras["recipient"] = to
         letter = None
         if forms.to_client(form_id):  # the next-steps letter: what the client has applied for
             language = form_id.rsplit("-", 1)[-1]
@@ -290,6 +292,27 @@ def enclosures(forms: FormCatalogue, items: Iterable[BatchItem], letter: BatchIt
         if i.client_id == letter.client_id and i.id != letter.id
         and not forms.encloses(i.form_id) and not forms.to_client(i.form_id)
     ]  # fmt: skip
+
+
+# who a cover letter goes to, by the agency of the forms it encloses (maps' ``agency``); an
+# agency not named here (a municipality: which one?) leaves the line for the specialist
+AGENCY_ADDRESSEES = {"nav": "NAV", "toeslagen": "Belastingdienst/Toeslagen"}
+
+
+def recipient(forms: FormCatalogue, items: Iterable[BatchItem], letter: BatchItem) -> str | None:
+    """The addressee of a batch's cover letter when every form it encloses is of one agency
+    formfill knows the name of; else None (the letter keeps a line to write it on)."""
+    agencies = set()
+    for i in items:
+        if i.client_id != letter.client_id or i.id == letter.id or i.form_id not in forms.map_ids():
+            continue
+        try:
+            agencies.add(forms.map(i.form_id).agency)
+        except FormfillError:
+            return None
+    if len(agencies) != 1:
+        return None
+    return AGENCY_ADDRESSEES.get(agencies.pop())
 
 
 def link_application(

@@ -225,6 +225,7 @@ def test_a_batch_cover_letter_lists_the_clients_other_documents_by_title(store: 
     assert lines[at : at + 2] == titles
     assert forms.title("toeslag-aanvraag") not in lines and WORD_FORM not in " ".join(lines)
     assert forms.title("next-steps-nb") not in lines  # the client's own letter is no enclosure
+    assert any(line.startswith("Til: ____") for line in lines)  # NAV and a municipality: unsaid
     assert not any(set(line) <= {"_", " "} for line in lines[at - 1 : at + 3])  # no blank lines
     with session_scope(store.sessions) as s:
         assert store_batches.get_item(s, ids[1]).report["enclosures"] == titles
@@ -440,3 +441,11 @@ def test_the_next_steps_letter_of_a_batch_lists_the_clients_applications(store: 
     text = " ".join(_letter_lines(artifacts.read(store.settings, done.output or "")))
     assert "Dette søker vi om for deg:" in text
     assert "Barnetrygd (ordinær) (NAV): under arbeid" in text
+
+
+def test_a_cover_letter_for_one_agency_is_addressed_to_it(store: Store) -> None:
+    kari = _client(store)
+    forms = FormCatalogue(store.settings)
+    ids = _batch(store, [(kari, PDF_FORM), (kari, WORD)])
+    done = fbatch.run_item(store.settings, store.sessions, forms, ids[1])
+    assert "Til: NAV" in _letter_lines(artifacts.read(store.settings, done.output or ""))
