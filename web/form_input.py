@@ -59,10 +59,7 @@ def parse_amount(
             raise NumberFormatError(text)
         value = parse_decimal(text, locale=lang, strict=True)
     except (NumberFormatError, InvalidOperation):
-        if example is not None:
-            shown = show_amount(example, lang)
-        else:
-            shown = "37" if whole else amount_example(lang)
+        shown = "37" if whole and example is None else _example_text(example, lang)
         raise Unreadable(
             _("“%(value)s” is not a number; write it like %(example)s", value=raw, example=shown)
         ) from None
@@ -70,20 +67,27 @@ def parse_amount(
         if value != value.to_integral_value():
             raise Unreadable(_("“%(value)s” is not a whole number", value=raw))
         return int(value)
-    exponent = (example if example is not None else EXAMPLE_AMOUNT).as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    got = value.as_tuple().exponent
-    if places == 2 and isinstance(got, int) and got < -2:
+    if _places(example if example is not None else EXAMPLE_AMOUNT) == 2 and _places(value) > 2:
         # money has two decimals at most: "38.500" is far likelier 38 500 typed the Norwegian
         # way than 38 kroner 50 øre; ask rather than store a thousandth of what was meant
         raise Unreadable(
             _(
                 "“%(value)s” has more than two decimals; write it like %(example)s",
                 value=raw,
-                example=show_amount(example, lang) if example is not None else amount_example(lang),
+                example=_example_text(example, lang),
             )
         )
     return value
+
+
+def _places(number: Decimal) -> int:
+    """How many decimals ``number`` is written with (38500.00: 2)."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _example_text(example: Decimal | None, lang: str) -> str:
+    return show_amount(example, lang) if example is not None else amount_example(lang)
 
 
 def _group(lang: str) -> str:
@@ -97,8 +101,7 @@ def show_amount(value: Any, lang: str) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    exponent = number.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    places = _places(number)
     pattern = "#,##0" + ("." + "0" * places if places else "")  # 3532.00 stays 3 532,00
     return format_decimal(number, format=pattern, locale=lang)
 

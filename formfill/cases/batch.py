@@ -90,7 +90,7 @@ class Readiness:
         }
 
 
-_DERIVED = re.compile(r"household\.(children|others|everyone)\[(\d+)\]")
+_DERIVED = re.compile(r"household\.(children|others|everyone|members)\[(\d+)\]")
 
 
 def as_member_path(profile: Profile, path: str) -> str | None:
@@ -105,6 +105,8 @@ def as_member_path(profile: Profile, path: str) -> str | None:
     index = int(m.group(2))
     if index >= len(people):
         return None
+    if m.group(1) == "members":
+        return path
     member = people[index]
     j = next((j for j, x in enumerate(profile.household.members) if x is member), None)
     return path if j is None else f"household.members[{j}]{path[m.end() :]}"

@@ -18,7 +18,7 @@ from formfill.errors import FormfillError
 from formfill.lifecycle import add_months
 from formfill.profile.model import Profile
 from formfill.profile.validation import parse_profile
-from formfill.programs.catalog import Catalog, Program
+from formfill.programs.catalog import Catalog, Program, RuleInfo
 from formfill.programs.dates import AcceptedEvidence, checklist
 from formfill.store.audit import Actor
 from formfill.store.clients import latest_version, load_profile
@@ -141,32 +141,33 @@ def application_checklist(
     return Checklist(program, tuple(rows), no_profile=no_profile)
 
 
+def _program(catalog: Catalog, program_id: str | None, row: DeadlineRow) -> Program | None:
+    """The program a computed deadline's rule comes from (None: no program, no rule)."""
+    if not program_id or not row.rule:
+        return None
+    try:
+        return catalog.get(program_id)
+    except FormfillError:
+        return None
+
+
+def _rule_info(program: Program, row: DeadlineRow) -> RuleInfo | None:
+    return next((i for i in program.deadlines if i.rule.describe() == row.rule), None)
+
+
 def rule_stops(catalog: Catalog, program_id: str | None, row: DeadlineRow, language: str) -> str:
     """What missing the deadline stops, in the catalog's words ("" when it says nothing)."""
-    if not program_id or not row.rule:
-        return ""
-    try:
-        program = catalog.get(program_id)
-    except FormfillError:
-        return ""
-    for info in program.deadlines:
-        if info.rule.describe() == row.rule and info.stops:
-            return localised(info.stops, language)
-    return ""
+    program = _program(catalog, program_id, row)
+    info = _rule_info(program, row) if program is not None else None
+    return localised(info.stops, language) if info is not None and info.stops else ""
 
 
 def rule_text(catalog: Catalog, program_id: str | None, row: DeadlineRow, language: str) -> str:
     """The catalog's plain-language text of the rule a deadline came from ("" if none)."""
-    if not program_id or not row.rule:
+    program = _program(catalog, program_id, row)
+    if program is None:
         return ""
-    try:
-        program = catalog.get(program_id)
-    except FormfillError:
-        return ""
-    if row.rule.startswith("apply_by ") and program.apply_by is not None:
-        text = program.apply_by.text
-        return localised(text, language)
-    for info in program.deadlines:
-        if info.rule.describe() == row.rule:
-            return localised(info.text, language)
-    return ""
+    if str(row.rule).startswith("apply_by ") and program.apply_by is not None:
+        return localised(program.apply_by.text, language)
+    info = _rule_info(program, row)
+    return localised(info.text, language) if info is not None else ""

@@ -164,12 +164,15 @@ class CoverMissing:
 
 @dataclass(frozen=True)
 class CoverCheck:
-    """A document of the packet says something nobody chose (the fill report's ``to_check``)."""
+    """A document of the packet says something nobody chose (the fill report's ``to_check``),
+    or leaves a field empty that the profile has no value for (``blank``); ``more``: how many
+    more blank fields the document has that are not named one by one."""
 
     title: str  # the document's
     field: str  # the field's label, else its name
     shown: str  # what the document shows
     blank: bool = False  # not a shown value: a field left empty (the profile has no value)
+    more: int = 0
 
 
 def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
@@ -188,11 +191,11 @@ def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
 
 
 def _check_text(k: CoverCheck, language: str) -> str:
-    if not k.blank:
-        return say("shown", language, field=k.field, shown=k.shown)
-    if k.field.startswith("+") and k.field[1:].isdigit():  # how many more blanks
-        return say("more_blank", language, n=k.field[1:])
-    return say("blank", language, field=k.field)
+    if k.more:
+        return say("more_blank", language, n=k.more)
+    if k.blank:
+        return say("blank", language, field=k.field)
+    return say("shown", language, field=k.field, shown=k.shown)
 
 
 def _pages(doc: CoverDoc, language: str) -> str:

@@ -100,6 +100,6 @@ def calendar_feed(session: Session, user: User, on: date, language: str = "en") 
         event.add("summary", f"{who}: {what}")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    record(session, Actor(user.id, f"user:{user.id}"), "read", "calendar_feed", user.id)
+    record(session, Actor.of(user), "read", "calendar_feed", user.id)
     data: bytes = cal.to_ical()
     return data

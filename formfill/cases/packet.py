@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from formfill import artifacts
 from formfill.cases.apply import open_on_form
+from formfill.cases.batch import as_member_path
 from formfill.cases.checklists import application_checklist
 from formfill.cases.cover import (
     CoverCheck,
@@ -133,7 +134,7 @@ def build_packet(
     batch = get_batch(session, batch_id)
     version = latest_version(session, client_id)
     packet = Packet(packet_language(session, client_id, language), cover_pages=1)
-    people = _people(version.data if version else {})
+    profile = _parsed(version)
     letters: dict[int, BatchItem] = {}  # cover letters, by their place in packet.documents
     for item in batch.items:
         if item.client_id != client_id:
@@ -157,7 +158,7 @@ def build_packet(
             CoverCheck(title, t.get("label") or t["field"], t["shown"])
             for t in (item.report or {}).get("to_check", [])
         ]
-        packet.checks += _left_blank(title, item.report or {}, packet.language, people)
+        packet.checks += _left_blank(title, item.report or {}, packet.language, profile)
         if forms.encloses(item.form_id):
             letters[len(packet.documents) - 1] = item
     _enclose(settings, session, forms, packet, letters, batch.options, limits)
@@ -207,36 +208,34 @@ def _blank_name(outcome: dict[str, Any], language: str) -> str:
     return f"{say(key, language, n=int(who.group(2)) + 1)}: {what}"
 
 
-def _people(data: dict[str, Any]) -> dict[str, int]:
-    """How many people each household list has: a form's row past them is nobody's."""
-    members = [m for m in (data.get("household") or {}).get("members") or [] if m]
-    children = sum(1 for m in members if m.get("relation") == "child")
-    return {"members": len(members), "children": children, "others": len(members) - children}
-
-
-def _someone(path: str, people: dict[str, int] | None) -> bool:
-    """False for a path into a household row past the people the client has."""
-    m = _WHOSE.match(path)
-    if m is None or m.group(1) is None or people is None:
-        return True
-    return int(m.group(2)) < people.get(m.group(1), 0)
+def _parsed(version: ProfileVersion | None) -> Profile | None:
+    """The stored profile parsed, for knowing who is in the household; None when there is
+    none or it no longer validates (the packet is still made; blanks are then all named)."""
+    if version is None:
+        return None
+    try:
+        return parse_profile(version.data, source=f"client {version.client_id}")
+    except FormfillError:
+        return None
 
 
 def _left_blank(
-    title: str, report: dict[str, Any], language: str, people: dict[str, int] | None = None
+    title: str, report: dict[str, Any], language: str, profile: Profile | None = None
 ) -> list[CoverCheck]:
     """The fields a document leaves empty because the client's profile has no value for them
     (an account number, a child's fødselsnummer): a blank is not an error, but whoever signs
-    should know it is there. At most MAX_BLANK by name, then how many more."""
+    should know it is there. A row for a person the client does not have (the form's third
+    child) is nobody's blank. At most MAX_BLANK by name, then how many more."""
     fields = report.get("fields") or []
     blank = [
         f for f in fields if isinstance(f, dict) and f.get("status") == "blank"
-        and (m := _NO_VALUE.match(str(f.get("reason", "")))) and _someone(m.group(1), people)
+        and (m := _NO_VALUE.match(str(f.get("reason", ""))))
+        and (profile is None or as_member_path(profile, m.group(1)) is not None)
     ]  # fmt: skip
     names = list(dict.fromkeys(_blank_name(f, language) for f in blank))
     out = [CoverCheck(title, name, "", blank=True) for name in names[:MAX_BLANK]]
     if len(names) > MAX_BLANK:
-        out.append(CoverCheck(title, f"+{len(names) - MAX_BLANK}", "", blank=True))
+        out.append(CoverCheck(title, "", "", blank=True, more=len(names) - MAX_BLANK))
     return out
 
 

@@ -169,16 +169,7 @@ def parse_profile(
         # the checks between values too, on the rest: a person fixing one error must not
         # meet the next (a birth date in the future) only on the next save
         said = {p.where for p in problems}
-        rest = _without(data, [tuple(err["loc"]) for err in e.errors()])
-        partial = None
-        for _round in range(4):  # taking a value out can uncover another (a member's shape)
-            if rest is None:
-                break
-            try:
-                partial = Profile.model_validate(rest)
-                break
-            except ValidationError as again:
-                rest = _without(rest, [tuple(err["loc"]) for err in again.errors()])
+        partial = _valid_rest(data, e)
         if partial is not None:
             problems += [
                 p for p in _cross_checks(partial, today or date.today()) if p.where not in said
@@ -188,6 +179,21 @@ def parse_profile(
     if problems:
         raise ProfileError(source, problems)
     return profile
+
+
+def _valid_rest(data: Mapping[str, Any], error: ValidationError) -> Profile | None:
+    """The profile without the values ``error`` found wrong, for the checks between the rest;
+    taking a value out can uncover another (a member's shape), so a few rounds; None when it
+    does not come out valid."""
+    rest = _without(data, [tuple(err["loc"]) for err in error.errors()])
+    for _round in range(4):
+        if rest is None:
+            return None
+        try:
+            return Profile.model_validate(rest)
+        except ValidationError as again:
+            rest = _without(rest, [tuple(err["loc"]) for err in again.errors()])
+    return None
 
 
 # the sections the checks between values read (birth dates, identifiers, partners, accounts)

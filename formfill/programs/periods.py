@@ -18,7 +18,7 @@ from formfill.lifecycle import add_months
 from formfill.profile.model import Profile
 from formfill.programs.model import PeriodRule, Program
 
-__all__ = ["Period", "benefit_periods", "reaches_age", "unit_end", "unit_start"]
+__all__ = ["Period", "benefit_periods", "child_period", "reaches_age", "unit_end", "unit_start"]
 
 MAX_PAYMENTS = 12  # the payments a period lists: the next ones from the screening day
 
@@ -97,10 +97,9 @@ def _payment(rule: PeriodRule, start: date) -> date:
 
 def _payments(rule: PeriodRule, start: date, until: date | None, on: date) -> tuple[date, ...]:
     out: list[date] = []
-    unit = unit_start(max(start, on), rule.unit)
+    unit = unit_start(max(start, on), rule.unit)  # start is a unit's first day: unit >= start
     while len(out) < MAX_PAYMENTS and (until is None or unit <= until):
-        if unit >= start:
-            out.append(_payment(rule, unit))
+        out.append(_payment(rule, unit))
         unit = _next_unit(unit, rule.unit)
     return tuple(out)
 

@@ -10,6 +10,7 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -20,6 +21,7 @@ from formfill.cases.packet import build_packet
 from formfill.docx.convert import ConvertLimits, docx_to_pdf
 from formfill.errors import ConversionError
 from formfill.fill import FormCatalogue
+from formfill.profile.model import Profile
 from formfill.profile.provenance import Provenance
 from formfill.profile.validation import load_profile
 from formfill.store import batches as store_batches
@@ -40,9 +42,27 @@ def _client(store: Store, persona: str = "nb_single_parent", *, tenure: bool = T
     profile = load_profile(REPO / "personas" / f"{persona}.json")
     if not tenure:  # the housing tenure is not known: the bostøtte Boform says Leier unasked
         profile = profile.model_copy(update={"housing": type(profile.housing)()})
+    return _saved(store, profile, Provenance("imported", imported_from="t"))
+
+
+def _persona(persona: str = "nb_single_parent", **changes: dict[str, Any]) -> Profile:
+    """The persona with some fields of its sections changed (``person={"citizenship": "SE"}``);
+    a section given ``{}`` is emptied."""
+    profile = load_profile(REPO / "personas" / f"{persona}.json")
+    update = {
+        name: getattr(profile, name).model_copy(update=fields)
+        if fields
+        else type(getattr(profile, name))()
+        for name, fields in changes.items()
+    }
+    return profile.model_copy(update=update)
+
+
+def _saved(store: Store, profile: Profile, source: Provenance | None = None) -> int:
+    """A new client with ``profile``: its id."""
     with session_scope(store.sessions) as s:
         c = clients.create_client(s, SYSTEM)
-        clients.save_profile(s, SYSTEM, c.id, profile, Provenance("imported", imported_from="t"))
+        clients.save_profile(s, SYSTEM, c.id, profile, source or Provenance("typed"))
         return c.id
 
 
@@ -182,14 +202,7 @@ def test_without_libreoffice_the_error_says_what_to_install(
 def test_the_ui_language_when_the_client_has_no_cover_language(store: Store) -> None:
     """A client who prefers a language the cover has no texts for gets the reader's language;
     queued items are missing as "not filled yet"."""
-    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
-    contact = profile.contact.model_copy(update={"preferred_language": "ar"})
-    with session_scope(store.sessions) as s:
-        c = clients.create_client(s, SYSTEM)
-        clients.save_profile(
-            s, SYSTEM, c.id, profile.model_copy(update={"contact": contact}), Provenance("typed")
-        )
-        cid = c.id
+    cid = _saved(store, _persona(contact={"preferred_language": "ar"}))
     forms = FormCatalogue(store.settings)
     (item,) = _batch(store, [(cid, PDF_FORM)])
     with session_scope(store.sessions) as s:
@@ -299,16 +312,11 @@ def test_the_cover_lists_the_evidence_its_application_still_lacks(store: Store) 
     forms = FormCatalogue(store.settings)
     program = forms.catalog().get("barnetrygd")
     blank = (REPO / "sample_forms" / "nav" / "nav-barnetrygd.pdf").read_bytes()
-    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
-    swede = profile.model_copy(
-        update={"person": profile.person.model_copy(update={"citizenship": "SE"})}
-    )
     ids = {}
-    for who, p in (("swede", swede), ("norwegian", profile)):
+    for who, p in (("swede", _persona(person={"citizenship": "SE"})), ("norwegian", _persona())):
+        cid = _saved(store, p)
         with session_scope(store.sessions) as s:
-            c = clients.create_client(s, SYSTEM)
-            clients.save_profile(s, SYSTEM, c.id, p, Provenance("typed"))
-            ids[who] = (c.id, open_application(s, SYSTEM, c.id, program, ON).application.id)
+            ids[who] = (cid, open_application(s, SYSTEM, cid, program, ON).application.id)
     items = _batch(
         store, [(ids["swede"][0], "nav-barnetrygd"), (ids["norwegian"][0], "nav-barnetrygd")]
     )
@@ -334,12 +342,7 @@ def test_fields_left_blank_are_named_before_signing_and_in_readiness(store: Stor
     """A client without an account number: readiness says the form's account field will be
     left blank, and the packet's cover names it under what to check before signing (a form
     sent without a payout account is refused by the agency, yet a blank is no error)."""
-    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
-    profile = profile.model_copy(update={"bank": type(profile.bank)()})
-    with session_scope(store.sessions) as s:
-        c = clients.create_client(s, SYSTEM)
-        clients.save_profile(s, SYSTEM, c.id, profile, Provenance("typed"))
-        cid = c.id
+    cid = _saved(store, _persona(bank={}))
     forms = FormCatalogue(store.settings)
     with session_scope(store.sessions) as s:
         (ready,) = fbatch.plan(forms, s, [cid], ["nav-barnetrygd"], ON)
@@ -361,7 +364,8 @@ def test_fields_left_blank_are_named_before_signing_and_in_readiness(store: Stor
 
     label = account.get("label") or label_of_path("bank.no_account")
     assert label in check.replace("\n", " ")
-    assert account.get("label") or account["field"] not in check  # never the PDF's field name
+    if account["field"] != label:
+        assert account["field"] not in check  # never the PDF's field name
     assert "står tomt: profilen har ingen verdi for det" in check
 
 
@@ -374,14 +378,7 @@ def test_a_tracked_form_still_shows_what_its_other_application_lacks(store: Stor
     from formfill.store.models import Application, BatchItem
 
     forms = FormCatalogue(store.settings)
-    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
-    person = profile.person.model_copy(update={"marital_status": "separated"})
-    with session_scope(store.sessions) as s:
-        c = clients.create_client(s, SYSTEM)
-        clients.save_profile(
-            s, SYSTEM, c.id, profile.model_copy(update={"person": person}), Provenance("typed")
-        )
-        cid = c.id
+    cid = _saved(store, _persona(person={"marital_status": "separated"}))
     with session_scope(store.sessions) as s:
         ordinary = open_application(s, SYSTEM, cid, forms.catalog().get("barnetrygd"), ON)
         extended = open_application(

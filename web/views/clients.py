@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.orm import selectinload
 
 from formfill.cases.apply import OPEN, AlreadyOpen, open_application
 from formfill.errors import FormfillError, ProfileError
@@ -112,7 +113,10 @@ def show(client_id: int) -> Any:
         profile, version = load_profile(session, actor, client_id)
     users = dict(session.execute(sa.select(User.id, User.name)).all())
     evidence = session.scalars(
-        sa.select(EvidenceFile).where(EvidenceFile.client_id == client_id).order_by(EvidenceFile.id)
+        sa.select(EvidenceFile)
+        .where(EvidenceFile.client_id == client_id)
+        .options(selectinload(EvidenceFile.proposals))  # the page counts those to decide
+        .order_by(EvidenceFile.id)
     ).all()
     files = {e.id: e.filename for e in evidence}
     values = []

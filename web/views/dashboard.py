@@ -3,6 +3,7 @@ waiting for review."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -50,37 +51,43 @@ def index() -> Any:
         .limit(50)
     ).all()
     labels = names({r.client_id for r, _ in due} | {a.client_id for a in review})
+    words = deadline_words(due)
     return render_template(
         "dashboard.html", due=due, batches=batches, review=review, labels=labels, today=today(),
-        texts=rule_texts([row for row, _ in due]), apps=app_names([row for row, _ in due]),
-        stops=rule_texts([row for row, state in due if state == "overdue"], rule_stops),
+        texts=words.texts, apps=words.apps, stops=words.stops,
     )  # fmt: skip
 
 
-def app_names(rows: list[DeadlineRow]) -> dict[int, str]:
-    """What each deadline's application is called: its program's name, else its form's
-    title (a link reads "Barnetrygd", never "#7")."""
-    ids = {r.application_id for r in rows if r.application_id is not None}
-    if not ids:
-        return {}
-    query = sa.select(Application.id, Application.program, Application.form_id)
-    found = db().execute(query.where(Application.id.in_(ids)))
-    return {aid: program_name(pid) if pid else form_title(fid) for aid, pid, fid in found}
+@dataclass(frozen=True)
+class DeadlineWords:
+    """What the page says beside each deadline (by deadline id; rows without one left out)."""
+
+    texts: dict[int, str]  # its rule in the catalog's words (as the calendar and the app say)
+    stops: dict[int, str]  # an overdue one's: what missing it stops
+    apps: dict[int, str]  # by application id: its program's name, else its form's title
 
 
-def rule_texts(rows: list[DeadlineRow], of: Any = None) -> dict[int, str]:
-    """Each deadline's rule in the catalog's words, in the UI language (as the calendar and the
-    application page show it); rows without one are left out (their stored label shows).
-    ``of``: another reading of the rule (``rule_stops``: what missing it stops)."""
+def deadline_words(due: list[tuple[DeadlineRow, str]]) -> DeadlineWords:
+    """The words beside the dashboard's deadlines, from one look-up of their applications."""
     from web.views.calendar import _catalog
 
-    catalog = _catalog()
-    app_ids = {r.application_id for r in rows if r.application_id is not None}
-    if catalog is None or not app_ids:
-        return {}
-    query = sa.select(Application.id, Application.program).where(Application.id.in_(app_ids))
-    programs: dict[int, str | None] = {aid: pid for aid, pid in db().execute(query)}
-    lang = str(get_locale() or "en")
-    read = of or rule_text
-    texts = {r.id: read(catalog, programs.get(r.application_id or 0), r, lang) for r in rows}
-    return {k: v for k, v in texts.items() if v}
+    ids = {r.application_id for r, _ in due if r.application_id is not None}
+    if not ids:
+        return DeadlineWords({}, {}, {})
+    query = sa.select(Application.id, Application.program, Application.form_id)
+    found = {
+        aid: (pid, fid) for aid, pid, fid in db().execute(query.where(Application.id.in_(ids)))
+    }
+    apps = {aid: program_name(pid) if pid else form_title(fid) for aid, (pid, fid) in found.items()}
+    catalog, lang = _catalog(), str(get_locale() or "en")
+    texts: dict[int, str] = {}
+    stops: dict[int, str] = {}
+    for row, state in due:
+        pid = found.get(row.application_id or 0, (None, ""))[0]
+        if catalog is None or pid is None:
+            continue
+        if text := rule_text(catalog, pid, row, lang):
+            texts[row.id] = text
+        if state == "overdue" and (stop := rule_stops(catalog, pid, row, lang)):
+            stops[row.id] = stop
+    return DeadlineWords(texts, stops, apps)
