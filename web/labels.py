@@ -28,6 +28,7 @@ ENUMS: Mapping[str, Mapping[str, Any]] = {
     "role": {
         "specialist": _l("specialist"),
         "supervisor": _l("supervisor"),
+        "form_maintainer": _l("form maintainer"),
         "admin": _l("admin"),
     },
     "app_status": {
@@ -40,6 +41,33 @@ ENUMS: Mapping[str, Mapping[str, Any]] = {
         "decided": _l("decided"),
         "closed": _l("closed"),
         "withdrawn": _l("withdrawn"),
+    },
+    "outcome": {
+        "filled": _l("filled"),
+        "blank": _l("left blank"),
+        "skipped": _l("skipped"),
+        "overflow": _l("on the addendum"),
+        "truncated": _l("cut short"),
+        "failed": _l("did not land"),
+    },
+    "form_change": {
+        "same": _l("changed"),
+        "renamed": _l("renamed"),
+        "added": _l("added"),
+        "removed": _l("removed"),
+    },
+    "form_status": {
+        "draft": _l("draft"),
+        "published": _l("published"),
+        "retired": _l("retired"),
+    },
+    "map_source": {
+        "profile": _l("profile value"),
+        "value": _l("fixed value"),
+        "expr": _l("expression"),
+        "when": _l("tick when"),
+        "skip": _l("leave blank"),
+        "todo": _l("decide later"),
     },
     "decision": {
         "approved": _l("approved"),

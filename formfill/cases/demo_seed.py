@@ -9,14 +9,15 @@ is (``SeedResult.created`` is False).
 
 Users (one password for all, see :func:`demo_password`):
 
-=========================  ==========  =====
-email                      role        team
-=========================  ==========  =====
-specialist@example.org     specialist  nord
-specialist2@example.org    specialist  sor
-supervisor@example.org     supervisor  nord
-admin@example.org          admin       -
-=========================  ==========  =====
+=========================  ===============  =====
+email                      role             team
+=========================  ===============  =====
+specialist@example.org     specialist       nord
+specialist2@example.org    specialist       sor
+supervisor@example.org     supervisor       nord
+admin@example.org          admin            -
+maintainer@example.org     form_maintainer  -
+=========================  ===============  =====
 
 Clients alternate between the two specialists' caseloads.
 """
@@ -57,6 +58,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str | None], ...] = (
     ("supervisor@example.org", "Sverre Supervisor", "supervisor", "nord"),
     ("admin@example.org", "Ada Admin", "admin", None),
     ("specialist2@example.org", "Sander Specialist", "specialist", "sor"),
+    ("maintainer@example.org", "Mona Maintainer", "form_maintainer", None),
 )
 
 

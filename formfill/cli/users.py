@@ -14,7 +14,7 @@ from formfill.cli.common import _friendly
 from formfill.config import Settings
 
 MIN_PASSWORD = 12
-ROLE_CHOICES = ("specialist", "supervisor", "admin")
+ROLE_CHOICES = ("specialist", "supervisor", "admin", "form_maintainer")
 
 
 @click.group("user")

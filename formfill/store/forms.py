@@ -15,8 +15,9 @@ already holds a version of is not imported again.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,8 +28,10 @@ from formfill.config import Settings
 from formfill.errors import ConflictError, FormfillError, FormMapError, NotFoundError, Problem
 from formfill.fill.catalogue import StoredVersion
 from formfill.maps.check import MapCheck, blank_views, check_against
+from formfill.maps.diff import FormDiff
 from formfill.maps.loader import load_map_text
 from formfill.maps.model import FormMap
+from formfill.pdf.inspect import check_is_pdf
 from formfill.store.audit import Actor, record
 from formfill.store.db import session_scope
 from formfill.store.models import Form, FormVersion, utcnow
@@ -356,3 +359,128 @@ class StoreVersions:
                 return stored(get_version(session, form_id, number))
             except NotFoundError as e:
                 raise FormMapError(form_id, [Problem(f"{form_id}@{number}", str(e))]) from None
+
+
+# --- the map editor's writes --------------------------------------------------------------------
+
+MAX_BLANK_BYTES = 32 * 1024 * 1024  # an agency form is a few MB; the web refuses more
+
+
+def _docx_draft(head: dict[str, str], views: dict[str, object], fp: str) -> str:
+    """A Word form's first draft: every field a TODO (``map new`` drafts PDF forms only)."""
+    from formfill.maps.draft.render import clean, toml_string
+
+    lines = [
+        f"# Drafted from {clean(head['source'])}: {len(views)} fields for a person to decide.",
+        *(f"{k} = {toml_string(v)}" for k, v in head.items()),
+        f"fingerprint = {toml_string(fp)}",
+    ]
+    for name in views:
+        lines += [
+            "",
+            f"# p- docx: {clean(name, 90)}",
+            "# TODO unmapped: map it or skip it, then uncomment",
+            "# [[fields]]",
+            f"# field = {toml_string(name)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def draft_text(blank: bytes, blank_name: str, form_id: str, agency: str, title: str) -> str:
+    """The first draft of a map for a blank (``map new``'s for a PDF form, every field a TODO
+    for a Word form), as text that loads and checks against the blank."""
+    import tempfile
+
+    from formfill.maps.draft.passes import draft_map
+    from formfill.maps.draft.render import render_toml, toml_string
+
+    if len(blank) > MAX_BLANK_BYTES:
+        raise FormMapError(blank_name, [Problem("blank", "larger than 32 MB: not a form")])
+    kind = "docx" if blank_name.lower().endswith(".docx") else "pdf"
+    if kind == "docx":
+        views, fp = blank_views("docx", blank_name, blank)
+        head = {"id": form_id, "agency": agency, "title": title, "kind": "docx",
+                "source": blank_name, "language": "en"}  # fmt: skip
+        return _docx_draft(head, views, fp)
+    blank_views("pdf", blank_name, blank)  # a clear error for what is not a fillable PDF
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "blank.pdf"
+        path.write_bytes(blank)
+        draft = draft_map(path)
+    text = render_toml(draft, form_id=form_id, agency=agency, source=blank_name)
+    return re.sub(r"(?m)^title = .*$", lambda _m: f"title = {toml_string(title)}", text, count=1)
+
+
+def new_draft(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    blank: bytes,
+    blank_name: str,
+    *,
+    form_id: str,
+    agency: str,
+    title: str,
+) -> FormVersion:
+    """Upload of a blank: the draft of its map, kept as a draft version of ``form_id`` (a new
+    form, or a new version of one the store holds)."""
+    base = current_version(session, form_id) if session.get(Form, form_id) else None
+    if base is not None and base.form.kind == "pdf" and blank_name.lower().endswith(".pdf"):
+        text = migrated_text(settings, base, blank, blank_name)
+    else:
+        text = draft_text(blank, blank_name, form_id, agency, title)
+    return add_version(session, settings, actor, text, blank, blank_name)
+
+
+def blank_diff(settings: Settings, old: FormVersion, new: FormVersion) -> FormDiff:
+    """What changed between two versions' blanks (added, removed, renamed, moved, changed)."""
+    import tempfile
+
+    from formfill.maps.diff import diff_forms
+
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = Path(tmp) / "old.pdf", Path(tmp) / "new.pdf"
+        a.write_bytes(artifacts.read(settings, old.blank_artifact))
+        b.write_bytes(artifacts.read(settings, new.blank_artifact))
+        return diff_forms(a, b)
+
+
+def migrated_text(settings: Settings, base: FormVersion, blank: bytes, blank_name: str) -> str:
+    """The map of ``base`` carried over to a new blank of its form (``map diff``): what is sure
+    to hold is kept, the rest (renamed with an unsure match, changed, added) is a TODO."""
+    import tempfile
+
+    from formfill.maps.diff import diff_forms, migrate_map
+
+    check_is_pdf(blank_name, blank)
+    with tempfile.TemporaryDirectory() as tmp:
+        old_pdf, new_pdf = Path(tmp) / "old.pdf", Path(tmp) / "new.pdf"
+        old_pdf.write_bytes(artifacts.read(settings, base.blank_artifact))
+        new_pdf.write_bytes(blank)
+        map_file = Path(tmp) / base.form.agency / f"{base.form_id}.toml"
+        map_file.parent.mkdir()
+        map_file.write_text(base.map_text, encoding="utf-8")
+        fmap = replace(load_map_text(base.map_text, map_file), path=map_file)
+        diff = diff_forms(old_pdf, new_pdf)
+        text, _todo = migrate_map(fmap, diff, blank_name)
+    return text
+
+
+def update_draft(
+    session: Session, actor: Actor, form_id: str, number: int, map_text: str
+) -> FormVersion:
+    """A draft's map replaced by ``map_text`` (from the editor), loaded by the strict loader
+    first: FormMapError and nothing kept when it does not load; ConflictError for a version
+    that is no longer a draft. The change is in the audit log."""
+    version = get_version(session, form_id, number)
+    if version.status != "draft":
+        raise ConflictError(f"form version {form_id}@{number} is {version.status}, not a draft")
+    fmap = load_map_text(map_text, stored(version).map_path(), number)
+    if (fmap.id, fmap.kind) != (form_id, version.form.kind):
+        raise ConflictError(f"the map names {fmap.id} ({fmap.kind}), not {form_id}")
+    if map_text == version.map_text:
+        return version
+    version.map_text, version.map_sha256 = map_text, _sha(map_text)
+    session.flush()
+    record(session, actor, "update", "form_version", version.id, ["map_text"])
+    return version

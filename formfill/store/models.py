@@ -25,7 +25,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("specialist", "supervisor", "admin")
+ROLES = ("specialist", "supervisor", "admin", "form_maintainer")
 PROPOSAL_STATUSES = ("proposed", "accepted", "corrected", "rejected")
 DEADLINE_SOURCES = ("rule", "manual")
 REFERRAL_STATUSES = ("sent", "accepted", "declined", "closed")

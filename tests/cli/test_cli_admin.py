@@ -128,7 +128,7 @@ def test_doctor_flags_demo_users_in_production(env: dict[str, str]) -> None:
             "FORMFILL_SECRET_KEY": SECRET}  # fmt: skip
     report = json.loads(run(prod, "doctor", "--json").output)
     demo = next(c for c in report["checks"] if c["name"] == "demo users")
-    assert demo["level"] == "fail" and demo["detail"].startswith("4 user(s)")
+    assert demo["level"] == "fail" and demo["detail"].startswith("5 user(s)")
     assert report["ready"] is False
 
 

@@ -52,6 +52,7 @@ def test_seed_users_clients_applications_once(tmp_path: Path) -> None:
         ("supervisor@example.org", "supervisor"),
         ("admin@example.org", "admin"),
         ("specialist2@example.org", "specialist"),
+        ("maintainer@example.org", "form_maintainer"),
     ]
     engine, sessions = open_store(settings)  # migrated to head
     today = date.today()
@@ -91,11 +92,11 @@ def test_seed_users_clients_applications_once(tmp_path: Path) -> None:
         engine.dispose()
 
     again = seed(settings, clients=10, password="other")
-    assert not again.created and again.clients == 10 and len(again.users) == 4
+    assert not again.created and again.clients == 10 and len(again.users) == 5
     engine, sessions = open_store(settings)
     try:
         with session_scope(sessions) as s:
-            assert s.scalar(sa.select(sa.func.count()).select_from(User)) == 4
+            assert s.scalar(sa.select(sa.func.count()).select_from(User)) == 5
             assert s.scalar(sa.select(sa.func.count()).select_from(Client)) == 10
     finally:
         engine.dispose()

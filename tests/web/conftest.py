@@ -29,6 +29,7 @@ USERS = {
     "specialist2": ("specialist2@example.org", "specialist", "team-b"),
     "supervisor": ("supervisor@example.org", "supervisor", "team-a"),
     "admin": ("admin@example.org", "admin", None),
+    "maintainer": ("maintainer@example.org", "form_maintainer", None),
 }
 
 

@@ -151,3 +151,103 @@
     });
   });
 })();
+// the map editor: show the inputs of the chosen source, explain the chosen profile path, check a
+// condition or expression as it is typed, preview a transform on the path's example, and build
+// the common conditions
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form.field-edit");
+    if (!form) return;
+    var info = {};
+    var raw = document.getElementById("path-info");
+    if (raw) JSON.parse(raw.textContent).forEach(function (p) { info[p.path] = p; });
+    function source() { var c = form.querySelector("input[name=source]:checked"); return c ? c.value : "todo"; }
+    function show() {
+      var s = source();
+      form.querySelectorAll("[data-for]").forEach(function (el) {
+        el.hidden = el.dataset.for.split(" ").indexOf(s) < 0;
+      });
+    }
+    form.querySelectorAll("input[name=source]").forEach(function (r) { r.addEventListener("change", show); });
+    show();
+    var profile = form.querySelector("input[name=profile]");
+    var help = form.querySelector("[data-path-help]");
+    var result = form.querySelector("[data-check-result]");
+    var preview = form.querySelector("[data-transform-preview]");
+    var token = form.querySelector("input[name=csrf_token]").value;
+    function post(data, then) {
+      var body = new URLSearchParams(data);
+      body.append("csrf_token", token);
+      fetch(form.dataset.try, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; }).then(function (d) { if (d) then(d); });
+    }
+    var timer = null;
+    function later(fn) { clearTimeout(timer); timer = setTimeout(fn, 250); }
+    function explain() {
+      var p = info[profile.value.replace(/\[\d+\]/g, "[0]")];
+      help.textContent = p ? p.label + ": " + p.description + " (" + p.example + ")" : "";
+      transform();
+    }
+    function transform() {
+      var ts = [form.querySelector("input[name=transform1]").value, form.querySelector("input[name=transform2]").value];
+      if (!profile.value || (!ts[0] && !ts[1])) { preview.textContent = ""; return; }
+      var data = [["kind", "transform"], ["profile", profile.value], ["lang", form.dataset.lang]];
+      ts.forEach(function (t) { data.push(["transform", t]); });
+      later(function () {
+        post(data, function (d) { preview.textContent = d.ok ? d.example + " → " + d.result : d.problems.join("; "); });
+      });
+    }
+    if (profile) { profile.addEventListener("input", explain); explain(); }
+    form.querySelectorAll("input[name^=transform]").forEach(function (t) { t.addEventListener("input", transform); });
+    form.querySelectorAll("[data-check]").forEach(function (input) {
+      input.addEventListener("input", function () {
+        later(function () {
+          if (!input.value.trim()) { result.textContent = ""; return; }
+          post([["kind", input.dataset.check], ["text", input.value]], function (d) {
+            result.textContent = d.ok ? "✓" : d.problems.join("; ");
+            result.classList.toggle("error", !d.ok);
+          });
+        });
+      });
+    });
+    var use = form.querySelector("[data-b=use]");
+    if (use) use.addEventListener("click", function () {
+      var kind = form.querySelector("[data-b=kind]").value;
+      var path = form.querySelector("[data-b=path]").value.trim();
+      var arg = form.querySelector("[data-b=arg]").value.trim();
+      function q(v) { return "'" + v.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'"; }
+      var text = {
+        eq: path + " == " + q(arg),
+        "in": path + " in [" + arg.split(",").map(function (v) { return q(v.trim()); }).join(", ") + "]",
+        "true": path,
+        child: "household.children_under(" + (parseInt(arg, 10) || 18) + ", fill.date) > 0",
+        program: "programs[" + q(arg) + "].eligible"
+      }[kind];
+      var when = form.querySelector("input[name=when]");
+      when.value = text;
+      when.dispatchEvent(new Event("input"));
+      when.focus();
+    });
+  });
+})();
+// evidence review: the scan stays beside the proposals (sticky); the active proposal's box is
+// scrolled into the scan's view, and after a decision the "saved" message shows at the foot of
+// the screen, where the eyes are, not at the top of a page scrolled to the next proposal
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var scans = document.querySelector(".review .page-images");
+    var active = document.querySelector(".review rect.active");
+    if (scans && active) {
+      var fig = active.closest("figure");
+      var y = fig.offsetTop + parseFloat(active.getAttribute("y")) * fig.clientHeight - scans.clientHeight / 3;
+      scans.scrollTop = Math.max(0, y);
+    }
+    if (scans && /^#p\d+$/.test(location.hash)) {
+      document.querySelectorAll(".flash").forEach(function (f) {
+        if (f.classList.contains("error-summary")) return;
+        f.classList.add("toast");
+        setTimeout(function () { f.classList.add("faded"); }, 6000);
+      });
+    }
+  });
+})();

@@ -14,11 +14,23 @@ def register_views(app: Flask) -> None:
         calendar,
         clients,
         dashboard,
+        editor,
         evidence,
         forms,
         health,
     )
 
-    modules = (admin, api, applications, batches, calendar, clients, dashboard, evidence, forms)
+    modules = (
+        admin,
+        api,
+        applications,
+        batches,
+        calendar,
+        clients,
+        dashboard,
+        editor,
+        evidence,
+        forms,
+    )
     for module in (*modules, health):
         app.register_blueprint(module.bp)

@@ -13,7 +13,8 @@ from formfill.cases.batch import plan
 from formfill.errors import FormfillError, NotFoundError
 from formfill.evidence import preview
 from formfill.maps.check import MapCheck
-from formfill.store.models import Client
+from formfill.store.forms import list_forms
+from formfill.store.models import Client, FormVersion
 from web.access import visible_ids
 from web.auth import me
 from web.services import db, services, today
@@ -110,10 +111,23 @@ def form_or_404(form_id: str) -> dict[str, Any]:
     raise NotFoundError("form", form_id)
 
 
+EDITORS = ("admin", "form_maintainer")
+
+
+def _versions() -> dict[str, list[FormVersion]]:
+    """Every stored form's versions, newest first (the editor's way in)."""
+    return {f.id: sorted(f.versions, key=lambda v: -v.version) for f in list_forms(db())}
+
+
 @bp.route("/forms")
 @login_required  # type: ignore[misc]
 def index() -> Any:
-    return render_template("forms.html", forms=catalogue())
+    versions = _versions()
+    listed = {f["id"] for f in catalogue()}
+    drafts = {fid: vs for fid, vs in versions.items() if fid not in listed}
+    return render_template(
+        "forms.html", forms=catalogue(), drafts=drafts, can_edit=me().role in EDITORS
+    )
 
 
 @bp.route("/forms/<form_id>")
@@ -121,7 +135,7 @@ def index() -> Any:
 def show(form_id: str) -> Any:
     form = form_or_404(form_id)
     readiness = []
-    if me().role != "admin":
+    if me().role in ("specialist", "supervisor"):
         ids = list(
             db().scalars(
                 sa.select(Client.id)
@@ -131,7 +145,13 @@ def show(form_id: str) -> Any:
             )
         )
         readiness = plan(services().forms, db(), ids, [form_id], today())
-    return render_template("form.html", form=form, readiness=readiness)
+    return render_template(
+        "form.html",
+        form=form,
+        readiness=readiness,
+        versions=_versions().get(form_id, []),
+        can_edit=me().role in EDITORS,
+    )
 
 
 @bp.route("/forms/<form_id>/preview.png")

@@ -37,7 +37,7 @@ def clean(text: str, limit: int = 0) -> str:
     return said[: limit - 1] + "…" if limit and len(said) > limit else said
 
 
-def _q(text: str) -> str:
+def toml_string(text: str) -> str:
     """A TOML basic string holding exactly ``text`` (ValueError when TOML cannot hold it: a lone
     surrogate is no Unicode scalar value)."""
     if any(unicodedata.category(c) == "Cs" for c in text):
@@ -49,27 +49,27 @@ def _q(text: str) -> str:
 
 def _s(text: str) -> str:
     """A human string (label, reason, heading): cleaned, then quoted."""
-    return _q(clean(text))
+    return toml_string(clean(text))
 
 
 def _body(s: Suggestion) -> list[str]:
     f = s.field
-    body = [f"field = {_q(f.name)}"]
+    body = [f"field = {toml_string(f.name)}"]
     if s.kind in ("profile", "options") or (s.kind == "unmapped" and s.target and s.options):
-        body.append(f"profile = {_q(s.target)}")
+        body.append(f"profile = {toml_string(s.target)}")
     if s.kind == "profile":
         if len(s.transforms) == 1:
-            body.append(f"transform = {_q(s.transforms[0])}")
+            body.append(f"transform = {toml_string(s.transforms[0])}")
         elif s.transforms:
-            body.append(f"transform = [{', '.join(_q(t) for t in s.transforms)}]")
+            body.append(f"transform = [{', '.join(toml_string(t) for t in s.transforms)}]")
     elif s.kind == "when":
-        body.append(f"when = {_q(s.target)}")
+        body.append(f"when = {toml_string(s.target)}")
     elif s.kind == "skip":
         body.append(f"skip = {_s(s.target)}")
     elif s.no_value:
         body.append(f"skip = {_s('no profile value: ' + s.why.split('; but of the ')[-1])}")
     if s.options and (s.kind == "options" or s.todo):
-        opts = ", ".join(f"{_q(k)} = {_q(v)}" for k, v in s.options.items())
+        opts = ", ".join(f"{toml_string(k)} = {toml_string(v)}" for k, v in s.options.items())
         body.append(f"options = {{ {opts} }}")
     return body
 
@@ -94,12 +94,12 @@ def _entry(s: Suggestion) -> list[str]:
 
 
 def _rows(t: DraftRows) -> list[str]:
-    lines = ["", "[[rows]]", f"list = {_q(t.list)}"]
+    lines = ["", "[[rows]]", f"list = {toml_string(t.list)}"]
     if t.section:
         lines.append(f"section = {_s(t.section)}")
     lines.append(f"columns = [{', '.join(_s(clean(c, 40)) for c in t.columns)}]")
     lines.append("fields = [")
-    lines += [f"  [{', '.join(_q(name) for name in row)}]," for row in t.fields]
+    lines += [f"  [{', '.join(toml_string(name) for name in row)}]," for row in t.fields]
     return [*lines, "]"]
 
 
@@ -119,13 +119,13 @@ def _text(
         f"{c.get('skip', 0)} skipped, {c.get('no profile value', 0)} with no profile value, "
         f"{c.get('unmapped', 0)} for a person to decide (marked TODO).",
         "# Check every suggestion against the form before use; then `formfill map stamp`.",
-        f"id = {_q(head['id'])}",
-        f"agency = {_q(head['agency'])}",
-        f"title = {_q(clean(draft.form.stem) or 'form')}",
+        f"id = {toml_string(head['id'])}",
+        f"agency = {toml_string(head['agency'])}",
+        f"title = {toml_string(clean(draft.form.stem) or 'form')}",
         'kind = "pdf"',
-        f"source = {_q(head['source'])}",
-        f"fingerprint = {_q(draft.inventory.fingerprint)}",
-        f"language = {_q(draft.language)}",
+        f"source = {toml_string(head['source'])}",
+        f"fingerprint = {toml_string(draft.inventory.fingerprint)}",
+        f"language = {toml_string(draft.language)}",
     ]
     for s in sugs:
         lines += _entry(s)
