@@ -115,7 +115,7 @@ def _item(p: EvidenceProposal, data: Mapping[str, Any], current: Mapping[str, An
         p,
         now,
         now is not None and not same_value(now, p.value),
-        doubts(p.value, confidence, now, assumed=p.basis == "assumed"),
+        doubts(p.value, confidence, now, assumed=p.basis == "assumed", path=p.path),
         described(p.path, "", data).subject,
     )
 

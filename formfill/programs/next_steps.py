@@ -36,6 +36,11 @@ PERIOD = {  # a benefit period's first day and its first payment still to come
     "nl": ("{name} heeft recht vanaf deze dag", "eerste betaling verwacht voor {name}"),
 }
 CHILD = {"en": "the child", "nb": "barnet", "nl": "het kind"}
+# the agencies as the client knows them (the catalog's codes are lower case ids)
+AGENCY_NAMES = {
+    "nav": "NAV", "husbanken": "Husbanken", "toeslagen": "Dienst Toeslagen",
+    "svb": "Sociale Verzekeringsbank (SVB)",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,8 @@ def letter_context(
         program = catalog.get(a.program)
         name = localised(program.name, lang, program.id)
         status = STATUS[lang].get(a.status, a.status)
-        rows.append({"name": name, "agency": program.agency.upper(), "status": status})
+        agency = AGENCY_NAMES.get(program.agency, program.agency.upper())
+        rows.append({"name": name, "agency": agency, "status": status})
         for item in checklist(program, profile, on, accepted, lang):
             if not item.done:
                 missing.append({"label": item.label, "program": name})
@@ -79,7 +85,10 @@ def letter_context(
             if d.kind == "apply_by" and a.submitted_on is not None:
                 continue
             dates.append((d.due, {"text": d.text, "program": name}))
-        for period in benefit_periods(program, profile, on):
+        # a period and its payments are promised only for an application the agency has: a
+        # draft's letter says what to send, not when money comes (a walk read it as a promise)
+        periods = benefit_periods(program, profile, on) if a.status != "draft" else []
+        for period in periods:
             child = period.name or CHILD[lang]
             starts, paid = PERIOD[lang]
             if period.start >= on:

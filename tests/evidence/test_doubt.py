@@ -71,3 +71,20 @@ def test_same_value_compares_numbers_as_numbers():
     assert not same_value("38500.00", "39872.00")
     assert same_value(" Oslo ", "Oslo") and not same_value("Máret", "Måret")
     assert not same_value(True, "1")
+
+
+def test_a_name_or_number_of_someone_else_is_a_doubt_of_its_own() -> None:
+    """A letter filed for Máret that names Kari Nordmann: never offered as the default."""
+    from formfill.evidence.doubt import doubts
+
+    other = doubts("Kari", 0.96, "Máret", path="person.given_name")
+    assert [d.kind for d in other] == ["other_person"] and "Kari" in str(other[0])
+    assert [d.kind for d in doubts("Maret", 0.99, "Máret", path="person.given_name")] == [
+        "letters_differ"
+    ]  # the same name read without its accent is the reader's doubt, not another person
+    assert doubts("140388 12468", 0.99, "14038812468", path="identifiers.no_fnr") == ()
+    assert doubts("14038812468", 0.99, "01017012345", path="identifiers.no_fnr")[0].kind == (
+        "other_person"
+    )
+    assert doubts("Kari", 0.99, None, path="person.given_name") == ()  # nothing to compare
+    assert doubts("Oslo", 0.99, "Bergen", path="address.current.city") == ()  # people move

@@ -25,9 +25,9 @@ def _text(data: bytes) -> str:
         ("nb", "NO", "barnetrygd", ["Neste steg", "02.06.2025", "Barnetrygd (ordinær) (NAV): sendt",
                                     "14.07.2025: Følg opp hos NAV"]),
         ("nl", "NL", "kinderopvangtoeslag", ["Volgende stappen", "02-06-2025",
-                                             "Kinderopvangtoeslag (TOESLAGEN)", "31-10-2025",
+                                             "Kinderopvangtoeslag (Dienst Toeslagen)", "31-10-2025",
                                              "Contract met de opvang"]),
-        ("en", "NO", "bostotte", ["Next steps", "Housing allowance (HUSBANKEN)", "25 July 2025",
+        ("en", "NO", "bostotte", ["Next steps", "Housing allowance (Husbanken)", "25 July 2025",
                                   "Statement of housing costs"]),
     ],
 )  # fmt: skip
@@ -60,9 +60,21 @@ def test_the_letter_says_when_a_newborns_benefit_starts_and_is_first_paid() -> N
     sem = {"relation": "child", "given_name": "Sem", "birth_date": "2026-11-15"}
     prof = profile(country="NL", language="nl", members=[sem])
     on = date(2026, 11, 20)
-    ctx = letter_context(prof, catalog(), [Applied("kinderbijslag")], [], on)
+    sent = [Applied("kinderbijslag", "submitted", None, on)]
+    ctx = letter_context(prof, catalog(), sent, [], on)
     dated = {(d["date"], d["text"]) for d in ctx["letter"]["dates"]}
     assert ("01-01-2027", "Sem heeft recht vanaf deze dag") in dated
     assert ("07-04-2027", "eerste betaling verwacht voor Sem") in dated
     data, _report = render_next_steps(REPO / "templates", ctx, "nl")
     assert "07-04-2027" in _text(data) and "eerste betaling verwacht voor Sem" in _text(data)
+
+
+def test_a_drafts_letter_promises_no_payment() -> None:
+    """An application not yet sent: the letter says what to send and by when, never when money
+    comes or from when the child is covered (a walk read that as a promise)."""
+    sem = {"relation": "child", "given_name": "Sem", "birth_date": "2026-11-15"}
+    prof = profile(country="NL", language="nl", members=[sem])
+    ctx = letter_context(prof, catalog(), [Applied("kinderbijslag")], [], date(2026, 11, 20))
+    texts = [d["text"] for d in ctx["letter"]["dates"]]
+    assert not [t for t in texts if "betaling" in t or "recht vanaf" in t], texts
+    assert ctx["letter"]["applied"][0]["agency"] == "Sociale Verzekeringsbank (SVB)"

@@ -168,3 +168,54 @@ def test_fill_forms_on_a_client_page_comes_with_that_client_ticked(
     assert refused.status_code == 400 and _ticked(refused.get_data(as_text=True)) == {
         str(world.mine)
     }
+
+
+def test_an_application_shows_a_batch_fill_of_its_form_and_takes_it_in_one_click(
+    world: World, as_user: Any
+) -> None:
+    """A walk filled the form of an open application from the client's page: the application
+    still said no filled version, with no hint one was waiting."""
+    import sqlalchemy as sa
+
+    from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+    from formfill.store.models import Application
+
+    sessions = world.app.extensions["formfill"].sessions
+    with session_scope(sessions) as s:
+        actor = Actor.system("test")
+        client = create_client(s, actor, "REF-WAITING")
+        kari = load_profile(REPO / "personas/nb_single_parent.json")
+        save_profile(s, actor, client.id, kari, Provenance("typed"))
+        store_users.assign(s, actor, world.users["specialist"], client.id)
+        cid = client.id
+    c = as_user("specialist")
+    opened = post(
+        c, f"/clients/{cid}/applications", {"programs": ["barnetrygd"], "start": "2026-12-01"}
+    )
+    assert opened.status_code == 302
+    with session_scope(sessions) as s:
+        app_id, form_id = s.execute(
+            sa.select(Application.id, Application.form_id).where(Application.client_id == cid)
+        ).one()
+    assert "not on this application yet" not in c.get(f"/applications/{app_id}").get_data(
+        as_text=True
+    )
+    resp = post(
+        c, "/batches/launch", {"clients": [str(cid)], "forms": [form_id], "only_ready": "0"}
+    )
+    assert resp.status_code == 302
+    run_jobs(world)
+    page = c.get(f"/applications/{app_id}").get_data(as_text=True)
+    assert "not on this application yet" in page and "None yet." in page
+    action = re.search(r'action="(/batches/\d+/items/\d+/track)"', page)
+    assert action is not None
+    assert post(c, action.group(1), {"program": "barnetrygd"}).status_code == 302
+    page = c.get(f"/applications/{app_id}").get_data(as_text=True)
+    assert "not on this application yet" not in page and "latest" in page
+    with session_scope(sessions) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Application).where(
+            Application.client_id == cid)) == 1  # fmt: skip

@@ -244,7 +244,7 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
     amount = _article(page, ids[AMOUNT])
     assert "38,450.00" in amount and "39,872.00" in amount  # as the reader's locale writes them
-    assert "lonnsslipp-mars.pdf" in amount and f"proposal={ids[AMOUNT]}#page-1" in amount
+    assert "lonnsslipp-mars.pdf" in amount and f"proposal={ids[AMOUNT]}#p{ids[AMOUNT]}" in amount
     assert "Accept (replaces 38,450.00)" in amount
     maret = _article(page, ids[MARET])
     assert "doubtful" in maret.split(">")[0]

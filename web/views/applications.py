@@ -121,6 +121,25 @@ def refusal(e: InvalidTransitionError | TransitionDetailsError) -> str:
     )
 
 
+UNSENT = ("draft", "ready", "filled", "reviewed")
+
+
+def _waiting(app: Application, versions: list[BatchItem]) -> list[BatchItem]:
+    """Fills of the application's form for its client, done in a batch since its latest version
+    and on no application: one click puts them on this one (a batch never does it unasked)."""
+    if app.status not in UNSENT or app.form_id is None:
+        return []
+    q = sa.select(BatchItem).where(
+        BatchItem.client_id == app.client_id,
+        BatchItem.form_id == app.form_id,
+        BatchItem.status == "done",
+        BatchItem.application_id.is_(None),
+    )
+    if versions and versions[0].finished_at is not None:
+        q = q.where(BatchItem.finished_at > versions[0].finished_at)
+    return list(db().scalars(q.order_by(BatchItem.finished_at.desc()).limit(5)))
+
+
 def _render(app: Application, status: int = 200, message: str | None = None) -> Any:
     record(db(), me().actor, "read", "application", app.id)
     rules: dict[int, str] = {}  # a deadline's rule as the catalog words it
@@ -140,10 +159,12 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         )
         .all()
     )
+    versions = [i for i in linked if i.form_id == app.form_id]
     return render_template(
         "application.html",
         app=app,
-        versions=[i for i in linked if i.form_id == app.form_id],
+        versions=versions,
+        waiting=_waiting(app, versions),
         attachments=[i for i in linked if i.form_id != app.form_id],
         allowed=allowed_from(app.status),
         channels=CHANNELS,

@@ -250,4 +250,4 @@ def decide(proposal_id: int) -> Any:
     # on to the next proposal still to decide (the page focuses it), else back to this one
     pending = sorted(p.id for p in row.proposals if p.status == "proposed")
     after = next((i for i in pending if i > proposal_id), pending[0] if pending else proposal_id)
-    return redirect(url_for("evidence.review", evidence_id=row.id) + f"#p{after}")
+    return redirect(url_for("evidence.review", evidence_id=row.id, proposal=after) + f"#p{after}")
