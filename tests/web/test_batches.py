@@ -204,6 +204,9 @@ def test_an_application_shows_a_batch_fill_of_its_form_and_takes_it_in_one_click
     assert "not on this application yet" not in c.get(f"/applications/{app_id}").get_data(
         as_text=True
     )
+    fill = c.get(f"/batches/new?client={cid}").get_data(as_text=True)
+    ticked = re.findall(r'name="forms" value="([^"]+)" checked', fill)
+    assert ticked == [form_id]  # "Fill forms" comes with the open application's form ticked
     resp = post(
         c, "/batches/launch", {"clients": [str(cid)], "forms": [form_id], "only_ready": "0"}
     )

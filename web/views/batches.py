@@ -23,7 +23,7 @@ from formfill.errors import ConversionError, FormfillError, NotFoundError
 from formfill.evidence import preview
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
-from formfill.store.models import BatchItem, Client
+from formfill.store.models import Application, BatchItem, Client
 from web.access import batch_or_404, client_or_404, recent_batches, visible_ids
 from web.auth import me, roles
 from web.labels import form_title, program_name
@@ -79,7 +79,7 @@ def new() -> Any:
     clients, forms = _choices()
     if request.method == "GET" and not request.args.get("plan"):
         chosen = _visible([int(v) for v in request.args.getlist("client") if v.isdigit()])
-        return _new_page(clients, forms, chosen, [], 200)
+        return _new_page(clients, forms, chosen, _open_forms(chosen, forms), 200)
     client_ids, form_ids = _selected()
     if not client_ids or not form_ids:
         flash(_("Choose at least one client and one form."), "error")
@@ -93,6 +93,19 @@ def new() -> Any:
         "batch_plan.html", readiness=readiness, client_ids=client_ids, form_ids=form_ids,
         lang_next=again,
     )  # fmt: skip
+
+
+def _open_forms(client_ids: list[int], forms: list[dict[str, Any]]) -> list[str]:
+    """The forms of the chosen clients' applications not yet sent: "Fill forms" from a client
+    page comes with them ticked (a walk filled nothing, then the wrong form)."""
+    if not client_ids:
+        return []
+    offered = {f["id"] for f in forms}
+    q = sa.select(Application.form_id).where(
+        Application.client_id.in_(client_ids),
+        Application.status.in_(("draft", "ready", "filled", "reviewed")),
+    )
+    return sorted({f for f in db().scalars(q) if f in offered})
 
 
 def _new_page(
