@@ -4,6 +4,8 @@ catalog, the extractors and the queue (opened lazily). One per app; views reach 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterator, MutableMapping
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -20,6 +22,36 @@ from formfill.store import open_store
 from formfill.store.forms import StoreVersions
 
 
+class Bounded(MutableMapping[Any, Any]):
+    """A dict that keeps its ``limit`` most recently used entries: previews, page images,
+    editor sheets and test-fills are made again when asked after they were dropped, so the
+    process does not grow with every map saved or form previewed."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._data[key]
+        self._data.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._data[key] = value
+        self._data.move_to_end(key)
+        while len(self._data) > self.limit:
+            self._data.popitem(last=False)
+
+    def __delitem__(self, key: Any) -> None:
+        del self._data[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 class Services:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -27,7 +59,8 @@ class Services:
         # maps and blanks from the store's published versions, never from the checkout
         self.forms = FormCatalogue(settings, StoreVersions(self.sessions))
         self._redis: Redis | None = None
-        self.previews: dict[Any, bytes] = {}  # blank-form previews (the blanks do not change)
+        # previews, page images, editor sheets and test-fills, the most recently used kept
+        self.previews: Bounded = Bounded()
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -152,7 +152,11 @@ def edit(form_id: str, number: int) -> Any:
 
 def _page(v: FormVersion, sh: Sheet, field: EditorField | None, typed: dict[str, Any] | None,
           problems: list[str], status: int = 200) -> Any:  # fmt: skip
-    check = store_forms.check_version(services().settings, v)
+    cache = services().previews
+    key = ("check", v.id, v.map_sha256)
+    if key not in cache:  # the same text against the same blank checks the same
+        cache[key] = store_forms.check_version(services().settings, v)  # type: ignore[assignment]
+    check: Any = cache[key]
     by_page: dict[int, list[tuple[EditorField, Any]]] = defaultdict(list)
     for f in sh.fields:
         for b in f.boxes:
