@@ -32,6 +32,7 @@ __all__ = [
     "entries",
     "rows_of",
     "set_field",
+    "set_fields",
     "set_rows",
 ]
 
@@ -219,28 +220,42 @@ def entries(text: str) -> dict[str, Entry]:
     return out
 
 
-def set_field(text: str, edit: FieldEdit) -> str:
-    """The map text with ``edit``'s field decided: its entry replaced (the page and confidence
-    comments kept, the TODO line gone) or, for a field the text does not mention, added at the
-    end. ``todo`` puts the entry back as a commented-out TODO. FormMapError when the edit lacks
-    what its source needs."""
-    problems = edit.problems()
-    if problems:
-        raise FormMapError(edit.field, problems)
-    lines = text.split("\n")
-    old = entries(text).get(edit.field)
+def _block(edit: FieldEdit) -> list[str]:
     body = edit.body()
     if edit.source == "todo":
         block = ["# TODO unmapped: map it or skip it, then uncomment", "# [[fields]]"]
-        block += [f"# {b}" for b in body]
-    else:
-        block = ["[[fields]]", *body]
-    if old is None:
-        while lines and not lines[-1].strip():
-            lines.pop()
-        return "\n".join([*lines, "", *block]) + "\n"
-    keep = [x for x in lines[old.start : old.head] if not x.startswith("# TODO")]
-    return "\n".join([*lines[: old.start], *keep, *block, *lines[old.end :]])
+        return block + [f"# {b}" for b in body]
+    return ["[[fields]]", *body]
+
+
+def set_fields(text: str, edits: Sequence[FieldEdit]) -> str:
+    """The map text with every edit's field decided, in one pass over the text: each entry
+    replaced (the page and confidence comments kept, the TODO line gone) or, for a field the
+    text does not mention, added at the end; ``todo`` puts an entry back as a commented-out
+    TODO. FormMapError (nothing changed) when an edit lacks what its source needs."""
+    problems = [p for e in edits for p in e.problems()]
+    if problems:
+        raise FormMapError(", ".join(dict.fromkeys(e.field for e in edits)), problems)
+    last = {e.field: e for e in edits}  # a field edited twice: the later edit holds
+    found = entries(text)
+    lines = text.split("\n")
+    replaced = sorted((found[f] for f in last if f in found), key=lambda e: -e.start)
+    for old in replaced:
+        keep = [x for x in lines[old.start : old.head] if not x.startswith("# TODO")]
+        lines[old.start : old.end] = [*keep, *_block(last[old.field])]
+    added = [e for f, e in last.items() if f not in found]
+    if not added:
+        return "\n".join(lines)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    for e in added:
+        lines += ["", *_block(e)]
+    return "\n".join(lines) + "\n"
+
+
+def set_field(text: str, edit: FieldEdit) -> str:
+    """The map text with ``edit``'s field decided (:func:`set_fields` of one edit)."""
+    return set_fields(text, [edit])
 
 
 @dataclass(frozen=True)

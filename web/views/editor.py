@@ -28,6 +28,7 @@ from formfill.maps.edit import (
     Rows,
     rows_of,
     set_field,
+    set_fields,
     set_rows,
 )
 from formfill.maps.editor import EditorField, Sheet, boxes_of, sheet
@@ -245,14 +246,18 @@ def _with_column(text: str, edit: FieldEdit) -> str:
                 continue
             ci = row.index(edit.field)
             own = re.compile(re.escape(table.list) + rf"\[{ri}\]")
-            for rj, other in enumerate(table.fields):
-                if rj == ri or ci >= len(other):
-                    continue
-                here = f"{table.list}[{rj}]"
-                text = set_field(text, replace(
-                    edit, field=other[ci], label="", profile=own.sub(here, edit.profile),
+
+            def moved(
+                rj: int, cell: str, own: re.Pattern[str] = own, li: str = table.list
+            ) -> FieldEdit:
+                here = f"{li}[{rj}]"
+                return replace(
+                    edit, field=cell, label="", profile=own.sub(here, edit.profile),
                     expr=own.sub(here, edit.expr), when=own.sub(here, edit.when),
-                ))  # fmt: skip
+                )  # fmt: skip
+
+            text = set_fields(text, [moved(rj, other[ci]) for rj, other in enumerate(table.fields)
+                                     if rj != ri and ci < len(other)])  # fmt: skip
     return text
 
 
@@ -265,10 +270,8 @@ def skip_rest(form_id: str, number: int) -> Any:
     if not reason:
         flash(_("Give the reason the remaining fields are left blank."), "error")
         return redirect(url("editor.edit", form_id=form_id, number=number))
-    text = v.map_text
     todo = [f for f in _sheet(v).fields if f.status == "todo"]
-    for f in todo:
-        text = set_field(text, FieldEdit(f.name, "skip", skip=reason))
+    text = set_fields(v.map_text, [FieldEdit(f.name, "skip", skip=reason) for f in todo])
     problems = _save(v, text)
     for p in problems:
         flash(p, "error")
@@ -341,10 +344,11 @@ def declare_rows(form_id: str, number: int) -> Any:
         flash(_("Row %(row)s has %(has)s boxes, the first row %(first)s: select whole rows.",
                 row=bad[0], has=len(rows[bad[0] - 1]), first=len(first)), "error")  # fmt: skip
         return redirect(back)
-    text = v.map_text
-    for index, row in enumerate(rows[1:], 1):
-        for head, cell in zip(first, row, strict=True):
-            text = set_field(text, _like_first(head, cell, list_, index))
+    text = set_fields(v.map_text, [
+        _like_first(head, cell, list_, index)
+        for index, row in enumerate(rows[1:], 1)
+        for head, cell in zip(first, row, strict=True)
+    ])  # fmt: skip
     section = (request.form.get("section") or "").strip()
     text = set_rows(text, Rows(list_, tuple(tuple(f.name for f in r) for r in rows), section))
     problems = _save(v, text)
