@@ -187,6 +187,46 @@ def path_label(path: str) -> str:
     return f"{head}: {_(label(generic))}" if head else _(label(generic))
 
 
+LIST_NAMES = {
+    "household.everyone": _l("the household (partner, children, others)"),
+    "household.members": _l("household members (as entered)"),
+    "household.children": _l("the children"),
+    "household.others": _l("other household members"),
+    "address.previous": _l("previous addresses"),
+    "income.sources": _l("income sources"),
+    "benefits.current": _l("current benefits"),
+}
+
+
+_MISSING = re.compile(r"^[^:]+: required values missing: (?P<rest>.+)$")
+_NOT_LANDED = re.compile(r"^[^:]+: values did not land: (?P<rest>.+)$")
+_FOR_FIELD = re.compile(r"([\w.\[\]]+) \(for field [^)]*\)")
+
+
+def item_error(text: str | None) -> str:
+    """A batch item's failure in the reader's words: the two the core words with codes (what
+    the profile lacks, what did not land) named in the reader's language; others as they are."""
+    if not text:
+        return ""
+    if m := _MISSING.match(text):
+        paths = _FOR_FIELD.findall(m.group("rest")) or [m.group("rest")]
+        names = ", ".join(path_label(p) for p in paths)
+        return _("The profile lacks what the form requires: %(values)s", values=names)
+    if m := _NOT_LANDED.match(text):
+        return _(
+            "These fields did not take their value (is it one of the form's choices?): "
+            "%(fields)s",
+            fields=m.group("rest"),
+        )
+    return text
+
+
+def list_label(path: str) -> str:
+    """A list of the profile as the reader names it (a table's rows, the addendum's)."""
+    name = LIST_NAMES.get(path)
+    return str(name) if name is not None else path_label(path)
+
+
 def language_name(code: str | None) -> str:
     """ISO 639 code -> the language's name in the reader's language (Babel)."""
     if not code:
@@ -322,6 +362,8 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["path_label"] = path_label
+    app.jinja_env.filters["list_label"] = list_label
+    app.jinja_env.filters["item_error"] = item_error
     app.jinja_env.filters["profile_value"] = profile_value
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["language_name"] = language_name

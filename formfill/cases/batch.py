@@ -71,6 +71,8 @@ class Readiness:
     warnings: list[str] = field(default_factory=list)
     # ready, but these profile paths the form asks for are empty: their fields stay blank
     blank: list[str] = field(default_factory=list)
+    # ready, and these lists have more items than the form has rows: (list, how many more)
+    addendum: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -87,6 +89,7 @@ class Readiness:
             "dropped": self.dropped,
             "warnings": self.warnings,
             "blank": self.blank,
+            "addendum": [{"list": name, "more": n} for name, n in self.addendum],
         }
 
 
@@ -190,12 +193,13 @@ def plan(
                     for b in res.blank
                     if "screening of" in b.reason or b.reason.startswith("no option for")
                 ]
-                warnings += [
-                    f"{len(c.cells)} more of {c.group.list} continue on the addendum"
-                    for c in res.continued
-                ]
+                addendum = [(c.group.list, len(c.cells)) for c in res.continued]
+            else:
+                addendum = []
             out.append(
-                Readiness(client_id, form_id, label, missing, problem, dropped, warnings, blank)
+                Readiness(
+                    client_id, form_id, label, missing, problem, dropped, warnings, blank, addendum
+                )
             )
     return out
 

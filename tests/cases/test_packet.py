@@ -446,3 +446,29 @@ def test_a_cover_letter_for_one_agency_is_addressed_to_it(store: Store) -> None:
     ids = _batch(store, [(kari, PDF_FORM), (kari, WORD)])
     done = fbatch.run_item(store.settings, store.sessions, forms, ids[1])
     assert "Til: NAV" in _letter_lines(artifacts.read(store.settings, done.output or ""))
+
+
+def test_readiness_names_the_list_that_goes_on_the_addendum(store: Store) -> None:
+    """Four children on a form with rows for three: readiness says the list and how many go
+    on the addendum as data (each shell words it in its reader's language), not as a sentence
+    with the profile's codes."""
+    kari = _persona()
+    child = kari.household.members[0]
+    more = [
+        child.model_copy(update={"given_name": name, "birth_date": child.birth_date})
+        for name in ("Åse", "Øyvind")
+    ]
+    four = kari.model_copy(
+        update={
+            "household": kari.household.model_copy(
+                update={"members": [*kari.household.members, *more]}
+            )
+        }
+    )
+    cid = _saved(store, four)
+    forms = FormCatalogue(store.settings)
+    with session_scope(store.sessions) as s:
+        (ready,) = fbatch.plan(forms, s, [cid], ["nav-barnetrygd"], ON)
+    assert ready.ready and ready.addendum == [("household.children", 1)]
+    assert not any("household." in w for w in ready.warnings)
+    assert ready.to_dict()["addendum"] == [{"list": "household.children", "more": 1}]
