@@ -214,8 +214,7 @@ def item_error(text: str | None) -> str:
         return _("The profile lacks what the form requires: %(values)s", values=names)
     if m := _NOT_LANDED.match(text):
         return _(
-            "These fields did not take their value (is it one of the form's choices?): "
-            "%(fields)s",
+            "These fields did not take their value (is it one of the form's choices?): %(fields)s",
             fields=m.group("rest"),
         )
     return text

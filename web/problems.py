@@ -44,7 +44,9 @@ REASONS: Mapping[str, Any] = {
     "country": _l("not a country"),
     "currency": _l("not a currency code (such as EUR or NOK)"),
     "email": _l("not an e-mail address"),
-    "phone": _l("not a phone number"),
+    "phone": _l(
+        "not a phone number: digits, with + and the country code if abroad (+47 912 34 567)"
+    ),
     "language": _l("not a language"),
     "postal_code_no": _l("not a Norwegian postal code (4 digits)"),
     "postal_code_us": _l("not a US ZIP code (5 or 9 digits)"),

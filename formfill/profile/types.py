@@ -112,7 +112,7 @@ Email = Annotated[
     AfterValidator(_pattern(r"[^@\s]+@[^@\s]+\.[^@\s]+", "not an e-mail address", code="email")),
 ]
 Phone = Annotated[
-    str, AfterValidator(_pattern(r"\+?[0-9][0-9 ()./-]{4,20}", "not a phone number", code="phone"))
+    str, AfterValidator(_pattern(r"\+?[0-9(][0-9 ()./-]{4,20}", "not a phone number", code="phone"))
 ]
 Language = Annotated[
     str,

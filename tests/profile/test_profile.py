@@ -447,3 +447,22 @@ def test_one_path_grammar_parses_and_formats() -> None:
     assert set_path({}, "household.members[0].given_name", "Ánne") == {
         "household": {"members": [{"given_name": "Ánne"}]}
     }
+
+
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [("(617) 555-0142", True), ("+1 617-555-0142", True), ("912 34 567", True),
+     ("call me", False), ("(", False), ("12", False)],
+)  # fmt: skip
+def test_a_phone_number_as_people_write_it(phone: str, ok: bool) -> None:
+    """A US number in its local form "(617) 555-0142" is a phone number (a walk had it refused)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from formfill.profile.types import Phone
+
+    adapter = TypeAdapter(Phone)
+    if ok:
+        assert adapter.validate_python(phone) == phone
+    else:
+        with pytest.raises(ValidationError):
+            adapter.validate_python(phone)
