@@ -73,10 +73,14 @@ class Readiness:
     blank: list[str] = field(default_factory=list)
     # ready, and these lists have more items than the form has rows: (list, how many more)
     addendum: list[tuple[str, int]] = field(default_factory=list)
+    # not ready: a value a dropdown of the form does not offer (field label, value, its options)
+    off_choices: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
-        return not self.missing and not self.dropped and self.problem is None
+        return (
+            not self.missing and not self.dropped and not self.off_choices and self.problem is None
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +94,7 @@ class Readiness:
             "warnings": self.warnings,
             "blank": self.blank,
             "addendum": [{"list": name, "more": n} for name, n in self.addendum],
+            "off_choices": [{"field": f, "value": v, "options": o} for f, v, o in self.off_choices],
         }
 
 
@@ -146,6 +151,43 @@ def _shown_by_itself(forms: FormCatalogue, form_id: str) -> dict[str, Any]:
     return docx_fill.read_docx_fields(forms.blank_data(fmap))
 
 
+FF_EDIT = 1 << 18  # a combo box that takes text of its own
+
+
+def _choices(forms: FormCatalogue, form_id: str) -> dict[str, list[tuple[str, str]]]:
+    """The options of each PDF choice field that takes only its own options (the fill refuses
+    anything else: readiness must say so before the batch runs)."""
+    if form_id not in forms.map_ids():
+        return {}
+    fmap = forms.map(form_id)
+    if fmap.kind != "pdf":
+        return {}
+    from formfill.pdf.inspect import inspect_reader
+
+    blank = forms.blank(fmap)
+    return {
+        f.name: f.options
+        for f in inspect_reader(blank.name, blank.reader).fields
+        if f.kind in ("combo", "list")
+        and f.options
+        and not (f.kind == "combo" and f.flags & FF_EDIT)
+    }
+
+
+def _off_choices(
+    values: dict[str, Any], choices: dict[str, list[tuple[str, str]]], labels: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    out = []
+    for name, options in choices.items():
+        value = values.get(name)
+        if value is None or isinstance(value, bool) or value == "":
+            continue
+        if str(value) not in {e for e, _ in options} | {d for _, d in options}:
+            shown = ", ".join(e for e, _ in options[:8])
+            out.append((labels.get(name) or name, str(value), shown))
+    return out
+
+
 def plan(
     forms: FormCatalogue,
     session: Session,
@@ -157,6 +199,7 @@ def plan(
     nothing is written but the audit log's reads)."""
     problems = {f: _form_problem(forms, f) for f in form_ids}
     by_itself = {f: _shown_by_itself(forms, f) if problems[f] is None else {} for f in form_ids}
+    choices = {f: _choices(forms, f) if problems[f] is None else {} for f in form_ids}
     out: list[Readiness] = []
     for client_id in client_ids:
         version = latest_version(session, client_id)
@@ -188,6 +231,8 @@ def plan(
                     )
                 )
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
+                labels = {f.field: f.label for f in forms.map(form_id).fields}
+                off = _off_choices(dict(res.values), choices[form_id], labels)
                 warnings += [  # the form will be silent where the client has something to say
                     f"{b.field}: {b.reason}"
                     for b in res.blank
@@ -195,10 +240,19 @@ def plan(
                 ]
                 addendum = [(c.group.list, len(c.cells)) for c in res.continued]
             else:
-                addendum = []
+                addendum, off = [], []
             out.append(
                 Readiness(
-                    client_id, form_id, label, missing, problem, dropped, warnings, blank, addendum
+                    client_id,
+                    form_id,
+                    label,
+                    missing,
+                    problem,
+                    dropped,
+                    warnings,
+                    blank,
+                    addendum,
+                    off,
                 )
             )
     return out

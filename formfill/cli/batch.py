@@ -103,7 +103,11 @@ def plan_cmd(clients_spec: str, forms_spec: str, as_json: bool) -> None:
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
     else:
         for r in rows:
-            why = r.problem or (f"missing {', '.join(r.missing)}" if r.missing else "ready")
+            reasons = [f"missing {', '.join(r.missing)}"] if r.missing else []
+            reasons += r.dropped
+            reasons += [f"{f}: {v} is not one of the form's choices ({o})"
+                        for f, v, o in r.off_choices]  # fmt: skip
+            why = r.problem or ("; ".join(reasons) if reasons else "ready")
             click.echo(f"client {r.client:<5} {r.client_label[:24]:24} {r.form:28} {why}")
     raise SystemExit(0 if all(r.ready for r in rows) else 1)
 

@@ -472,3 +472,21 @@ def test_readiness_names_the_list_that_goes_on_the_addendum(store: Store) -> Non
     assert ready.ready and ready.addendum == [("household.children", 1)]
     assert not any("household." in w for w in ready.warnings)
     assert ready.to_dict()["addendum"] == [{"list": "household.children", "more": 1}]
+
+
+def test_readiness_refuses_a_value_the_forms_dropdown_does_not_offer(store: Store) -> None:
+    """A client in Massachusetts on a form whose State list has IL, IN, MI, OH, WI: readiness
+    said ready, then the batch item failed with "values did not land: State"."""
+    guardian = _persona("en_pensioner_guardian")
+    moved = guardian.address.model_copy(
+        update={"current": guardian.address.current.model_copy(update={"state": "MA"})}
+    )
+    cid = _saved(store, guardian.model_copy(update={"address": moved}))
+    here = _saved(store, guardian)
+    forms = FormCatalogue(store.settings)
+    with session_scope(store.sessions) as s:
+        away, home = fbatch.plan(forms, s, [cid, here], ["housing-assistance"], ON)
+    assert not away.ready
+    ((field, value, options),) = away.off_choices
+    assert (field, value) == ("State", "MA") and options.startswith("IL")
+    assert home.ready and home.off_choices == [], home.off_choices
