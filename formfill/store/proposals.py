@@ -3,13 +3,14 @@ whose value carries the evidence as its provenance."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from formfill.errors import ConflictError
+from formfill.errors import ConflictError, ProfileError
 from formfill.evidence.doubt import same_value
 from formfill.profile.model import check_path
 from formfill.profile.provenance import Provenance, flatten, set_path
@@ -118,23 +119,65 @@ def decide(
     kept = before is not None and same_value(before, value)
     data = set_path(current.data if current else {}, proposal.path, value)
     source = f"proposal {proposal.id} ({proposal.path}) of client {evidence.client_id}"
-    profile = parse_profile(data, source=source)
-    box = proposal.box
-    origin = Provenance(
-        "evidence",
-        user_id=actor.user_id,
-        evidence_id=evidence.id,
-        proposal_id=proposal.id,
-        page=proposal.page,
-        box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])) if box else None,
-        corrected=status == "corrected",
-    )
+    together = _new_item_siblings(proposal, flatten(current.data) if current else {})
+    try:
+        profile = parse_profile(data, source=source)
+    except ProfileError:
+        if not together:
+            raise
+        # a new list item (an income source) needs its other values too: the proposals of
+        # the same document for that item are accepted with this one, or none is
+        for other in together:
+            data = set_path(data, other.path, other.value)
+        profile = parse_profile(data, source=source)
+    else:
+        together = []
+    origin = _origin(actor, proposal, status == "corrected")
+    per_path = {proposal.path: origin}
+    for other in together:
+        other.status, other.decided_by, other.decided_at = "accepted", actor.user_id, utcnow()
+        other.final_value = other.value
+        record(session, actor, "update", "proposal", other.id, ["status"])
+        per_path[other.path] = _origin(actor, other, False)
     return save_profile(
         session,
         actor,
         evidence.client_id,
         profile,
         source=origin,
-        per_path={proposal.path: origin},
-        note=f"{'confirmed' if kept else status} from evidence {evidence.id}",
+        per_path=per_path,
+        note=f"{'confirmed' if kept else status} from evidence {evidence.id}"
+        + (f" (with proposals {', '.join(str(o.id) for o in together)})" if together else ""),
+    )
+
+
+_ITEM = re.compile(r"^(.*\[\d+\])\.")
+
+
+def _new_item_siblings(proposal: EvidenceProposal, before: dict[str, Any]) -> list[Any]:
+    """The undecided proposals of the same document for the same list item as ``proposal``,
+    when the profile does not have that item yet (nothing in it has a value)."""
+    m = _ITEM.match(proposal.path)
+    if m is None:
+        return []
+    prefix = m.group(1) + "."
+    if any(k.startswith(prefix) for k in before):
+        return []
+    return [
+        p
+        for p in proposal.evidence.proposals
+        if p.id != proposal.id and p.status == "proposed" and p.path.startswith(prefix)
+    ]
+
+
+def _origin(actor: Actor, proposal: EvidenceProposal, corrected: bool) -> Provenance:
+    box = proposal.box
+    return Provenance(
+        "evidence",
+        user_id=actor.user_id,
+        evidence_id=proposal.evidence.id,
+        proposal_id=proposal.id,
+        page=proposal.page,
+        box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])) if box else None,
+        corrected=corrected,
     )

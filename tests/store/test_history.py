@@ -177,3 +177,32 @@ def test_batches_visible_to_their_maker_and_the_makers_supervisor_only(store: St
         assert seen(b) == {theirs}
         assert seen(boss) == {mine}
         assert seen(admin) == set()
+
+
+def test_a_new_income_source_is_accepted_with_its_sibling_proposals(store: Store) -> None:
+    """A pay slip for a client with no income yet: accepting the amount alone cannot make a
+    valid income source (kind and period are required), and each of the three was refused for
+    lacking the others (walk 4's blocker). Accepting one takes the same document's undecided
+    proposals for that source with it; a rejected one stays rejected; a proposal for a source
+    the client already has is accepted alone."""
+    client_id, user_id = _client_with_profile(store)
+    actor = audit.Actor(user_id, f"user:{user_id}")
+    with session_scope(store.sessions) as s:
+        data = clients.latest_version(s, client_id).data  # type: ignore[union-attr]
+        index = len(data.get("income", {}).get("sources", []))
+        ev = proposals.add_evidence(s, actor, client_id, "b" * 64, "slip.pdf", "application/pdf")
+        base = f"income.sources[{index}]"
+        amount = proposals.add_proposal(s, actor, ev.id, f"{base}.amount", "42500.00")
+        kind = proposals.add_proposal(s, actor, ev.id, f"{base}.kind", "salary")
+        period = proposals.add_proposal(s, actor, ev.id, f"{base}.period", "month")
+        payer = proposals.add_proposal(s, actor, ev.id, f"{base}.payer", "Kari Nordmann AS")
+        proposals.decide(s, actor, payer.id, "rejected")
+        proposals.decide(s, actor, amount.id, "corrected", "41000")
+        source = clients.latest_version(s, client_id).data["income"]["sources"][index]  # type: ignore[union-attr]
+        assert source["amount"] in ("41000", "41000.00", 41000) or str(source["amount"]) == "41000"
+        assert source["kind"] == "salary" and source["period"] == "month"
+        assert "payer" not in source or source["payer"] in (None, "")
+        assert (kind.status, period.status, payer.status) == ("accepted", "accepted", "rejected")
+        later = proposals.add_proposal(s, actor, ev.id, f"{base}.currency", "EUR")
+        proposals.decide(s, actor, later.id, "accepted")
+        assert later.status == "accepted"
