@@ -20,17 +20,6 @@ def register_views(app: Flask) -> None:
         health,
     )
 
-    modules = (
-        admin,
-        api,
-        applications,
-        batches,
-        calendar,
-        clients,
-        dashboard,
-        editor,
-        evidence,
-        forms,
-    )
-    for module in (*modules, health):
+    for module in (admin, api, applications, batches, calendar, clients, dashboard, editor,
+                   evidence, forms, health):  # fmt: skip
         app.register_blueprint(module.bp)

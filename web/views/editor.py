@@ -18,7 +18,6 @@ from flask import url_for as url
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from formfill import artifacts
 from formfill.errors import FormfillError, FormMapError, NotFoundError, Problem
 from formfill.evidence import preview
 from formfill.maps.edit import (
@@ -62,11 +61,9 @@ def _version(form_id: str, number: int) -> FormVersion:
 
 
 def _blank(v: FormVersion) -> bytes:
-    cache = services().previews
-    key = ("blank", v.blank_artifact)
-    if key not in cache:
-        cache[key] = artifacts.read(services().settings, v.blank_artifact)
-    return cache[key]  # type: ignore[no-any-return]
+    """The version's blank, as the catalogue reads and keeps it for fills."""
+    forms = services().forms
+    return forms.blank_data(forms.map_of(store_forms.stored(v)))
 
 
 def _sheet(v: FormVersion) -> Sheet:
@@ -172,9 +169,8 @@ def _page(v: FormVersion, sh: Sheet, field: EditorField | None, typed: dict[str,
 
 
 def _language(v: FormVersion) -> str:
-    import tomllib
-
-    return str(tomllib.loads(v.map_text).get("language") or "en")
+    """The form's language (its map as the catalogue loaded it, not parsed again)."""
+    return services().forms.map_of(store_forms.stored(v)).language
 
 
 def _edit_from(form: Any, field: EditorField) -> FieldEdit:
