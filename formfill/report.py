@@ -23,6 +23,10 @@ class FieldOutcome:
     value: str | None = None  # the value as written (None when blank)
     reason: str = ""  # why blank / skipped / failed, in words a specialist understands
     label: str = ""  # the field's human label when known (tooltip)
+    # blank, but the client has something for it a person must write by hand (maps.resolve's
+    # Blank.hand: currency | value | undecided) and what that is (the value, or "NOK>EUR")
+    hand: str = ""
+    held: str = ""
 
 
 @dataclass

@@ -355,6 +355,16 @@ def moment(value: datetime | None) -> Markup | str:
     return Markup('<time datetime="%s">%s</time>') % (value.isoformat(timespec="minutes"), shown)
 
 
+def currency_name(code: str) -> str:
+    """A currency's name in the reader's language ("norske kroner", "Euro")."""
+    from babel.numbers import get_currency_name
+
+    try:
+        return str(get_currency_name(code, locale=str(get_locale() or "en")))
+    except (ValueError, LookupError):
+        return code
+
+
 def init(app: Flask) -> None:
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["day_text"] = day_text
@@ -365,6 +375,7 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["item_error"] = item_error
     app.jinja_env.filters["profile_value"] = profile_value
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["currency_name"] = currency_name
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["country_beside"] = country_beside
     app.jinja_env.filters["doc_type_name"] = doc_type_name

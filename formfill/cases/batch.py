@@ -75,6 +75,11 @@ class Readiness:
     addendum: list[tuple[str, int]] = field(default_factory=list)
     # not ready: a value a dropdown of the form does not offer (field label, value, its options)
     off_choices: list[tuple[str, str, str]] = field(default_factory=list)
+    # ready, but left blank although the client has something for it, to write by hand:
+    # (field label, why: currency | value | undecided, what: the value or "NOK>EUR")
+    by_hand: list[tuple[str, str, str]] = field(default_factory=list)
+    # ready, but the form shows a value of its own nobody chose (field label, what it shows)
+    shown: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -95,6 +100,8 @@ class Readiness:
             "blank": self.blank,
             "addendum": [{"list": name, "more": n} for name, n in self.addendum],
             "off_choices": [{"field": f, "value": v, "options": o} for f, v, o in self.off_choices],
+            "by_hand": [{"field": f, "why": w, "held": h} for f, w, h in self.by_hand],
+            "shown": [{"field": f, "shows": v} for f, v in self.shown],
         }
 
 
@@ -217,10 +224,15 @@ def plan(
             blank: list[str] = []
             dropped: list[str] = []
             warnings = list(warned)
+            by_hand: list[tuple[str, str, str]] = []
+            shown: list[tuple[str, str]] = []
             if problem is None and form_id in forms.map_ids():
-                res = resolve_for(forms, forms.map(form_id), profile, on)
-                warnings += [
-                    str(t) for t in left_but_shown(forms.map(form_id), by_itself[form_id], res)
+                fmap = forms.map(form_id)
+                res = resolve_for(forms, fmap, profile, on)
+                labels = {f.field: f.label for f in fmap.fields}
+                shown = [
+                    (t.label or t.field, t.shown)
+                    for t in left_but_shown(fmap, by_itself[form_id], res)
                 ]
                 missing = [m.path for m in res.missing_required]
                 blank = list(
@@ -231,12 +243,10 @@ def plan(
                     )
                 )
                 dropped = [f"{d.item}: {d.reason}" for d in res.dropped]
-                labels = {f.field: f.label for f in forms.map(form_id).fields}
                 off = _off_choices(dict(res.values), choices[form_id], labels)
-                warnings += [  # the form will be silent where the client has something to say
-                    f"{b.field}: {b.reason}"
-                    for b in res.blank
-                    if "screening of" in b.reason or b.reason.startswith("no option for")
+                # the form will be silent where the client has something to say
+                by_hand = [
+                    (labels.get(b.field) or b.field, b.hand, b.held) for b in res.blank if b.hand
                 ]
                 addendum = [(c.group.list, len(c.cells)) for c in res.continued]
             else:
@@ -253,6 +263,8 @@ def plan(
                     blank,
                     addendum,
                     off,
+                    by_hand,
+                    shown,
                 )
             )
     return out

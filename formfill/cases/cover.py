@@ -67,6 +67,34 @@ TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
         "nb": "{field} står tomt: profilen har ingen verdi for det",
         "nl": "{field} blijft leeg: het profiel heeft er geen waarde voor",
     },
+    # a field left blank because the client has something the form cannot take as it is
+    "hand_currency": {
+        "en": "{field} is left blank: the client's amount is in {have}, the form asks for "
+        "{want}; convert it and write it by hand",
+        "nb": "{field} står tomt: klientens beløp er i {have}, skjemaet spør om {want}; regn om "
+        "og skriv det for hånd",
+        "nl": "{field} blijft leeg: het bedrag van de cliënt is in {have}, het formulier vraagt "
+        "om {want}; reken het om en vul het met de hand in",
+    },
+    "hand_currency_unknown": {
+        "en": "{field} is left blank: it is not known which currency the amount or the form is "
+        "in; write it by hand",
+        "nb": "{field} står tomt: det er ikke kjent hvilken valuta beløpet eller skjemaet er i; "
+        "skriv det for hånd",
+        "nl": "{field} blijft leeg: het is niet bekend in welke valuta het bedrag of het "
+        "formulier is; vul het met de hand in",
+    },
+    "hand_value": {
+        "en": "{field} is left blank: the form cannot take “{held}” as it is; write it by hand",
+        "nb": "{field} står tomt: skjemaet kan ikke ta «{held}» slik det står; skriv det for hånd",
+        "nl": "{field} blijft leeg: het formulier kan ‘{held}’ niet zo overnemen; vul het met "
+        "de hand in",
+    },
+    "hand_undecided": {
+        "en": "{field} is left blank: the screening could not decide it; fill it in by hand",
+        "nb": "{field} står tomt: vurderingen kunne ikke avgjøre det; fyll det ut for hånd",
+        "nl": "{field} blijft leeg: de screening kon het niet beslissen; vul het met de hand in",
+    },
     "child": {"en": "Child {n}", "nb": "Barn {n}", "nl": "Kind {n}"},
     "member": {"en": "Household member {n}", "nb": "Husstandsmedlem {n}", "nl": "Gezinslid {n}"},
     "partner": {"en": "Partner", "nb": "Partner", "nl": "Partner"},
@@ -173,6 +201,9 @@ class CoverCheck:
     shown: str  # what the document shows
     blank: bool = False  # not a shown value: a field left empty (the profile has no value)
     more: int = 0
+    # left empty although the client has something for it (FieldOutcome.hand / .held)
+    hand: str = ""
+    held: str = ""
 
 
 def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
@@ -191,6 +222,15 @@ def _fonts(texts: list[str], font_path: str | None) -> tuple[str, str]:
 
 
 def _check_text(k: CoverCheck, language: str) -> str:
+    if k.hand == "currency":
+        have, _, want = k.held.partition(">")
+        if "?" in (have, want) or not have or not want:
+            return say("hand_currency_unknown", language, field=k.field)
+        return say("hand_currency", language, field=k.field, have=have, want=want)
+    if k.hand == "value":
+        return say("hand_value", language, field=k.field, held=k.held)
+    if k.hand == "undecided":
+        return say("hand_undecided", language, field=k.field)
     if k.more:
         return say("more_blank", language, n=k.more)
     if k.blank:

@@ -222,7 +222,9 @@ def _parsed(version: ProfileVersion | None) -> Profile | None:
 def _left_blank(
     title: str, report: dict[str, Any], language: str, profile: Profile | None = None
 ) -> list[CoverCheck]:
-    """The fields a document leaves empty because the client's profile has no value for them
+    """The fields a document leaves empty that a person must write by hand (an amount in
+    another currency, a phone number the form's country cannot take, a municipality the
+    dropdown lacks), then those empty because the client's profile has no value for them
     (an account number, a child's fødselsnummer): a blank is not an error, but whoever signs
     should know it is there. A row for a person the client does not have (the form's third
     child) is nobody's blank. At most MAX_BLANK by name, then how many more."""
@@ -233,7 +235,12 @@ def _left_blank(
         and (profile is None or as_member_path(profile, m.group(1)) is not None)
     ]  # fmt: skip
     names = list(dict.fromkeys(_blank_name(f, language) for f in blank))
-    out = [CoverCheck(title, name, "", blank=True) for name in names[:MAX_BLANK]]
+    out = [  # by hand first: the client has the value, the form could not take it
+        CoverCheck(title, _blank_name(f, language), "", True, 0, str(f["hand"]), str(f["held"]))
+        for f in fields
+        if isinstance(f, dict) and f.get("status") == "blank" and f.get("hand")
+    ]
+    out += [CoverCheck(title, name, "", blank=True) for name in names[:MAX_BLANK]]
     if len(names) > MAX_BLANK:
         out.append(CoverCheck(title, "", "", blank=True, more=len(names) - MAX_BLANK))
     return out

@@ -11,14 +11,14 @@ the value is now, so nobody replaces a value they never saw.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import ConflictError, Problem, ProfileError
-from formfill.evidence.doubt import Doubt, doubts, same_value
+from formfill.evidence.doubt import Doubt, doubts, same_value, whose
 from formfill.profile.provenance import flatten
 from formfill.profile.validation import described
 from formfill.store import proposals as store_proposals
@@ -131,7 +131,7 @@ def review_items(session: Session, evidence_id: int) -> list[ReviewItem]:
     data = _profile_data(session, row.client_id)
     current = flatten(data)
     # the order they were read in
-    return [_item(p, data, current) for p in sorted(row.proposals, key=lambda p: p.id)]
+    return _whose([_item(p, data, current) for p in sorted(row.proposals, key=lambda p: p.id)])
 
 
 def client_review_items(
@@ -158,7 +158,22 @@ def client_review_items(
     current = flatten(data)
     for evidence_id in sorted({p.evidence_id for p in rows}):
         record(session, actor, "read", "evidence", evidence_id)
-    return [_item(p, data, current) for p in rows]
+    return _whose([_item(p, data, current) for p in rows])
+
+
+def _whose(items: list[ReviewItem]) -> list[ReviewItem]:
+    """Every proposal of a document that names someone else carries that doubt (the doubt of
+    ``formfill.evidence.doubt.whose``), so none of them is preselected."""
+    by_file: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        by_file.setdefault(item.proposal.evidence_id, []).append(i)
+    out = list(items)
+    for indices in by_file.values():
+        found = whose([items[i].doubts for i in indices])
+        for i, ds in zip(indices, found, strict=True):
+            if ds != items[i].doubts:
+                out[i] = replace(items[i], doubts=ds)
+    return out
 
 
 def _shown(value: Any) -> str:

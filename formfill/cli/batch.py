@@ -109,7 +109,20 @@ def plan_cmd(clients_spec: str, forms_spec: str, as_json: bool) -> None:
                         for f, v, o in r.off_choices]  # fmt: skip
             why = r.problem or ("; ".join(reasons) if reasons else "ready")
             click.echo(f"client {r.client:<5} {r.client_label[:24]:24} {r.form:28} {why}")
+            for f, hand, held in r.by_hand:
+                click.echo(f"    {f}: left blank, write it by hand ({_by_hand(hand, held)})")
+            for f, shows in r.shown:
+                click.echo(f"    {f}: the form shows {shows!r} by itself: check it")
     raise SystemExit(0 if all(r.ready for r in rows) else 1)
+
+
+def _by_hand(hand: str, held: str) -> str:
+    if hand == "currency":
+        have, _, want = held.partition(">")
+        return f"the amount is in {have}, the form asks for {want}"
+    if hand == "value":
+        return f"the form cannot take {held!r}"
+    return "the screening could not decide it"
 
 
 @batch_group.command("status")

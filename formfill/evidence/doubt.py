@@ -10,10 +10,11 @@ Two rules, the same for the web, the API and the CLI:
   names the one word that differs.
 
 A value assumed from the document's language (a currency it never names) is a third doubt. A
-fourth: the document names someone else. A name, identity number or birth date of the client
-that differs from the profile's by more than diacritics ("Kari Nordmann" read on a letter filed
-for Máret Čiekčá) says the document may be another person's: one click would put their name
-and number in every form.
+fourth: the document names someone else (and every other value read from that document, an
+employer or an account number, carries the fifth, ``whose_document``: see :func:`whose`). A
+name, identity number or birth date of the client that differs from the profile's by more than
+diacritics ("Kari Nordmann" read on a letter filed for Máret Čiekčá) says the document may be
+another person's: one click would put their name and number in every form.
 
 A doubtful proposal is shown with its doubts and never preselected for acceptance
 (``preselect``). Letters the plain alphabet has no base for (æ, ø, ß) have no decomposition:
@@ -27,12 +28,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-__all__ = ["DOUBTFUL_BELOW", "Doubt", "doubts", "preselect", "same_value", "strip_marks"]
+__all__ = [
+    "DOUBTFUL_BELOW", "Doubt", "doubts", "preselect", "same_value", "strip_marks", "whose",
+]  # fmt: skip
 
 # word confidence >= 0.95 was right 99.3% of the time on our samples; below, look at it
 DOUBTFUL_BELOW = 0.95
 
-DoubtKind = Literal["low_confidence", "letters_differ", "assumed", "other_person"]
+DoubtKind = Literal["low_confidence", "letters_differ", "assumed", "other_person", "whose_document"]
 
 # the client's own identity: a different value here is more likely another person's document
 IDENTITY_PATHS = frozenset(
@@ -61,8 +64,13 @@ class Doubt:
             return "assumed from the document's language: the document does not say it"
         if self.kind == "other_person":
             return (
-                f"the document names {self.proposed}, the client is {self.current}: check "
+                f"the document gives {self.proposed}, the client's is {self.current}: check "
                 "whose document this is"
+            )
+        if self.kind == "whose_document":
+            return (
+                f"from a document that may be another person's (it gives {self.proposed}, the "
+                f"client's is {self.current}): check whose document this is"
             )
         if self.kind == "low_confidence":
             return (
@@ -124,6 +132,17 @@ def doubts(
     if isinstance(proposed, str) and isinstance(current, str):
         out += _letters_differ(current, proposed)
     return tuple(out)
+
+
+def whose(found: list[tuple[Doubt, ...]]) -> list[tuple[Doubt, ...]]:
+    """The doubts of one document's proposals, each given ``whose_document`` when another of
+    them names someone else: an employer or an account number from Kari's pay slip is Kari's,
+    even though it cannot be compared with anything of the client's."""
+    other = next((d for ds in found for d in ds if d.kind == "other_person"), None)
+    if other is None:
+        return found
+    flag = Doubt("whose_document", current=other.current, proposed=other.proposed)
+    return [ds if any(d.kind == "other_person" for d in ds) else (flag, *ds) for ds in found]
 
 
 def preselect(proposed: Any, confidence: float | None, current: Any = None) -> bool:

@@ -108,12 +108,14 @@ class FormFill:
     version: StoredVersion | None = None
 
 
-def _fold_resolution(report: FillReport, res: Resolution) -> None:
+def _fold_resolution(report: FillReport, res: Resolution, fmap: FormMap) -> None:
+    labels = {f.field: f.label for f in fmap.fields if f.label}
     for m in res.missing:
         why = f"no value in the profile at {m.path}" + (" (required)" if m.required else "")
-        report.add(FieldOutcome(m.field, Status.BLANK, None, why))
+        report.add(FieldOutcome(m.field, Status.BLANK, None, why, labels.get(m.field, "")))
     for b in res.blank:
-        report.add(FieldOutcome(b.field, Status.BLANK, None, b.reason))
+        label = labels.get(b.field, "")
+        report.add(FieldOutcome(b.field, Status.BLANK, None, b.reason, label, b.hand, b.held))
     for s in res.skipped:
         report.add(FieldOutcome(s.field, Status.SKIPPED, None, s.reason))
     for d in res.dropped:
@@ -199,7 +201,7 @@ def fill_form(
     report.document = fmap.id
     if force and fmap.fingerprint != actual:
         report.notes.append("filled with --force although the blank's fingerprint differs")
-    _fold_resolution(report, res)
+    _fold_resolution(report, res, fmap)
     return FormFill(data, report, suffix, res, forms.version_of(fmap))
 
 

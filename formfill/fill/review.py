@@ -9,6 +9,7 @@ from formfill.errors import Problem
 from formfill.fill.catalogue import FormCatalogue
 from formfill.maps.model import FormMap
 from formfill.profile.expressions import expression_paths, program_refs
+from formfill.profile.money import is_money_path
 from formfill.programs.criteria import criterion_paths
 
 __all__ = ["map_programs", "review_map"]
@@ -69,6 +70,19 @@ def review_map(forms: FormCatalogue, fmap: FormMap) -> tuple[list[Problem], list
                 f"fields[{spec.field}]: reads household.members[i], the order the household "
                 "was entered in: use household.partner, household.children[i], "
                 "household.others[i] or household.everyone[i]"
+            )
+    if fmap.currency is None:
+        amounts = [
+            spec.field
+            for spec in fmap.fields
+            if (spec.profile and is_money_path(spec.profile))
+            or any(is_money_path(p) for p in expression_paths(spec.expr or "", condition=False))
+        ]
+        if amounts:
+            warnings.append(
+                f"{', '.join(amounts[:3])}{' ...' if len(amounts) > 3 else ''}: amounts, but "
+                'the map does not say the form\'s currency (currency = "USD"): no amount is '
+                "written until it does"
             )
     declared = {g.list for g in fmap.rows}
     lists: dict[str, int] = {}

@@ -33,6 +33,7 @@ __all__ = [
     "rows_of",
     "set_field",
     "set_fields",
+    "set_header",
     "set_rows",
 ]
 
@@ -325,3 +326,26 @@ def set_rows(text: str, rows: Rows | None, *, remove: str = "") -> str:
     block += [f"  [{', '.join(toml_string(n) for n in row)}]," for row in rows.fields]
     block.append("]")
     return "\n".join([*lines, *block]) + "\n"
+
+
+_TOP_KEY = re.compile(r"^(#\s*TODO\s+)?([a-z_]+)\s*=")
+
+
+def set_header(text: str, key: str, value: str) -> str:
+    """The text with the top-level ``key`` (before the first table) set to the string
+    ``value``: its line replaced (a TODO line for it too), else added after ``language``."""
+    lines = text.splitlines()
+    first_table = next((i for i, line in enumerate(lines) if _HEADER.match(line)), len(lines))
+    new = f"{key} = {toml_string(value)}"
+    for i in range(first_table):
+        m = _TOP_KEY.match(lines[i])
+        if m and m.group(2) == key:
+            lines[i] = new
+            return "\n".join(lines) + "\n"
+    at = next(
+        (i + 1 for i in range(first_table) if (m := _TOP_KEY.match(lines[i]))
+         and not m.group(1) and m.group(2) == "language"),
+        first_table,
+    )  # fmt: skip
+    lines.insert(at, new)
+    return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -26,8 +27,12 @@ from formfill.suggest import close_matches, did_you_mean
 __all__ = ["find_map", "load_map", "load_map_text", "load_maps"]
 
 HEADER_KEYS = (
-    "id", "agency", "title", "kind", "source", "fingerprint", "language", "fields", "rows",
+    "id", "agency", "title", "kind", "source", "fingerprint", "language", "currency", "fields",
+    "rows",
 )  # fmt: skip
+# the currency a form in this language asks its amounts in, unless the map says (an English
+# form may be American, British, Canadian...: it must say)
+LANGUAGE_CURRENCY = {"nb": "NOK", "nn": "NOK", "nl": "EUR"}
 ROW_KEYS = ("list", "fields", "section", "columns")
 REQUIRED_HEADER = ("id", "agency", "title", "kind", "source", "language")
 FIELD_KEYS = (
@@ -187,6 +192,24 @@ def _check_duplicates(raw_fields: list[Any], out: list[Problem]) -> None:
         out.append(Problem(f"fields[{name}]", f"{msg}: {where}"))
 
 
+def _currency(data: dict[str, Any], language: str | None, out: list[Problem]) -> str | None:
+    """The map's ``currency`` (ISO 4217, one Babel knows), else the language's own."""
+    value = data.get("currency")
+    if value is None:
+        return LANGUAGE_CURRENCY.get(language or "")
+    if not isinstance(value, str) or value.strip().upper() not in _known_currencies():
+        out.append(Problem("currency", f"{value!r} is not a currency code (ISO 4217: EUR, NOK)"))
+        return None
+    return value.strip().upper()
+
+
+@cache
+def _known_currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
 def _build(data: dict[str, Any], path: Path, out: list[Problem]) -> FormMap | None:
     out.extend(_unknown_keys(data, HEADER_KEYS, ""))
     header: dict[str, str | None] = {}
@@ -206,6 +229,7 @@ def _build(data: dict[str, Any], path: Path, out: list[Problem]) -> FormMap | No
         out.append(Problem("agency", msg))
     if header["kind"] is not None and header["kind"] not in KINDS:
         out.append(Problem("kind", f"{header['kind']!r} is not one of {', '.join(KINDS)}"))
+    currency = _currency(data, header["language"], out)
 
     # no entries at all is a map of nothing yet (a draft whose every field is a TODO):
     # it loads, and `map check` lists each field as unmapped
@@ -229,6 +253,7 @@ def _build(data: dict[str, Any], path: Path, out: list[Problem]) -> FormMap | No
         kind=cast(Literal["pdf", "docx"], header["kind"]),
         source=cast(str, header["source"]),
         language=cast(str, header["language"]),
+        currency=currency,
         fingerprint=fingerprint,
         fields=tuple(specs),
         path=path,

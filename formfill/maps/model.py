@@ -89,6 +89,9 @@ class FormMap:
     # the store's version number when the map was loaded from a stored form version (None: a
     # file in form_maps/); the catalogue keys its blank by it
     version: int | None = None
+    # the currency the form asks its amounts in (the map's ``currency``, else its language's);
+    # None: not known, and an amount is never written (formfill.profile.money)
+    currency: str | None = None
 
     def field_names(self) -> list[str]:
         """The form fields the map mentions, once each, in map order."""

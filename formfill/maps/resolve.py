@@ -27,6 +27,7 @@ from formfill.profile.expressions import (
     unknown_programs,
 )
 from formfill.profile.model import Profile, resolve_path
+from formfill.profile.money import Amount, amount_of, amounts_in
 
 if TYPE_CHECKING:
     from formfill.maps.model import FieldSpec, FormMap, RowGroup
@@ -59,10 +60,17 @@ class Missing(NamedTuple):
 
 
 class Blank(NamedTuple):
-    """A field deliberately left empty, and why (no option for the value, condition false...)."""
+    """A field deliberately left empty, and why (no option for the value, condition false...).
+
+    ``hand`` says when a person must write it by hand because the client has something the
+    form cannot take as it is: ``currency`` (an amount in another currency than the form's),
+    ``value`` (a value no transform or option can write, kept in ``held``), ``undecided``
+    (the screening could not decide a box); "" for a field that is rightly empty."""
 
     field: str
     reason: str
+    hand: str = ""
+    held: str = ""
 
 
 class Skipped(NamedTuple):
@@ -135,7 +143,8 @@ def _options(spec: FieldSpec, value: Any, res: Resolution) -> Value | None:
     if key in spec.options:
         return spec.options[key]
     known = ", ".join(sorted(spec.options))
-    res.blank.append(Blank(spec.field, f"no option for the value {key!r} (options: {known})"))
+    why = f"no option for the value {key!r} (options: {known})"
+    res.blank.append(Blank(spec.field, why, "value", key))
     return None
 
 
@@ -143,8 +152,34 @@ def _transformed(spec: FieldSpec, value: Any, locale: str, res: Resolution) -> t
     try:
         return True, apply_transforms(value, spec.transforms, locale)
     except TransformError as e:
-        res.blank.append(Blank(spec.field, str(e)))
+        held = "" if is_empty(value) else str(_as_value(value))
+        res.blank.append(Blank(spec.field, str(e), "value" if held else "", held))
         return False, None
+
+
+def _wrong_currency(
+    spec: FieldSpec, amounts: list[Amount], currency: str | None, res: Resolution
+) -> bool:
+    """True (and the field blank, to be written by hand) when an amount the field shows is not
+    in the form's currency: formfill never converts, and a NOK figure printed under "euro" is a
+    wrong value on a signed form."""
+    for a in amounts:
+        if currency is not None and a.currency == currency:
+            continue
+        if currency is None:
+            why = f"{a.path} is an amount but the map does not say the form's currency"
+        elif a.currency is None:
+            why = f"the profile does not say the currency of {a.path}; the form asks for {currency}"
+        else:
+            why = (
+                f"the amount is in {a.currency}, the form asks for {currency}: convert it and "
+                "write it by hand"
+            )
+        res.blank.append(
+            Blank(spec.field, why, "currency", f"{a.currency or '?'}>{currency or '?'}")
+        )
+        return True
+    return False
 
 
 def _resolve_field(
@@ -154,6 +189,7 @@ def _resolve_field(
     locale: str,
     context: Mapping[str, Any],
     res: Resolution,
+    currency: str | None = None,
 ) -> None:
     if spec.source == "skip":
         res.skipped.append(Skipped(spec.field, spec.skip or ""))
@@ -166,6 +202,9 @@ def _resolve_field(
     if spec.source == "profile":
         path = spec.profile or ""
         raw = on if path in FILL_PATHS else resolve_path(profile, path, on)
+        amount = None if is_empty(raw) else amount_of(profile, path, on)
+        if amount is not None and _wrong_currency(spec, [amount], currency, res):
+            return
         ok, value = _transformed(spec, raw, locale, res)
         if not ok:
             return
@@ -175,7 +214,9 @@ def _resolve_field(
     else:  # expr
         undecided = unknown_programs(spec.expr or "", context["programs"], False)
         if undecided:
-            res.blank.append(Blank(spec.field, undecided))
+            res.blank.append(Blank(spec.field, undecided, "undecided"))
+            return
+        if _wrong_currency(spec, amounts_in(profile, spec.expr or "", on), currency, res):
             return
         ok, value = _transformed(spec, render_template(spec.expr or "", context), locale, res)
         if not ok:
@@ -198,7 +239,7 @@ def _resolve_conditions(
         u for s in specs if (u := unknown_programs(s.when or "", context["programs"], True))
     )
     if undecided:
-        res.blank.append(Blank(name, f"left empty: {undecided}"))
+        res.blank.append(Blank(name, f"left empty: {undecided}", "undecided"))
         return
     if len(specs) == 1 and specs[0].state is None:
         res.values[name] = evaluate_condition(specs[0].when or "", context)
@@ -232,7 +273,7 @@ def resolve(
     done: set[str] = set()
     for spec in fmap.fields:
         if spec.source != "when":
-            _resolve_field(spec, profile, on, fmap.language, context, res)
+            _resolve_field(spec, profile, on, fmap.language, context, res, fmap.currency)
         elif spec.field not in done:
             done.add(spec.field)
             _resolve_conditions(conditions[spec.field], context, res)
@@ -259,7 +300,7 @@ def _cell(specs: list[FieldSpec], profile: Profile, on: date, fmap: FormMap,
     if specs[0].source == "when":
         _resolve_conditions(specs, context, res)
     else:
-        _resolve_field(specs[0], profile, on, fmap.language, context, res)
+        _resolve_field(specs[0], profile, on, fmap.language, context, res, fmap.currency)
     value = res.values.get(specs[0].field)
     if isinstance(value, bool):
         return str(apply_transforms(value, ["yesno"], fmap.language))

@@ -120,6 +120,57 @@ def expression_problems(source: str, *, condition: bool) -> list[str]:
             msg = _check_chain(root, parts, called)
             if msg:
                 out.append(msg)
+    out += _off_choice_literals(tree)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _choices() -> dict[str, tuple[str, ...]]:
+    """Paths of coded values (``[]`` for list indices) and their codes."""
+    return {
+        re.sub(r"\[\d*\]", "[]", p): info.choices
+        for p, info in vocabulary().items()
+        if info.choices
+    }
+
+
+def _literals(node: nodes.Node) -> list[str] | None:
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, nodes.Const) and isinstance(node.value, list | tuple):  # folded
+        return [v for v in node.value if isinstance(v, str)]
+    if isinstance(node, nodes.List | nodes.Tuple) and all(
+        isinstance(i, nodes.Const) and isinstance(i.value, str) for i in node.items
+    ):
+        return [i.value for i in node.items]  # type: ignore[attr-defined]
+    return None
+
+
+def _off_choice_literals(tree: nodes.Node) -> list[str]:
+    """A coded value compared with a text it never holds (``person.marital_status ==
+    'Single'``, where the profile stores ``single``): the condition could never be true."""
+    out: list[str] = []
+    known = _choices()
+    for cmp in tree.find_all(nodes.Compare):
+        left = next(chains(cmp.expr), None)
+        if left is None or not isinstance(cmp.expr, nodes.Getattr | nodes.Getitem):
+            continue
+        path = (left.root + "".join(left.parts)).replace(".[]", "[]")
+        codes = known.get(path)
+        if not codes:
+            continue
+        for op in cmp.ops:
+            if op.op not in ("eq", "ne", "in", "notin"):
+                continue
+            for text in _literals(op.expr) or []:
+                if text not in codes:
+                    near = close_matches(text, codes, cutoff=60, loose=True)
+                    hint = did_you_mean(
+                        near or [c for c in codes if c.casefold() == text.casefold()]
+                    )
+                    out.append(
+                        f"{path} is never {text!r}{hint}: it holds one of {', '.join(codes)}"
+                    )
     return out
 
 

@@ -384,6 +384,7 @@ class Benefit(_Model):
     name: str = _f(..., d="Name of the benefit", ex="Barnetrygd")
     agency: str | None = _f(d="Agency paying it", ex="NAV")
     amount: Decimal | None = _f(d="Amount per period", ex=Decimal("1766.00"), ge=0)
+    currency: Currency | None = _f(d="Currency of the amount (ISO 4217)", ex="NOK")
     period: Period | None = _f(d="Period the amount is paid for", ex="month")
     since: date | None = _f(d="Received since", ex=date(2021, 7, 1))
     until: date | None = _f(d="Received until", ex=date(2039, 6, 30))

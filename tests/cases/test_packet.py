@@ -369,6 +369,35 @@ def test_fields_left_blank_are_named_before_signing_and_in_readiness(store: Stor
     assert "står tomt: profilen har ingen verdi for det" in check
 
 
+def test_values_the_form_cannot_take_are_left_for_a_person_and_named(store: Store) -> None:
+    """A Norwegian client on the Dutch toeslagen form: the income is in NOK and the form asks
+    for euros, the mobile number is not a Dutch one. Neither is written (a kroner figure under
+    "euro" is a wrong value on a signed form); readiness says each is to be written by hand,
+    and the cover lists both under what to check before signing, in the packet's language."""
+    cid = _saved(store, _persona(identifiers={"nl_bsn": "111222333"}))
+    forms = FormCatalogue(store.settings)
+    with session_scope(store.sessions) as s:
+        (ready,) = fbatch.plan(forms, s, [cid], ["toeslag-aanvraag"], ON)
+    hands = {(hand, held) for _f, hand, held in ready.by_hand}
+    assert ("currency", "NOK>EUR") in hands
+    assert ("value", "+47 412 00 917") in hands
+    assert ready.ready  # the rest of the form can go; these two are for a person
+    (item,) = _batch(store, [(cid, "toeslag-aanvraag")])
+    assert fbatch.run_item(store.settings, store.sessions, forms, item).output
+    with session_scope(store.sessions) as s:
+        report = store_batches.get_item(s, item).report or {}
+        packet = build_packet(store.settings, s, forms, _batch_id(store, item), cid, ON)
+    by_field = {f["field"]: f for f in report["fields"]}
+    assert by_field["Inkomen_per_jaar"]["status"] == "blank"
+    assert by_field["Inkomen_per_jaar"]["hand"] == "currency"
+    filled = PdfReader(io.BytesIO(packet.pdf)).pages[1].extract_text()
+    assert "510" not in filled and "503" not in filled  # no kroner figure on the form
+    cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text().replace("\n", " ")
+    check = cover.split("Må sjekkes før underskrift")[1]
+    assert "klientens beløp er i NOK, skjemaet spør om EUR" in check
+    assert "kan ikke ta «+47 412 00 917»" in check
+
+
 def test_a_tracked_form_still_shows_what_its_other_application_lacks(store: Store) -> None:
     """One form serves two programs (barnetrygd and utvidet barnetrygd). Tracking the batch's
     form on the first must not hide what the second still lacks: the cover lists the missing

@@ -88,3 +88,22 @@ def test_a_name_or_number_of_someone_else_is_a_doubt_of_its_own() -> None:
     )
     assert doubts("Kari", 0.99, None, path="person.given_name") == ()  # nothing to compare
     assert doubts("Oslo", 0.99, "Bergen", path="address.current.city") == ()  # people move
+
+
+def test_every_value_of_a_document_naming_someone_else_is_doubtful() -> None:
+    """Kari's pay slip filed for Máret: the employer and the amount cannot be compared with
+    anything of Máret's, yet they are Kari's; each gets the document's doubt, and the name
+    keeps its own. A document that names nobody else changes nothing."""
+    from formfill.evidence.doubt import doubts, preselect, whose
+
+    read = [
+        doubts("Kari", 0.99, "Máret", path="person.given_name"),
+        doubts("Fjordkraft Testbedrift AS", 0.99, None, path="employment.employer"),
+        doubts("42500.00", 0.99, None, path="income.sources[0].amount"),
+    ]
+    marked = whose(read)
+    assert [d.kind for d in marked[0]] == ["other_person"]
+    assert [[d.kind for d in ds] for ds in marked[1:]] == [["whose_document"]] * 2
+    assert "Kari" in str(marked[1][0]) and "Máret" in str(marked[1][0])
+    mine = [doubts("Máret", 0.99, "Máret", path="person.given_name"), read[1], read[2]]
+    assert whose(mine) == mine and preselect("42500.00", 0.99)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from formfill.errors import ExpressionError
+from formfill.errors import ExpressionError, FormMapError
 from formfill.expressions import (
     compile_condition,
     compile_template,
@@ -206,7 +206,7 @@ def test_missing_blank_skipped(fmap: FormMap, profile: Profile) -> None:
         Missing("Epost", "contact.email", False),
     ]
     assert res.missing_required == [("Fnr", "identifiers.no_fnr", True)]
-    blank = dict(res.blank)
+    blank = {b.field: b.reason for b in res.blank}
     assert set(blank) == {"Kjonn", "Fullmektig", "Enslig"}
     assert "'female'" in blank["Kjonn"]
     assert "no condition is true" in blank["Enslig"]
@@ -232,8 +232,73 @@ def test_transform_failure_is_blank_with_reason(tmp_path: Path, profile: Profile
     path.write_text(body, encoding="utf-8")
     res = resolve(load_map(path), profile, ON)
     assert res.values == {}
-    assert res.blank[0] == Blank("T", res.blank[0].reason)
+    assert res.blank[0] == Blank("T", res.blank[0].reason, "value", "+47 41234567")
     assert "phone:nl" in res.blank[0].reason
+
+
+def _one_field_map(tmp_path: Path, header: str, body: str) -> FormMap:
+    text = MAP.split("[[fields]]")[0].replace('language = "nb"\n', header) + body
+    path = tmp_path / "form_maps" / "nav" / "nav-test.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return load_map(path)
+
+
+AMOUNT = '[[fields]]\nfield = "Inntekt"\nprofile = "income.monthly_gross"\ntransform = "money0"\n'
+SOURCE_AMOUNT = '[[fields]]\nfield = "Beløp"\nprofile = "income.sources[0].amount"\n'
+EXPR_AMOUNT = '[[fields]]\nfield = "Sum"\nexpr = "{{ income.yearly_gross }} per year"\n'
+
+
+@pytest.mark.parametrize("body", [AMOUNT, SOURCE_AMOUNT, EXPR_AMOUNT])
+def test_amount_in_another_currency_is_left_for_a_person(
+    tmp_path: Path, profile: Profile, body: str
+) -> None:
+    """A NOK income on a form that asks for euros is never written (not as euros, not as a
+    bare figure): the field is blank, marked for writing by hand, with both currencies."""
+    nl = _one_field_map(tmp_path, 'language = "nl"\n', body)
+    assert nl.currency == "EUR"
+    res = resolve(nl, profile, ON)
+    assert res.values == {}
+    (blank,) = res.blank
+    assert blank.hand == "currency"
+    assert blank.held == "NOK>EUR"
+    assert "NOK" in blank.reason and "EUR" in blank.reason
+    # the same field on a form in kroner is written
+    nb = _one_field_map(tmp_path, 'language = "nb"\n', body)
+    assert nb.currency == "NOK" and resolve(nb, profile, ON).values != {}
+
+
+def test_form_currency_comes_from_the_map_before_its_language(
+    tmp_path: Path, profile: Profile
+) -> None:
+    """An English form says its currency; one that does not writes no amount at all."""
+    usd = _one_field_map(tmp_path, 'language = "en"\ncurrency = "usd"\n', AMOUNT)
+    assert usd.currency == "USD"
+    assert resolve(usd, profile, ON).blank[0].held == "NOK>USD"
+    dollars = profile.model_copy(deep=True)
+    dollars.income.sources[0].currency = "USD"
+    assert resolve(usd, dollars, ON).values["Inntekt"] == "32,501"
+    unsaid = _one_field_map(tmp_path, 'language = "en"\n', AMOUNT)
+    assert unsaid.currency is None
+    (blank,) = resolve(unsaid, dollars, ON).blank
+    assert blank.hand == "currency" and "does not say the form's currency" in blank.reason
+
+
+def test_mixed_currencies_leave_the_sum_blank(tmp_path: Path, profile: Profile) -> None:
+    """Two incomes in two currencies have no sum in either: the field says so, it is not 0."""
+    mixed = profile.model_copy(deep=True)
+    extra = mixed.income.sources[0].model_copy(update={"currency": "EUR"})
+    mixed.income.sources.append(extra)
+    res = resolve(_one_field_map(tmp_path, 'language = "nl"\n', SOURCE_AMOUNT), mixed, ON)
+    assert res.blank[0].held == "NOK>EUR"  # the first source is still in kroner
+    res = resolve(_one_field_map(tmp_path, 'language = "nl"\n', AMOUNT), mixed, ON)
+    assert res.values == {} and res.blank == []  # no sum at all: missing, not wrong
+    assert [m.path for m in res.missing] == ["income.monthly_gross"]
+
+
+def test_unknown_currency_code_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FormMapError, match="currency"):
+        _one_field_map(tmp_path, 'language = "en"\ncurrency = "DOLLARS"\n', AMOUNT)
 
 
 @pytest.mark.parametrize(
@@ -311,3 +376,25 @@ def test_fill_date_is_a_profile_path_in_maps(tmp_path: Path) -> None:
     prof = parse_profile({"person": {"given_name": "Kari", "family_name": "Nordmann"}})
     res = resolve(fmap, prof, _dt.date(2026, 3, 9))
     assert res.values["Dato"] == "09.03.2026"
+
+
+@pytest.mark.parametrize(
+    ("when", "wrong"),
+    [
+        ("person.marital_status == 'Single'", "'Single' (did you mean single"),
+        ("person.marital_status in ['single', 'Maried']", "'Maried' (did you mean married"),
+        ("household.members[0].relation != 'kid'", "'kid'"),
+    ],
+)
+def test_a_condition_comparing_a_code_with_a_text_it_never_holds_is_refused(
+    tmp_path: Path, when: str, wrong: str
+) -> None:
+    """A box that could never be ticked (the profile stores 'single', the form's label says
+    'Single') is a map bug: the loader refuses it, naming the codes the path holds."""
+    body = f'[[fields]]\nfield = "Enslig"\nwhen = "{when}"\n'
+    with pytest.raises(FormMapError) as e:
+        _one_field_map(tmp_path, 'language = "nb"\n', body)
+    assert wrong in str(e.value) and "it holds one of" in str(e.value)
+    fine = when.replace("'Single'", "'single'").replace("'Maried'", "'married'")
+    fine = fine.replace("'kid'", "'child'")
+    assert _one_field_map(tmp_path, 'language = "nb"\n', body.replace(when, fine)).fields

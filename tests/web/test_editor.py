@@ -160,6 +160,31 @@ def test_a_saved_field_changes_its_entry_only_and_is_audited(
     assert audit, "the editor's save is not in the audit log"
 
 
+def test_the_forms_currency_is_drafted_from_its_labels_and_set_in_the_editor(
+    world: World, as_user: Any, drafted: str
+) -> None:
+    """The draft of an English form whose income label says "($)" asks its amounts in USD; a
+    maintainer changes it on the page (the map's one line), a specialist cannot, and a code
+    that is no currency is refused with nothing changed."""
+    text = _version(world, drafted).map_text
+    assert 'currency = "USD"' in text
+    c = as_user("maintainer")
+    page = c.get(f"/forms/{drafted}/v/1").get_data(as_text=True)
+    assert '<option value="USD" selected>USD' in page
+    assert post(c, f"/forms/{drafted}/v/1/currency", {"currency": "gbp"}).status_code == 302
+    changed = _version(world, drafted).map_text
+    assert 'currency = "GBP"' in changed and 'currency = "USD"' not in changed
+    assert len(changed.splitlines()) == len(text.splitlines())  # the line replaced, no other
+    resp = post(c, f"/forms/{drafted}/v/1/currency", {"currency": "XYZ"}, follow_redirects=True)
+    assert "not a currency code" in resp.get_data(as_text=True)
+    assert _version(world, drafted).map_text == changed
+    spec = as_user("specialist")
+    assert post(spec, f"/forms/{drafted}/v/1/currency", {"currency": "EUR"}).status_code == 403
+    assert post(c, f"/forms/{drafted}/v/1/currency", {"currency": "USD"}).status_code == 302
+    drafted_line = next(line for line in text.splitlines() if line.startswith("currency ="))
+    assert _version(world, drafted).map_text == text.replace(drafted_line, 'currency = "USD"')
+
+
 def test_a_broken_condition_is_refused_with_its_reason_and_kept_on_screen(
     world: World, as_user: Any, drafted: str
 ) -> None:

@@ -267,6 +267,36 @@ def test_review_shows_current_value_source_and_doubts(world: World, as_user: Any
     assert "89\xa0% sikker, under 95\xa0%" in page  # shares as Norwegians write them
 
 
+def test_a_document_naming_someone_else_warns_on_every_value_it_gave(
+    world: World, as_user: Any
+) -> None:
+    """A pay slip that gives another person's fødselsnummer: the page says at the top that it
+    may be another person's document, and every value read from it (the amount, the
+    employer, the account) carries the warning and is not the preselected accept, not only
+    the identity fields; the CLI's and the API's doubts say the same."""
+    client_id, ev_id, ids, (account, employer) = _review_with(
+        world, "REF-REVIEW-WHOSE",
+        (FNR, "01017012345"), ("employment.employer", "Fjordkraft Testbedrift AS"),
+    )  # fmt: skip
+    _, other_ev, _ = seed_review(world, "REF-REVIEW-MINE")  # the client's own slip: no banner
+    c = as_user("specialist")
+    page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
+    assert 'id="whose"' in page and "01017012345" in page.split('id="whose"')[1][:600]
+    for pid in (ids[AMOUNT], employer):
+        card = _article(page, pid)
+        assert "may be another person" in card and "doubtful" in card.split(">")[0]
+        assert 'class="primary" data-action="accept"' not in card
+    # the number itself says it gives a number, not that it "names" one
+    wrong = _article(page, account)
+    assert "gives the number 01017012345" in wrong
+    assert 'id="whose"' not in c.get(f"/evidence/{other_ev}").get_data(as_text=True)
+    nb = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "Dette kan være en annen persons dokument" in nb
+    api = c.get(f"/api/v1/clients/{client_id}/proposals").get_json()["items"]
+    flagged = {p["id"] for p in api if any("another person" in d for d in p["doubts"])}
+    assert {ids[AMOUNT], employer} <= flagged
+
+
 def test_the_client_page_counts_what_is_left_to_decide(world: World, as_user: Any) -> None:
     """A file read to the end is not "done" for the specialist while proposals wait."""
     client_id, _ev, ids = seed_review(world, "REF-REVIEW-COUNT")

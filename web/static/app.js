@@ -210,6 +210,26 @@
         });
       });
     });
+    // a coded value's codes (single, married, ...) are what the builder offers to compare with
+    var bpath = form.querySelector("[data-b=path]");
+    var barg = form.querySelector("[data-b=arg]");
+    var bhint = form.querySelector("[data-b=hint]");
+    var codes = document.createElement("datalist");
+    codes.id = "builder-codes";
+    form.appendChild(codes);
+    function offer() {
+      var kind = form.querySelector("[data-b=kind]").value;
+      var p = info[bpath.value.trim().replace(/\[\d+\]/g, "[0]")];
+      var list = p && p.choices && p.choices.length && (kind === "eq" || kind === "in") ? p.choices : null;
+      codes.textContent = "";
+      if (list) list.forEach(function (c) { var o = document.createElement("option"); o.value = c; codes.appendChild(o); });
+      barg.setAttribute("list", list ? "builder-codes" : "programs");
+      if (bhint) bhint.textContent = list ? bhint.dataset.text + " " + list.join(", ") : "";
+    }
+    if (bpath) {
+      bpath.addEventListener("input", offer);
+      form.querySelector("[data-b=kind]").addEventListener("change", offer);
+    }
     var use = form.querySelector("[data-b=use]");
     if (use) use.addEventListener("click", function () {
       var kind = form.querySelector("[data-b=kind]").value;

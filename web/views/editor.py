@@ -28,6 +28,7 @@ from formfill.maps.edit import (
     rows_of,
     set_field,
     set_fields,
+    set_header,
     set_rows,
 )
 from formfill.maps.editor import EditorField, Sheet, boxes_of, sheet
@@ -74,7 +75,7 @@ def _sheet(v: FormVersion) -> Sheet:
     return cache[key]  # type: ignore[return-value]
 
 
-def _paths() -> list[dict[str, str]]:
+def _paths() -> list[dict[str, Any]]:
     from web.labels import path_label
 
     out = []
@@ -84,7 +85,7 @@ def _paths() -> list[dict[str, str]]:
         shown = path.replace("[]", "[0]")
         example = info.example if info.example is not None else ""
         out.append({"path": shown, "label": path_label(shown), "description": info.description,
-                    "example": str(example)})  # fmt: skip
+                    "example": str(example), "choices": list(info.choices)})  # fmt: skip
     return out
 
 
@@ -164,8 +165,13 @@ def _page(v: FormVersion, sh: Sheet, field: EditorField | None, typed: dict[str,
         check=check, can_edit=can_edit() and v.status == "draft", typed=typed or {},
         problems=problems, paths=_paths(), transforms=TRANSFORM_EXAMPLES, sources=EDIT_SOURCES,
         lists=TABLE_LISTS, programs=_programs(), personas=_personas(), lang=_language(v),
-        previous=_previous(v), clients=_clients(),
+        previous=_previous(v), clients=_clients(), currency=_currency(v), currencies=CURRENCIES,
     ), status  # fmt: skip
+
+
+def _currency(v: FormVersion) -> str | None:
+    """The form's currency as its map says (or its language implies); None: not said."""
+    return services().forms.map_of(store_forms.stored(v)).currency
 
 
 def _language(v: FormVersion) -> str:
@@ -543,6 +549,31 @@ def publish(form_id: str, number: int) -> Any:
     services().previews.clear()  # the catalogue lists the new current version
     flash(_("Version %(n)s published: new fills use it.", n=number), "ok")
     return redirect(url("forms.show", form_id=form_id))
+
+
+# the currencies the editor offers first (any ISO 4217 code Babel knows is accepted)
+CURRENCIES = ("EUR", "NOK", "SEK", "DKK", "ISK", "GBP", "USD", "CAD", "AUD", "CHF", "PLN")
+
+
+@bp.route("/forms/<form_id>/v/<int:number>/currency", methods=["POST"])
+@roles(*EDITORS)
+def set_currency(form_id: str, number: int) -> Any:
+    """The currency the form asks its amounts in (written as the map's ``currency``): without
+    it an English form's amounts are never written."""
+    v = _version(form_id, number)
+    code = (request.form.get("currency") or "").strip().upper()
+    if v.status != "draft":
+        flash(_("Version %(n)s is %(status)s: make a new version to change it.", n=number,
+                status=enum_label(v.status, "form_status")), "error")  # fmt: skip
+    elif not re.fullmatch(r"[A-Z]{3}", code):
+        flash(_("Choose the currency the form's amounts are in."), "error")
+    else:
+        for p in _save(v, set_header(v.map_text, "currency", code)):
+            flash(p, "error")
+            break
+        else:
+            flash(_("The form's amounts are in %(code)s.", code=code), "ok")
+    return redirect(url("editor.edit", form_id=form_id, number=number))
 
 
 def field_problems(check: Any, name: str) -> list[Problem]:

@@ -123,6 +123,8 @@ def render_review(
         problems=problems or {},
         doubtful_below=DOUBTFUL_BELOW,
         percent=format_percent,
+        # the page warns once, at the top, when the document names someone else
+        other=next((d for i in items for d in i.doubts if d.kind == "other_person"), None),
     ), status
 
 

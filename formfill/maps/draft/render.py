@@ -20,8 +20,9 @@ from formfill.errors import FormMapError, Problem
 from formfill.maps.draft.passes import Draft
 from formfill.maps.draft.rows import DraftRows, find_rows
 from formfill.maps.draft.suggest import Suggestion
-from formfill.maps.loader import load_map
+from formfill.maps.loader import LANGUAGE_CURRENCY, load_map
 from formfill.maps.model import validate_against_form
+from formfill.profile.money import is_money_path
 
 _PASSES = 4  # each pass turns what the check rejected into a TODO; one is usually enough
 
@@ -126,6 +127,7 @@ def _text(
         f"source = {toml_string(head['source'])}",
         f"fingerprint = {toml_string(draft.inventory.fingerprint)}",
         f"language = {toml_string(draft.language)}",
+        *_currency_lines(draft.language, sugs),
     ]
     for s in sugs:
         lines += _entry(s)
@@ -137,6 +139,34 @@ def _text(
         lines += ["", f"# TODO the rows of {name} are not declared ({clean(why, 160)}): declare "
                   "them as [[rows]] once each row is mapped alike"]  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+# what a label writes for a currency, and its code (an English form may be in any of them)
+_CURRENCY_WORDS = (
+    (re.compile(r"\$|\bUSD\b|\bdollars?\b", re.I), "USD"),
+    (re.compile(r"£|\bGBP\b|\bpounds?\b", re.I), "GBP"),
+    (re.compile(r"€|\bEUR\b|\beuros?\b", re.I), "EUR"),
+    (re.compile(r"\bNOK\b|\bkr\.?(?=\s|$)|\bkroner\b", re.I), "NOK"),
+)
+
+
+def _currency_lines(language: str, sugs: list[Suggestion]) -> list[str]:
+    """The form's ``currency`` when it maps an amount and its language does not say one: the
+    currency its amounts' labels name ("Monthly income ($)"), else a TODO, since an amount is
+    never written on a form whose currency nobody stated."""
+    amounts = [s for s in sugs if s.kind == "profile" and is_money_path(s.target)]
+    if not amounts or language in LANGUAGE_CURRENCY:
+        return []
+    said = " ".join(
+        t for s in amounts for t in (s.label.tooltip, s.label.left, s.label.above, s.said) if t
+    )
+    found = [code for pattern, code in _CURRENCY_WORDS if pattern.search(said)]
+    if len(found) == 1:
+        return [f"currency = {toml_string(found[0])}  # the amounts' labels name it"]
+    return [
+        '# TODO currency = "USD": say which currency the form\'s amounts are in; until then '
+        "no amount is written on it"
+    ]
 
 
 def _problems(text: str, draft: Draft, form_id: str, agency: str) -> list[Problem]:
