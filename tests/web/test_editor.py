@@ -75,6 +75,12 @@ def test_upload_drafts_a_version_drawn_box_by_box(world: World, as_user: Any, dr
     )
     todo = [e for e in entries(v.map_text).values() if not e.active]
     assert f"{len(todo)} to do" in page
+    # a box smaller than the target a pointer can hit gets a larger invisible one around it
+    for hit in re.finditer(
+        r'<rect class="hit" x="[^"]+" y="[^"]+" width="([^"]+)" height="([^"]+)"', page
+    ):
+        assert float(hit.group(1)) >= 24 and float(hit.group(2)) >= 24
+    assert 'class="hit"' in page  # the form's checkboxes are small
     # each box where the field is on the page: its /Rect, flipped to the image's top-left origin
     reader = PdfReader(BLANK)
     for n, (page_no, annot) in enumerate(
@@ -255,6 +261,12 @@ def test_a_test_fill_puts_each_persons_values_in_their_row(
     png = c.get(f"/forms/{drafted}/v/1/page/1.png?who=persona:nb_single_parent")
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     assert c.get(f"/forms/{drafted}/v/1/test?who=persona:nobody").status_code == 404
+    # each page opens at full size; the filled pages alone fill the width
+    filled_png = f"/forms/{drafted}/v/1/page/1.png?who=persona:nb_single_parent"
+    assert f'<a href="{filled_png}" target="_blank"' in page.replace("&amp;", "&")
+    wide = c.get(f"/forms/{drafted}/v/1/test?who=persona:nb_single_parent&view=filled")
+    text = wide.get_data(as_text=True)
+    assert 'class="single"' in text and "Blank, page 1" not in text and "Filled, page 1" in text
 
 
 def test_publish_waits_for_every_field_then_a_batch_fills_that_version(
