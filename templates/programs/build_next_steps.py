@@ -70,10 +70,12 @@ def build(language: str) -> Path:
     doc.add_paragraph("{%p if not letter.missing %}")
     doc.add_paragraph(t["none_missing"])
     doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if letter.dates %}")  # no heading over an empty list
     doc.add_paragraph(t["dates"])
     doc.add_paragraph("{%p for d in letter.dates %}")
     doc.add_paragraph("{{ d.date }}: {{ d.text }} ({{ d.program }})", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph(t["close"])
     path = ROOT / "templates" / "programs" / f"next-steps-{language}.docx"

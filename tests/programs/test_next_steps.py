@@ -78,3 +78,18 @@ def test_a_drafts_letter_promises_no_payment() -> None:
     texts = [d["text"] for d in ctx["letter"]["dates"]]
     assert not [t for t in texts if "betaling" in t or "recht vanaf" in t], texts
     assert ctx["letter"]["applied"][0]["agency"] == "Sociale Verzekeringsbank (SVB)"
+
+
+def test_a_letter_without_dates_has_no_heading_for_them() -> None:
+    """No date known: the letter does not end in an empty "Datoer som er viktige:" heading;
+    with one, the heading is there above it."""
+    prof = profile(language="nb")
+    on = date(2025, 6, 2)
+    ctx = letter_context(prof, catalog(), [Applied("barnetrygd")], [], on)
+    ctx["letter"]["dates"] = []
+    data, _report = render_next_steps(REPO / "templates", ctx, "nb")
+    assert "Datoer som er viktige" not in _text(data)
+    ctx["letter"]["dates"] = [{"date": "14.07.2025", "text": "Følg opp hos NAV", "program": "X"}]
+    data, _report = render_next_steps(REPO / "templates", ctx, "nb")
+    text = _text(data)
+    assert "Datoer som er viktige" in text and "14.07.2025: Følg opp hos NAV (X)" in text

@@ -114,7 +114,12 @@ def test_bad_uploads_are_named_and_nothing_is_kept(world: World, as_user: Any) -
          "agency": "county", "title": "Junk"},
         content_type="multipart/form-data",
     )  # fmt: skip
-    assert resp.status_code == 400 and "could not be drafted" in resp.get_data(as_text=True)
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "x.pdf is not a PDF" in text and "blank.pdf" not in text
+    fake_word = {"blank": (__import__("io").BytesIO(b"plain text"), "brev.docx"),
+                 "form_id": "junk", "agency": "county", "title": "Junk"}  # fmt: skip
+    resp = post(c, "/forms/new", fake_word, content_type="multipart/form-data")
+    assert resp.status_code == 400 and "brev.docx is not a Word" in resp.get_data(as_text=True)
     with session_scope(world.app.extensions["formfill"].sessions) as s:
         assert s.scalar(sa.select(FormVersion).where(FormVersion.form_id == "junk")) is None
 
@@ -307,11 +312,14 @@ def test_a_new_blank_of_a_form_carries_its_map_over_and_shows_what_changed(
     row gone, a state renamed. The draft keeps what holds, the rest is to do; version 1 stays
     the one fills use until the new one is published."""
     c = as_user("maintainer")
-    assert 'value="nav"' in c.get("/forms/new?form=nav-barnetrygd").get_data(as_text=True)
+    page = c.get("/forms/new?form=nav-barnetrygd").get_data(as_text=True)
+    assert "<h1>New blank of " in page and "<h1>New form" not in page
+    assert 'type="hidden" name="form_id" value="nav-barnetrygd"' in page  # the id stays
+    assert 'name="existing" value="1"' in page
     with (REPO / "sample_forms/nav/nav-barnetrygd-v2.pdf").open("rb") as f:
         resp = post(c, "/forms/new",
                     {"blank": (f, "v2.pdf"), "form_id": "nav-barnetrygd", "agency": "nav",
-                     "title": "Søknad om barnetrygd"},
+                     "title": "Søknad om barnetrygd", "existing": "1"},
                     content_type="multipart/form-data")  # fmt: skip
     assert resp.status_code == 302, resp.get_data(as_text=True)[:800]
     number = int(resp.headers["Location"].rsplit("/", 1)[1])

@@ -98,13 +98,17 @@ def _programs() -> list[str]:
 def new() -> Any:
     """Upload a blank: a new form, or a new version of a form the store holds."""
     typed = {k: (request.form.get(k) or "").strip() for k in ("form_id", "agency", "title")}
-    if request.method == "GET":
-        typed["form_id"] = request.args.get("form", "")
-        current = store_forms.current_version(db(), typed["form_id"]) if typed["form_id"] else None
-        if current is not None:
-            typed["agency"] = current.form.agency
+    # a new blank of a form the store holds: its id and agency stay, the page says whose
+    existing = request.args.get("form", "") if request.method == "GET" else (
+        typed["form_id"] if request.form.get("existing") == "1" else ""
+    )  # fmt: skip
+    current = store_forms.current_version(db(), existing) if existing else None
+    if current is not None:
+        typed["form_id"], typed["agency"] = current.form_id, current.form.agency
+        if request.method == "GET" or not typed["title"]:
             typed["title"] = services().forms.map_of(store_forms.stored(current)).title
-        return render_template("form_new.html", typed=typed, problems=[])
+    if request.method == "GET":
+        return render_template("form_new.html", typed=typed, problems=[], current=current)
     upload = request.files.get("blank")
     problems: list[str] = []
     data = upload.read(store_forms.MAX_BLANK_BYTES + 1) if upload else b""
@@ -113,6 +117,12 @@ def new() -> Any:
         problems.append(_("Choose the blank form (a PDF or Word file) to upload."))
     elif not name.lower().endswith((".pdf", ".docx")):
         problems.append(_("The blank must be a PDF or a Word (.docx) file."))
+    elif name.lower().endswith(".pdf") and b"%PDF-" not in data[:1024]:
+        problems.append(_("%(file)s is not a PDF: its contents are not a PDF file's. Upload "
+                          "the agency's blank form itself.", file=name))  # fmt: skip
+    elif name.lower().endswith(".docx") and not data.startswith(b"PK\x03\x04"):
+        problems.append(_("%(file)s is not a Word (.docx) file: its contents are not a Word "
+                          "document's. Upload the agency's blank form itself.", file=name))  # fmt: skip
     if not FORM_ID.fullmatch(typed["form_id"]):
         problems.append(
             _("The form's id: small letters, digits, dots and dashes (nav-barnetrygd).")
@@ -130,13 +140,12 @@ def new() -> Any:
             db().commit()
         except FormfillError as e:
             db().rollback()
-            problems.append(
-                _("The upload could not be drafted: %(why)s", why=str(e).splitlines()[0])
-            )
+            why = str(e).splitlines()[0].replace(stored_name, name)  # the user's file
+            problems.append(_("%(file)s could not be drafted: %(why)s", file=name, why=why))
         else:
             flash(_("Draft made: decide the fields marked to do, then publish."), "ok")
             return redirect(url("editor.edit", form_id=v.form_id, number=v.version))
-    return render_template("form_new.html", typed=typed, problems=problems), 400
+    return render_template("form_new.html", typed=typed, problems=problems, current=current), 400
 
 
 @bp.route("/forms/<form_id>/v/<int:number>")
