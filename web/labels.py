@@ -141,14 +141,14 @@ def profile_value(value: Any, path: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return _("Yes") if value else _("No")
     leaf = path.rsplit(".", 1)[-1]
     if isinstance(value, str) and (leaf in COUNTRY_FIELDS) and len(value) == 2:
         return country_name(value)
     if isinstance(value, str) and leaf in LANGUAGE_FIELDS:
         return language_name(value)
     if isinstance(value, str) and value in CHOICES and leaf in CHOICE_FIELDS:
-        return _(CHOICES[value])
+        return first_upper(_(CHOICES[value]))
     kind = kinds().get(generic(path))
     lang = str(get_locale() or "en")
     if kind in ("decimal", "int"):
@@ -365,6 +365,12 @@ def currency_name(code: str) -> str:
         return code
 
 
+def first_upper(text: str) -> str:
+    """The text with its first letter upper case, the rest as it is (an option in a list:
+    "Month", where a sentence says "per month")."""
+    return text[:1].upper() + text[1:]
+
+
 def init(app: Flask) -> None:
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["day_text"] = day_text
@@ -376,6 +382,7 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["profile_value"] = profile_value
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["currency_name"] = currency_name
+    app.jinja_env.filters["first_upper"] = first_upper
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["country_beside"] = country_beside
     app.jinja_env.filters["doc_type_name"] = doc_type_name

@@ -333,8 +333,8 @@ def test_review_names_coded_values_in_the_readers_language(world: World, as_user
     c = as_user("specialist")
     page = c.get(f"/evidence/{ev_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
     monthly = _article(page, period)
-    assert '<dd class="current">måned</dd>' in monthly, monthly
-    assert '<dd class="value">måned</dd>' in monthly
+    assert '<dd class="current">Måned</dd>' in monthly, monthly
+    assert '<dd class="value">Måned</dd>' in monthly
     assert 'name="seen" value="month"' in monthly
     assert '<dd class="value">Ansatt</dd>' in _article(page, status)
 
