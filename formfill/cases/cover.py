@@ -95,6 +95,14 @@ TEXTS: dict[str, Text] = {  # failed .. conversion: why an item is missing
         "nb": "{field} står tomt: vurderingen kunne ikke avgjøre det; fyll det ut for hånd",
         "nl": "{field} blijft leeg: de screening kon het niet beslissen; vul het met de hand in",
     },
+    "addendum": {  # rows or text the form had no room for, on pages appended to it
+        "en": "{field} continues on an addendum at the end of the document: check it and "
+        "enclose it with the form",
+        "nb": "{field} fortsetter på et vedlegg til slutt i dokumentet: sjekk det og send det "
+        "med skjemaet",
+        "nl": "{field} loopt door op een bijlage aan het eind van het document: controleer die "
+        "en stuur die mee met het formulier",
+    },
     "child": {"en": "Child {n}", "nb": "Barn {n}", "nl": "Kind {n}"},
     "member": {"en": "Household member {n}", "nb": "Husstandsmedlem {n}", "nl": "Gezinslid {n}"},
     "partner": {"en": "Partner", "nb": "Partner", "nl": "Partner"},
@@ -231,6 +239,8 @@ def _check_text(k: CoverCheck, language: str) -> str:
         return say("hand_value", language, field=k.field, held=k.held)
     if k.hand == "undecided":
         return say("hand_undecided", language, field=k.field)
+    if k.hand == "addendum":
+        return say("addendum", language, field=k.field)
     if k.more:
         return say("more_blank", language, n=k.more)
     if k.blank:

@@ -158,6 +158,8 @@ def build_packet(
             CoverCheck(title, t.get("label") or t["field"], t["shown"])
             for t in (item.report or {}).get("to_check", [])
         ]
+        if (item.report or {}).get("addendum"):  # the form's own pages could not hold it all
+            packet.checks.append(CoverCheck(title, title, "", hand="addendum"))
         packet.checks += _left_blank(title, item.report or {}, packet.language, profile)
         if forms.encloses(item.form_id):
             letters[len(packet.documents) - 1] = item

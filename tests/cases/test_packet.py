@@ -501,6 +501,14 @@ def test_readiness_names_the_list_that_goes_on_the_addendum(store: Store) -> Non
     assert ready.ready and ready.addendum == [("household.children", 1)]
     assert not any("household." in w for w in ready.warnings)
     assert ready.to_dict()["addendum"] == [{"list": "household.children", "more": 1}]
+    # the packet's cover says the form goes on on an addendum, which must be sent with it
+    (item,) = _batch(store, [(cid, "nav-barnetrygd")])
+    assert fbatch.run_item(store.settings, store.sessions, forms, item).output
+    with session_scope(store.sessions) as s:
+        packet = build_packet(store.settings, s, forms, _batch_id(store, item), cid, ON)
+    cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text().replace("\n", " ")
+    title = forms.title("nav-barnetrygd")
+    assert f"{title} fortsetter på et vedlegg til slutt i dokumentet" in cover
 
 
 def test_readiness_refuses_a_value_the_forms_dropdown_does_not_offer(store: Store) -> None:
