@@ -266,6 +266,29 @@ def _join(value: Any, arg: str | None, locale: str) -> Any:
     return value
 
 
+def _named(value: Any, arg: str | None, locale: str, kind: str) -> Any:
+    """A language (ISO 639) or country (ISO 3166) code by its name in the locale's language."""
+    from babel import Locale
+
+    if is_empty(value):
+        return value
+    code = str(value).strip()
+    names = getattr(Locale.parse(_locale(arg, locale)), kind)
+    name = names.get(code.lower() if kind == "languages" else code.upper())
+    if not name:
+        what = "language" if kind == "languages" else "country"
+        raise ValueError(f"{value!r} is not a {what} code")
+    return name
+
+
+def _language_name(value: Any, arg: str | None, locale: str) -> Any:
+    return _named(value, arg, locale, "languages")
+
+
+def _country_name(value: Any, arg: str | None, locale: str) -> Any:
+    return _named(value, arg, locale, "territories")
+
+
 def _default(value: Any, arg: str | None, locale: str) -> Any:
     return arg if is_empty(value) else value
 
@@ -283,6 +306,8 @@ REGISTRY: Mapping[str, TransformFn] = {
     "money": _money,
     "money0": _money0,
     "yesno": _yesno,
+    "language": _language_name,
+    "country": _country_name,
     "join": _join,
     "default": _default,
 }
@@ -347,11 +372,15 @@ _CHECKS: Mapping[str, Callable[[str | None], None]] = {
     "money": _check_locale_optional,
     "money0": _check_locale_optional,
     "yesno": _check_locale_optional,
+    "language": _check_locale_optional,
+    "country": _check_locale_optional,
     "join": _check_text,
     "default": _check_text,
 }
 # Transforms that fall back to the map's language when the spec names no locale.
-_USES_LOCALE = frozenset({"date_locale", "phone", "money", "money0", "yesno"})
+_USES_LOCALE = frozenset(
+    {"date_locale", "phone", "money", "money0", "yesno", "language", "country"}
+)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,30 @@ def test_draft_of_our_english_form_numbers_household_rows() -> None:
     assert d["SSN"].target == "identifiers.us_ssn"  # type: ignore[attr-defined]
 
 
+def test_a_drafted_language_field_writes_the_languages_name() -> None:
+    """'Foretrukket språk' on the barnetrygd v2 blank was filled with "nb": the draft gives a
+    language field the transform that writes its name (norsk bokmål)."""
+    d = _draft(SAMPLES / "nav" / "nav-barnetrygd-v2.pdf")
+    sprak = d["Sprak"]
+    assert sprak.target == "contact.preferred_language"  # type: ignore[attr-defined]
+    assert sprak.transforms == ["language"]  # type: ignore[attr-defined]
+
+
+def test_an_english_forms_currency_is_drafted_from_its_amount_labels() -> None:
+    """The US sample's income box says "($)": the draft states currency = "USD", which an
+    English form must say before any amount is written; a Dutch form needs no line."""
+    en = render_toml(
+        draft_map(SAMPLES / "county" / "housing-assistance.pdf"),
+        form_id="housing-assistance", agency="county", source="x.pdf",
+    )  # fmt: skip
+    assert '\ncurrency = "USD"' in en
+    nl = render_toml(
+        draft_map(SAMPLES / "toeslagen" / "toeslag-aanvraag.pdf"),
+        form_id="toeslag-aanvraag", agency="toeslagen", source="x.pdf",
+    )  # fmt: skip
+    assert "currency" not in nl.split("[[fields]]")[0]
+
+
 def test_low_confidence_is_left_unmapped_and_flagged(tmp_path: Path) -> None:
     """A repeated label (the same path twice) is never silently guessed: the second field is
     a TODO for a person, and the rendered draft keeps it commented out."""

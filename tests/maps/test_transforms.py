@@ -23,10 +23,16 @@ class Colour(Enum):
 
 def test_registry_holds_every_readme_transform() -> None:
     """The registry names exactly the transforms form_maps/README.md documents."""
-    assert set(REGISTRY) == {
-        "date", "date_locale", "digits", "upper", "lower", "first", "last", "chars",
-        "phone", "money", "money0", "yesno", "join", "default",
-    }  # fmt: skip
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "form_maps" / "README.md").read_text()
+    table = readme.split("| name | does |", 1)[1].split("\n\n", 1)[0]
+    documented = {
+        name for row in table.splitlines() for name in re.findall(r"`([a-z_0-9]+)[:`]", row)
+    }
+    assert set(REGISTRY) == documented
+    assert {"date", "money0", "language", "country"} <= documented
 
 
 @pytest.mark.parametrize(
@@ -237,3 +243,26 @@ def test_parse_splits_at_first_colon() -> None:
     assert parse_transform("chars:2:4").arg == "2:4"
     assert parse_transform("join:, ").arg == ", "
     assert parse_transform("default:kl. 12:00").arg == "kl. 12:00"
+
+
+@pytest.mark.parametrize(
+    ("spec", "locale", "value", "expected"),
+    [
+        ("language", "nb", "nb", "norsk bokmål"),
+        ("language", "nl", "nb", "Noors - Bokmål"),
+        ("language:en", "nb", "se", "Northern Sami"),
+        ("country", "nb", "NL", "Nederland"),
+        ("country", "en", "no", "Norway"),
+    ],
+)
+def test_codes_are_written_by_their_names_in_the_forms_language(
+    spec: str, locale: str, value: str, expected: str
+) -> None:
+    """'Foretrukket språk' got "nb": a language or country code is written as its name."""
+    assert apply_transforms(value, [parse_transform(spec)], locale) == expected
+
+
+def test_an_unknown_code_is_not_written_as_if_it_were_a_name() -> None:
+    with pytest.raises(TransformError, match="not a language code"):
+        apply_transforms("xx-nonsense", [parse_transform("language")], "nb")
+    assert apply_transforms(None, [parse_transform("country")], "nb") is None

@@ -49,7 +49,7 @@ TABLE_LISTS = ("household.children", "household.everyone", "household.others", "
 LINE = 0.008  # boxes whose tops differ by less than this fraction of the page are one line
 FORM_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 TRANSFORM_EXAMPLES = ("date:%d.%m.%Y", "date_locale", "digits", "upper", "lower", "first",
-                      "last", "chars:0:4", "phone", "money", "money0", "yesno", "join:, ",
+                      "last", "chars:0:4", "phone", "money", "money0", "yesno", "language", "country", "join:, ",
                       "default:-")  # fmt: skip
 
 

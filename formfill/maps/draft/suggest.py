@@ -30,6 +30,7 @@ from formfill.pdf.inspect import FieldInfo
 from formfill.pdf.labels import FieldLabel, norm
 from formfill.profile.expressions import FILL_PATHS
 from formfill.profile.model import check_path, vocabulary
+from formfill.profile.types import LANGUAGE_FIELDS
 
 THRESHOLD = 0.80  # a suggestion's confidence from which it is mapped; below: left unmapped
 # a label beside the field that names another value than the field's own name says is trusted
@@ -127,6 +128,8 @@ def transforms_for(path: str, f: FieldInfo) -> list[str]:
         return ["yesno"]
     if kind.startswith("list"):
         return ["join:, "]
+    if f.kind == "text" and path.rsplit(".", 1)[-1] in LANGUAGE_FIELDS:
+        return ["language"]  # "Foretrukket språk": norsk bokmål, not "nb"
     return []
 
 
