@@ -365,6 +365,33 @@ def currency_name(code: str) -> str:
         return code
 
 
+_STATES = re.compile(r"on-states \[(.*)\] -> \[(.*)\]")
+_MOVED = re.compile(r"moved (-?\d+),(-?\d+) -> (-?\d+),(-?\d+)")
+_FROM_TO = re.compile(r"(type|MaxLen|page) (.+) -> (.+)")
+
+
+def change_text(text: str) -> str:
+    """A change of a form field between two blanks (``formfill.maps.diff``) in the reader's
+    language: "ticked state Ja → Yes", not "on-states ['Ja'] -> ['Yes']"."""
+    if m := _STATES.fullmatch(text):
+        a, b = (g.replace("'", "") or "–" for g in m.groups())
+        return _("ticked state %(a)s → %(b)s", a=a, b=b)
+    if m := _MOVED.fullmatch(text):
+        x0, y0, x1, y1 = (int(g) for g in m.groups())
+        d = round(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+        return _("moved %(d)s pt on the page: check where its value lands in a test-fill", d=d)
+    if text == "options changed":
+        return _("its choices changed")
+    if m := _FROM_TO.fullmatch(text):
+        what, a, b = m.groups()
+        if what == "type":
+            return _("type %(a)s → %(b)s", a=a, b=b)
+        if what == "MaxLen":
+            return _("longest value %(a)s → %(b)s characters", a=a, b=b)
+        return _("page %(a)s → %(b)s", a=a.strip("[]"), b=b.strip("[]"))
+    return text
+
+
 def first_upper(text: str) -> str:
     """The text with its first letter upper case, the rest as it is (an option in a list:
     "Month", where a sentence says "per month")."""
@@ -383,6 +410,7 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["currency_name"] = currency_name
     app.jinja_env.filters["first_upper"] = first_upper
+    app.jinja_env.filters["change_text"] = change_text
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["country_beside"] = country_beside
     app.jinja_env.filters["doc_type_name"] = doc_type_name

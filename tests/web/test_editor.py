@@ -338,7 +338,10 @@ def test_a_new_blank_of_a_form_carries_its_map_over_and_shows_what_changed(
     assert "Barn3_fornavn" not in got
     page = c.get(f"/forms/nav-barnetrygd/v/{number}/changes").get_data(as_text=True)
     assert "Telefon → Mobilnummer" in page and "Sprak" in page and "Barn3_fornavn" in page
-    assert "on-states" in page and page.count('class="change ') >= 7
+    assert "ticked state Ja → Yes" in page and page.count('class="change ') >= 7
+    assert "on-states" not in page and "-&gt;" not in page  # the core's words, read for people
+    nb = c.get(f"/forms/nav-barnetrygd/v/{number}/changes", headers={"Accept-Language": "nb"})
+    assert "avkrysset verdi Ja → Yes" in nb.get_data(as_text=True)
     editor = c.get(f"/forms/nav-barnetrygd/v/{number}").get_data(as_text=True)
     assert "What changed since version" in editor
 

@@ -49,8 +49,8 @@ TABLE_LISTS = ("household.children", "household.everyone", "household.others", "
 LINE = 0.008  # boxes whose tops differ by less than this fraction of the page are one line
 FORM_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 TRANSFORM_EXAMPLES = ("date:%d.%m.%Y", "date_locale", "digits", "upper", "lower", "first",
-                      "last", "chars:0:4", "phone", "money", "money0", "yesno", "language", "country", "join:, ",
-                      "default:-")  # fmt: skip
+                      "last", "chars:0:4", "phone", "money", "money0", "yesno", "language",
+                      "country", "join:, ", "default:-")  # fmt: skip
 
 
 def can_edit() -> bool:
@@ -122,7 +122,8 @@ def new() -> Any:
                           "the agency's blank form itself.", file=name))  # fmt: skip
     elif name.lower().endswith(".docx") and not data.startswith(b"PK\x03\x04"):
         problems.append(_("%(file)s is not a Word (.docx) file: its contents are not a Word "
-                          "document's. Upload the agency's blank form itself.", file=name))  # fmt: skip
+                          "document's. Upload the agency's blank form itself.",
+                          file=name))  # fmt: skip
     if not FORM_ID.fullmatch(typed["form_id"]):
         problems.append(
             _("The form's id: small letters, digits, dots and dashes (nav-barnetrygd).")
