@@ -122,6 +122,15 @@ def _option_key(value: Any) -> str:
     return str(value)
 
 
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+
+
+def _typographic(text: str) -> str:
+    """A name as its letters say it, whatever its dashes and spaces: "Guovdageaidnu –
+    Kautokeino" and "guovdageaidnu-kautokeino" are one name."""
+    return " ".join(_DASHES.sub("-", text).split()).casefold()
+
+
 def _as_value(value: Any) -> Value:
     if isinstance(value, (str, bool)):
         return value
@@ -142,6 +151,9 @@ def _options(spec: FieldSpec, value: Any, res: Resolution) -> Value | None:
     key = _option_key(value)
     if key in spec.options:
         return spec.options[key]
+    same = [v for k, v in spec.options.items() if _typographic(k) == _typographic(key)]
+    if len(same) == 1:  # "Guovdageaidnu – Kautokeino" is the option "Guovdageaidnu-Kautokeino"
+        return same[0]
     known = ", ".join(sorted(spec.options))
     why = f"no option for the value {key!r} (options: {known})"
     res.blank.append(Blank(spec.field, why, "value", key))

@@ -398,3 +398,25 @@ def test_a_condition_comparing_a_code_with_a_text_it_never_holds_is_refused(
     fine = when.replace("'Single'", "'single'").replace("'Maried'", "'married'")
     fine = fine.replace("'kid'", "'child'")
     assert _one_field_map(tmp_path, 'language = "nb"\n', body.replace(when, fine)).fields
+
+
+def test_an_option_is_found_whatever_its_dashes_and_case(tmp_path: Path, profile: Profile) -> None:
+    """The profile says "Guovdageaidnu – Kautokeino" (an en dash with spaces), the dropdown's
+    option is "Guovdageaidnu-Kautokeino": one municipality, so it is chosen; a name that only
+    looks alike ("Guovdageaidnu Kautokeino" has no dash) is still no option."""
+    body = (
+        '[[fields]]\nfield = "kommune"\nprofile = "address.current.municipality"\n'
+        'options = { "Guovdageaidnu-Kautokeino" = "Guovdageaidnu", Oslo = "Oslo" }\n'
+    )
+    fmap = _one_field_map(tmp_path, 'language = "nb"\n', body)
+    for written, chosen in (("Guovdageaidnu – Kautokeino", "Guovdageaidnu"),
+                            ("guovdageaidnu-kautokeino", "Guovdageaidnu"),
+                            ("Guovdageaidnu Kautokeino", None)):  # fmt: skip
+        data = profile.model_dump(mode="json")
+        data["address"] = {"current": {"street": "Bákkegeaidnu 1", "postal_code": "9520",
+                                       "city": "Guovdageaidnu", "municipality": written,
+                                       "country": "NO"}}  # fmt: skip
+        res = resolve(fmap, parse_profile(data, source="t"), ON)
+        assert res.values.get("kommune") == chosen, written
+        if chosen is None:
+            assert res.blank[0].hand == "value" and res.blank[0].held == written
