@@ -24,7 +24,7 @@ from formfill.cases.apply import attach_output
 from formfill.cases.letters import next_steps_letter
 from formfill.config import Settings
 from formfill.docx import templates as docx_fill
-from formfill.errors import ConflictError, FormfillError, NotFoundError, VerificationError
+from formfill.errors import ConflictError, FormfillError, NotFoundError, Problem, VerificationError
 from formfill.fill import FormCatalogue, fill_form, left_but_shown, resolve_for
 from formfill.profile.model import Profile
 from formfill.profile.validation import profile_warnings
@@ -80,6 +80,10 @@ class Readiness:
     by_hand: list[tuple[str, str, str]] = field(default_factory=list)
     # ready, but the form shows a value of its own nobody chose (field label, what it shows)
     shown: list[tuple[str, str]] = field(default_factory=list)
+    # the profile's plausibility warnings (``warnings`` has them as English text) with their
+    # codes, and the profile they are about, for a shell to say them in its reader's language
+    cautions: list[Problem] = field(default_factory=list)
+    profile: Profile | None = field(default=None, repr=False, compare=False)
 
     @property
     def ready(self) -> bool:
@@ -214,7 +218,8 @@ def plan(
         profile = None
         if version is not None:
             profile, _ = load_profile(session, WORKER, client_id)
-        warned = [str(w) for w in profile_warnings(profile, on)] if profile else []
+        cautions = profile_warnings(profile, on) if profile else []
+        warned = [str(w) for w in cautions]
         for form_id in form_ids:
             problem = problems[form_id]
             if profile is None:
@@ -265,6 +270,8 @@ def plan(
                     off,
                     by_hand,
                     shown,
+                    cautions,
+                    profile,
                 )
             )
     return out

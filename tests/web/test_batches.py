@@ -222,3 +222,49 @@ def test_an_application_shows_a_batch_fill_of_its_form_and_takes_it_in_one_click
     with session_scope(sessions) as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Application).where(
             Application.client_id == cid)) == 1  # fmt: skip
+
+
+def test_readiness_says_what_to_write_by_hand_and_what_to_check_in_the_readers_language(
+    world: World, as_user: Any
+) -> None:
+    """A Norwegian client on the Dutch toeslagen form, single by her profile though a partner
+    lives with her: readiness in nb says the income (NOK, the form asks EUR) and the mobile
+    number are to be written by hand, and words the profile's warning in Norwegian, naming
+    whose value it is; no core English and no profile path on the page."""
+    from formfill.profile.provenance import Provenance
+    from formfill.profile.validation import load_profile
+    from formfill.store import Actor, session_scope
+    from formfill.store import users as store_users
+    from formfill.store.clients import create_client, save_profile
+
+    profile = load_profile(REPO / "personas" / "nb_single_parent.json")
+    partner = profile.household.members[0].model_copy(
+        update={"relation": "partner", "given_name": "Ørjan", "birth_date": None}
+    )
+    profile = profile.model_copy(
+        update={
+            "person": profile.person.model_copy(update={"marital_status": "single"}),
+            "household": profile.household.model_copy(
+                update={"members": [partner, *profile.household.members]}
+            ),
+        }
+    )
+    actor = Actor.system("test")
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        client = create_client(s, actor, "REF-READY-HAND")
+        save_profile(s, actor, client.id, profile, Provenance("typed"))
+        store_users.assign(s, actor, world.users["specialist"], client.id)
+        cid = client.id
+    c = as_user("specialist")
+    resp = post(
+        c, "/batches/new", {"clients": [str(cid)], "forms": ["toeslag-aanvraag"]},
+        headers={"Accept-Language": "nb"},
+    )  # fmt: skip
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "klientens beløp er i NOK, skjemaet spør om EUR" in page
+    assert "kan ikke ta «+47 412 00 917»" in page
+    assert "Sjekk før signering" in page and "Ørjan" in page and "bor med klienten" in page
+    for english in ("lives with the client", "the amount is in", "is not a nl number"):
+        assert english not in page, english
+    assert "income.yearly_gross" not in page and "person.marital_status" not in page

@@ -27,6 +27,7 @@ from formfill.store.models import Application, BatchItem, Client
 from web.access import batch_or_404, client_or_404, recent_batches, visible_ids
 from web.auth import me, roles
 from web.labels import form_title, program_name
+from web.problems import problem_text
 from web.services import db, services, today
 from web.views.forms import catalogue
 
@@ -91,7 +92,7 @@ def new() -> Any:
     again = url_for("batches.new", plan=1, clients=client_ids, forms=form_ids)
     return render_template(
         "batch_plan.html", readiness=readiness, client_ids=client_ids, form_ids=form_ids,
-        lang_next=again,
+        lang_next=again, problem_text=problem_text,
     )  # fmt: skip
 
 
