@@ -12,6 +12,7 @@ digit, which also says so in the proposal's note. Extraction never writes a prof
 from __future__ import annotations
 
 import io
+import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -400,12 +401,29 @@ def _proposals(
     ]
 
 
+def _as_scanned(page: Page, x: float, y: float) -> tuple[float, float]:
+    """A point of the corrected page (pixels) on the page as scanned (0-1 of its width and
+    height): the deskew undone (a turn within the frame, about its centre), then the quarter
+    turn (the frame turned with it). The review shows the scan as it came."""
+    if page.skew:
+        t = math.radians(page.skew)
+        cx, cy = page.width / 2, page.height / 2
+        dx, dy = x - cx, y - cy
+        x, y = cx + dx * math.cos(t) - dy * math.sin(t), cy + dx * math.sin(t) + dy * math.cos(t)
+    a, b = x / page.width, y / page.height
+    return {90: (1 - b, a), 180: (1 - a, 1 - b), 270: (b, 1 - a)}.get(page.rotation, (a, b))
+
+
 def _box(page: Page, words: list[Word]) -> tuple[float, float, float, float]:
-    x0 = min(w.box[0] for w in words) / page.width
-    y0 = min(w.box[1] for w in words) / page.height
-    x1 = max(w.box[2] for w in words) / page.width
-    y1 = max(w.box[3] for w in words) / page.height
-    return (x0, y0, x1, y1)
+    """The words' box on the page as scanned, 0-1 of its width and height."""
+    x0, y0 = min(w.box[0] for w in words), min(w.box[1] for w in words)
+    x1, y1 = max(w.box[2] for w in words), max(w.box[3] for w in words)
+    corners = [_as_scanned(page, x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs, ys = (
+        [min(max(c[0], 0.0), 1.0) for c in corners],
+        [min(max(c[1], 0.0), 1.0) for c in corners],
+    )
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def extract_evidence(

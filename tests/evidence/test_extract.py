@@ -225,3 +225,35 @@ def test_degraded_scans(variant):
             if is_id and got is not None and got.value != want:
                 assert got.needs_review, f"{name}: wrong identifier {got} not marked for review"
     assert good / total >= 0.95, problems
+
+
+@pytest.mark.parametrize(("rotation", "skew"), [(0, 0.0), (0, 3.0), (0, -4.0), (90, 0.0),
+                                                 (180, 2.0), (270, -1.5)])  # fmt: skip
+def test_a_box_read_on_the_corrected_page_is_drawn_where_the_scan_shows_it(
+    rotation: int, skew: float
+) -> None:
+    """OCR reads the page turned upright and deskewed; the review shows the scan as it came.
+    A mark on the scan, put through the same turns as the reader's, comes back as a box
+    around the mark itself (the boxes sat ~10 px off on a skewed pay slip, and upside down a
+    box would be on the other side of the page)."""
+    from PIL import Image
+
+    from formfill.evidence.extract import _box
+    from formfill.evidence.files import Page, Word
+
+    scan = Image.new("L", (600, 400), 255)
+    mark = (380, 90, 420, 110)  # x0, y0, x1, y1 on the scan
+    scan.paste(0, mark)
+    fixed = scan.rotate(rotation, expand=True, fillcolor=255) if rotation else scan
+    if skew:
+        fixed = fixed.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    dark = [(x, y) for x in range(fixed.width) for y in range(fixed.height)
+            if fixed.getpixel((x, y)) < 128]  # fmt: skip
+    seen = (min(p[0] for p in dark), min(p[1] for p in dark),
+            max(p[0] for p in dark) + 1, max(p[1] for p in dark) + 1)  # fmt: skip
+    page = Page(1, fixed.width, fixed.height, (Word("x", seen, 0.99, 0),), "ocr", rotation, skew)
+    x0, y0, x1, y1 = _box(page, list(page.words))
+    centre = ((x0 + x1) / 2 * 600, (y0 + y1) / 2 * 400)
+    assert abs(centre[0] - 400) < 4 and abs(centre[1] - 100) < 4, (centre, (x0, y0, x1, y1))
+    assert x0 * 600 <= mark[0] + 2 and x1 * 600 >= mark[2] - 2  # it covers the mark
+    assert (x1 - x0) * 600 < 60 and (y1 - y0) * 400 < 50  # and not much more
