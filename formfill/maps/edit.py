@@ -91,6 +91,8 @@ class FieldEdit:
     options: Mapping[str, str] = dc_field(default_factory=dict)
     required: bool = False
     label: str = ""
+    # write a field the form marks read-only (one that a box elsewhere unlocks)
+    overwrite_read_only: bool = False
 
     def problems(self) -> list[Problem]:
         """What is missing for the chosen source (before the strict loader sees it)."""
@@ -138,6 +140,8 @@ class FieldEdit:
             lines.append(f"state = {toml_string(self.state)}")
         if self.required and self.source != "skip":
             lines.append("required = true")
+        if self.overwrite_read_only and self.source != "skip":
+            lines.append("overwrite_read_only = true")
         return lines
 
 

@@ -88,6 +88,18 @@ def _check_chain(root: str, parts: tuple[str, ...], called: bool) -> str | None:
     return None
 
 
+def _syntax(message: str) -> str:
+    """The parser's message in a map maintainer's words, the parser's own after it."""
+    if "end of template" in message:
+        return (
+            f"{message}: it ends too early (a bracket or quote left open, or an operator "
+            "with nothing after it)"
+        )
+    if "unexpected char" in message:
+        return f"{message}: a character with no meaning there (a quote left open?)"
+    return message
+
+
 def expression_problems(source: str, *, condition: bool) -> list[str]:
     """Everything wrong with an ``expr`` (or, with ``condition``, a ``when``) that can be seen
     without a profile: syntax, unknown names, paths outside the profile vocabulary, private
@@ -99,9 +111,9 @@ def expression_problems(source: str, *, condition: bool) -> list[str]:
             compile_template(source)
         tree = parse(source, condition)
     except ExpressionError as e:
-        return [str(e)]
+        return [_syntax(str(e))]
     except TemplateSyntaxError as e:
-        return [f"expression {source!r}: {e.message}"]
+        return [f"expression {source!r}: {_syntax(e.message or '')}"]
     out: list[str] = []
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         attr: Any = None

@@ -420,3 +420,12 @@ def test_an_option_is_found_whatever_its_dashes_and_case(tmp_path: Path, profile
         assert res.values.get("kommune") == chosen, written
         if chosen is None:
             assert res.blank[0].hand == "value" and res.blank[0].held == written
+
+
+def test_a_broken_condition_says_what_is_wrong_in_a_maintainers_words() -> None:
+    from formfill.profile.expressions import expression_problems
+
+    (msg,) = expression_problems("person.marital_status == 'single' and", condition=True)
+    assert "ends too early" in msg and "operator with nothing after it" in msg
+    (msg,) = expression_problems("person.marital_status == 'single", condition=True)
+    assert "quote left open" in msg

@@ -43,3 +43,16 @@ def test_every_message_is_translated(lang: str) -> None:
         if m is None or m.fuzzy or not all(strings):
             missing.append(f"{where}: {msgid!r}")
     assert not missing, f"{len(missing)} messages lack a {lang} translation:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("lang", ["nb", "nl"])
+def test_every_profile_path_is_described_in_the_readers_language(lang: str) -> None:
+    """The map editor explains each profile path by the vocabulary's own description; the
+    vocabulary is English, so each description must be in the catalog."""
+    from formfill.profile.model import vocabulary
+
+    with (WEB / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    described = {i.description for i in vocabulary().values() if i.description}
+    missing = sorted(d for d in described if not (m := catalog.get(d)) or not m.string)
+    assert not missing, f"{len(missing)} descriptions lack a {lang} translation: {missing}"

@@ -196,6 +196,29 @@ def test_the_forms_currency_is_drafted_from_its_labels_and_set_in_the_editor(
     assert _version(world, drafted).map_text == text.replace(drafted_line, 'currency = "USD"')
 
 
+def test_a_read_only_field_can_be_written_when_the_maintainer_says_so(
+    world: World, as_user: Any, drafted: str
+) -> None:
+    """A field the form marks read-only (one a box elsewhere unlocks) offers "write it
+    anyway"; ticked, the entry says overwrite_read_only and the map check takes it."""
+    c = as_user("maintainer")
+    before = _version(world, drafted).map_text
+    page = c.get(f"/forms/{drafted}/v/1?field=Case+Number").get_data(as_text=True)
+    assert 'name="overwrite_read_only"' in page
+    other = c.get(f"/forms/{drafted}/v/1?field=First+Name").get_data(as_text=True)
+    assert 'name="overwrite_read_only"' not in other  # only where the form says read-only
+    resp = post(c, f"/forms/{drafted}/v/1/field", {
+        "field": "Case Number", "source": "profile", "profile": "identifiers.us_ssn",
+        "overwrite_read_only": "1", "stay": "1",
+    })  # fmt: skip
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:600]
+    entry = entries(_version(world, drafted).map_text)["Case Number"]
+    assert entry.data["overwrite_read_only"] is True
+    page = c.get(f"/forms/{drafted}/v/1?field=Case+Number").get_data(as_text=True)
+    assert "read-only; use skip" not in page
+    _set_text(world, drafted, before)
+
+
 def test_a_broken_condition_is_refused_with_its_reason_and_kept_on_screen(
     world: World, as_user: Any, drafted: str
 ) -> None:

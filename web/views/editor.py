@@ -84,7 +84,8 @@ def _paths() -> list[dict[str, Any]]:
             continue
         shown = path.replace("[]", "[0]")
         example = info.example if info.example is not None else ""
-        out.append({"path": shown, "label": path_label(shown), "description": info.description,
+        described = _(info.description) if info.description else ""  # the catalog has them
+        out.append({"path": shown, "label": path_label(shown), "description": described,
                     "example": str(example), "choices": list(info.choices)})  # fmt: skip
     return out
 
@@ -207,6 +208,7 @@ def _edit_from(form: Any, field: EditorField) -> FieldEdit:
         state=form.get("state") or "", transforms=transforms, options=options,
         required=form.get("required") == "1", label=field.entry.data.get("label", "")
         if field.entry and field.entry.active else "",
+        overwrite_read_only=field.read_only and form.get("overwrite_read_only") == "1",
     )  # fmt: skip
 
 
