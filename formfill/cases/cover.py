@@ -14,6 +14,7 @@ from datetime import date
 
 from babel.dates import format_date
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from formfill.pdf.font import find_font_file, winansi_fits
@@ -278,16 +279,24 @@ def draw_cover(
     rows_check = [(k.title, _check_text(k, language)) for k in checks or []]
     texts = [name, batch] + [f"{a} {b}" for a, b in [*rows_in, *rows_out, *rows_check]]
     regular, bold = _fonts(texts, font_path)
-    _width, height = A4
+    _w, height = A4
     y = height - 72
 
+    width, _height = A4
+
     def line(text: str, x: float, size: float = 10, font: str = regular) -> None:
+        """The text from ``x`` to the right margin, wrapped onto as many lines as it needs
+        (a cut line lost "write it by hand", the instruction itself)."""
         nonlocal y
-        if y < 72:
-            c.showPage()
-            y = height - 72
-        c.setFont(font, size)
-        c.drawString(x, y, text[:120])
+        parts = simpleSplit(text, font, size, width - 72 - x) or [""]
+        for i, part in enumerate(parts):
+            if i:
+                y -= size + 3
+            if y < 72:
+                c.showPage()
+                y = height - 72
+            c.setFont(font, size)
+            c.drawString(x, y, part)
 
     line(say("title", language, name=name), 72, 16, bold)
     y -= 22

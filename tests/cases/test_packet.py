@@ -396,6 +396,13 @@ def test_values_the_form_cannot_take_are_left_for_a_person_and_named(store: Stor
     check = cover.split("Må sjekkes før underskrift")[1]
     assert "klientens beløp er i NOK, skjemaet spør om EUR" in check
     assert "kan ikke ta «+47 412 00 917»" in check
+    # every line whole on the page: the instruction at the end of a long line was cut off
+    assert check.count("skriv det for hånd") >= 2 and "regn om og skriv det for hånd" in check
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    page = PdfReader(io.BytesIO(packet.pdf)).pages[0]
+    for text in page.extract_text().splitlines():  # at most 10 pt, indented 84 pt or more
+        assert stringWidth(text, "Helvetica", 10) + 84 < float(page.mediabox.width), text
 
 
 def test_a_tracked_form_still_shows_what_its_other_application_lacks(store: Store) -> None:
@@ -527,3 +534,24 @@ def test_readiness_refuses_a_value_the_forms_dropdown_does_not_offer(store: Stor
     ((field, value, options),) = away.off_choices
     assert (field, value) == ("State", "MA") and options.startswith("IL")
     assert home.ready and home.off_choices == [], home.off_choices
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "nl"])
+def test_a_long_line_on_the_cover_wraps_instead_of_running_off_the_page(language: str) -> None:
+    """A check whose field has a long label ("Kommune (dropdown: Oslo, Bergen, ...)") ran off
+    the page and lost its last words, the instruction itself: each line wraps inside the
+    margins and every word of it is on the page."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from formfill.cases.cover import CoverCheck, CoverDoc, draw_cover, say
+
+    label = "Kommune (dropdown: Oslo, Bergen, Trondheim, Tromsø, Bodø, Guovdageaidnu)"
+    check = CoverCheck("Bostøtte vedlegg", label, "", True, 0, "value", "Alta")
+    pdf = draw_cover("Máret Čiekčá", "#1", ON, language, 1, [CoverDoc("Bostøtte", 2, 2)], [],
+                     None, [check])  # fmt: skip
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    text = page.extract_text()
+    words = say("hand_value", language, field=label, held="Alta").split()
+    assert " ".join(words) in " ".join(text.split())  # every word, in order
+    for line in text.splitlines():
+        assert stringWidth(line, "Helvetica", 10) + 84 < float(page.mediabox.width), line
