@@ -60,6 +60,11 @@ def _p(name: str) -> dict[str, Any]:
 
 
 PROPOSAL_STATES = ["proposed", "accepted", "corrected", "rejected"]
+OWNER = {
+    "type": "boolean",
+    "description": "true: you checked that the document is the client's (needed when another "
+    "of its values names someone else)",
+}
 SEEN = {
     "description": "The current value you were shown (null or empty: none). When the profile "
     "holds another value now, nothing is saved and the answer is 409.",
@@ -186,8 +191,9 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/v1/proposals/{id}/accept": {
             "post": _op(
-                "Accept a proposal: its value goes into the profile, the evidence its provenance",
-                body={"type": "object", "properties": {"seen": SEEN}},
+                "Accept a proposal: its value goes into the profile, the evidence its provenance "
+                "(400 without owner_checked when the document may be another person's)",
+                body={"type": "object", "properties": {"seen": SEEN, "owner_checked": OWNER}},
                 body_required=False,
                 params=[_p("id")],
                 result=DECISION,
@@ -207,6 +213,7 @@ OPENAPI: dict[str, Any] = {
                             "description": "As the profile stores it: ISO dates, dot decimals",
                         },
                         "seen": SEEN,
+                        "owner_checked": OWNER,
                     },
                 },
                 params=[_p("id")],

@@ -38,6 +38,10 @@ __all__ = [
     "review_items",
 ]
 
+# a number that names one person: the same one on a document makes it the client's
+NATIONAL_IDS = frozenset(
+    ("identifiers.national_id", "identifiers.no_fnr", "identifiers.nl_bsn", "identifiers.us_ssn")
+)
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
 MAX_REASON = 2000  # characters of a rejection's reason kept in the client's note
 UNSEEN = object()  # decide() without a seen value: no check against what the person saw
@@ -169,7 +173,13 @@ def _whose(items: list[ReviewItem]) -> list[ReviewItem]:
         by_file.setdefault(item.proposal.evidence_id, []).append(i)
     out = list(items)
     for indices in by_file.values():
-        found = whose([items[i].doubts for i in indices])
+        same_id = any(
+            items[i].proposal.path in NATIONAL_IDS
+            and items[i].current not in (None, "")
+            and not any(d.kind == "other_person" for d in items[i].doubts)
+            for i in indices
+        )  # the document gives the client's own number
+        found = whose([items[i].doubts for i in indices], same_id)
         for i, ds in zip(indices, found, strict=True):
             if ds != items[i].doubts:
                 out[i] = replace(items[i], doubts=ds)

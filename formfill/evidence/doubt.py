@@ -103,13 +103,23 @@ def _letters_differ(current: str, proposed: str) -> list[Doubt]:
     return []
 
 
+# letters with no decomposition that OCR reads as their plain look-alike (Čuđđá read as
+# Cuddå): the same name for the question "whose document", not another person's
+_LOOKALIKE = str.maketrans({"đ": "d", "Đ": "D", "ŧ": "t", "Ŧ": "T", "ŋ": "n", "Ŋ": "N",
+                            "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i"})  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    return strip_marks(text.translate(_LOOKALIKE)).casefold()
+
+
 def _other_person(path: str, current: Any, proposed: Any) -> list[Doubt]:
     if path not in IDENTITY_PATHS or current in (None, "") or proposed in (None, ""):
         return []
     a, b = str(current).strip(), str(proposed).strip()
     if path.startswith("identifiers."):
         a, b = "".join(c for c in a if c.isalnum()), "".join(c for c in b if c.isalnum())
-    if strip_marks(a).casefold() == strip_marks(b).casefold():
+    if _plain(a) == _plain(b):
         return []
     return [Doubt("other_person", current=str(current), proposed=str(proposed))]
 
@@ -134,10 +144,22 @@ def doubts(
     return tuple(out)
 
 
-def whose(found: list[tuple[Doubt, ...]]) -> list[tuple[Doubt, ...]]:
+def whose(found: list[tuple[Doubt, ...]], same_id: bool = False) -> list[tuple[Doubt, ...]]:
     """The doubts of one document's proposals, each given ``whose_document`` when another of
     them names someone else: an employer or an account number from Kari's pay slip is Kari's,
-    even though it cannot be compared with anything of the client's."""
+    even though it cannot be compared with anything of the client's. ``same_id``: the
+    document gives the client's own national identity number; then it is the client's, and a
+    name that differs is the reader's doubt (the name keeps a letters_differ doubt, nobody is
+    told to reject the document)."""
+    if same_id:
+        return [
+            tuple(
+                Doubt("letters_differ", current=d.current, proposed=d.proposed)
+                if d.kind == "other_person" else d
+                for d in ds
+            )
+            for ds in found
+        ]  # fmt: skip
     other = next((d for ds in found for d in ds if d.kind == "other_person"), None)
     if other is None:
         return found

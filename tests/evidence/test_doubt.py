@@ -107,3 +107,31 @@ def test_every_value_of_a_document_naming_someone_else_is_doubtful() -> None:
     assert "Kari" in str(marked[1][0]) and "Máret" in str(marked[1][0])
     mine = [doubts("Máret", 0.99, "Máret", path="person.given_name"), read[1], read[2]]
     assert whose(mine) == mine and preselect("42500.00", 0.99)
+
+
+def test_letters_ocr_reads_as_their_look_alikes_do_not_make_another_person() -> None:
+    """The client's own slip read "Čuđđá-Østgård" as "Cuddå-Østgård": the same name to the
+    question whose document it is (a doubt about its letters), not someone else's."""
+    from formfill.evidence.doubt import doubts
+
+    read = doubts("Cuddå-Østgård", 0.97, "Čuđđá-Østgård", path="person.family_name")
+    assert "other_person" not in [d.kind for d in read]
+    assert "other_person" in [
+        d.kind for d in doubts("Nordmann", 0.99, "Čuđđá-Østgård", path="person.family_name")
+    ]
+
+
+def test_the_clients_own_number_on_a_document_makes_it_the_clients() -> None:
+    """A document giving the client's fødselsnummer is the client's, whatever the reader made
+    of her name: the name keeps a doubt about its letters, no value is flagged as another
+    person's and nobody is told to reject the document."""
+    from formfill.evidence.doubt import doubts, whose
+
+    read = [
+        doubts("Maret Anne X", 0.99, "Máret Ánne Čiekčá", path="person.full_name"),
+        doubts("42500.00", 0.99, None, path="income.sources[0].amount"),
+    ]
+    assert read[0][0].kind == "other_person"  # on its own, the name differs too much
+    marked = whose(read, same_id=True)
+    assert marked[0] and {d.kind for d in marked[0]} == {"letters_differ"}
+    assert marked[1] == ()

@@ -72,7 +72,11 @@ def test_upload_read_accept(world: World, as_user: Any) -> None:
     assert "<rect" in review
     assert c.get(f"/evidence/{ev_id}/page/1.png").data.startswith(b"\x89PNG")
     pid = int(re.findall(r'id="p(\d+)"', review)[0])
-    resp = post(c, f"/proposals/{pid}", {"action": "accept"})
+    # the sample slip names Kari Nordmann, not this client: accepting asks to confirm whose
+    asks = 'name="owner_checked"' in _article(review, pid)
+    resp = post(
+        c, f"/proposals/{pid}", {"action": "accept"} | ({"owner_checked": "1"} if asks else {})
+    )
     assert resp.status_code == 302
     data = c.get(f"/api/v1/clients/{world.mine}").get_json()
     assert any(p.get("source") == "evidence" for p in data["provenance"].values())
@@ -274,10 +278,15 @@ def test_a_document_naming_someone_else_warns_on_every_value_it_gave(
     may be another person's document, and every value read from it (the amount, the
     employer, the account) carries the warning and is not the preselected accept, not only
     the identity fields; the CLI's and the API's doubts say the same."""
-    client_id, ev_id, ids, (account, employer) = _review_with(
-        world, "REF-REVIEW-WHOSE",
-        (FNR, "01017012345"), ("employment.employer", "Fjordkraft Testbedrift AS"),
-    )  # fmt: skip
+    from formfill.store import session_scope
+    from formfill.store.models import EvidenceProposal
+
+    client_id, ev_id, ids, (employer,) = _review_with(
+        world, "REF-REVIEW-WHOSE", ("employment.employer", "Fjordkraft Testbedrift AS")
+    )
+    account = ids[FNR]
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        s.get(EvidenceProposal, account).value = "01017012345"  # not the client's number
     _, other_ev, _ = seed_review(world, "REF-REVIEW-MINE")  # the client's own slip: no banner
     c = as_user("specialist")
     page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
@@ -295,6 +304,38 @@ def test_a_document_naming_someone_else_warns_on_every_value_it_gave(
     api = c.get(f"/api/v1/clients/{client_id}/proposals").get_json()["items"]
     flagged = {p["id"] for p in api if any("another person" in d for d in p["doubts"])}
     assert {ids[AMOUNT], employer} <= flagged
+    # one click does not put her salary into the client's profile: accepting asks first
+    card = _article(page, ids[AMOUNT])
+    assert 'name="owner_checked" value="1" required' in card
+    refused = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "accept"})
+    assert refused.status_code == 400 and "checked the document is the client" in (
+        refused.get_data(as_text=True)
+    )
+    assert _profile_value(c, client_id, AMOUNT) == "38450.00"
+    headers = {"X-CSRFToken": c.get("/api/v1/csrf").get_json()["csrf_token"]}
+    api_accept = c.post(f"/api/v1/proposals/{employer}/accept", json={}, headers=headers)
+    assert api_accept.status_code == 400 and "owner_checked" in api_accept.get_data(as_text=True)
+    # not the client's: every value still to decide rejected in one step, with the reason
+    assert 'action="/evidence/' in page and "reject all its values" in page
+    assert post(c, f"/evidence/{ev_id}/reject-all").status_code == 302
+    states = {p["id"]: p["state"] for p in c.get(
+        f"/api/v1/clients/{client_id}/proposals").get_json()["items"]}  # fmt: skip
+    assert set(states.values()) == {"rejected"} and len(states) == len(ids) + 1
+    assert _profile_value(c, client_id, AMOUNT) == "38450.00"
+
+
+def test_the_clients_own_number_keeps_a_misread_name_from_flagging_the_document(
+    world: World, as_user: Any
+) -> None:
+    """Her own pay slip, her fødselsnummer read right and her name misread by OCR
+    ("Tuvå Saether"): a doubt about the name's letters, no "another person's document"
+    banner and no warning on the other values."""
+    _, ev_id, ids, (name,) = _review_with(
+        world, "REF-REVIEW-OWN", ("person.full_name", "Tuvå Saether")
+    )
+    page = as_user("specialist").get(f"/evidence/{ev_id}").get_data(as_text=True)
+    assert 'id="whose"' not in page and "may be another person" not in page
+    assert 'name="owner_checked"' not in _article(page, ids[AMOUNT])
 
 
 def test_the_client_page_counts_what_is_left_to_decide(world: World, as_user: Any) -> None:

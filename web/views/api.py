@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from formfill.cases import batch as fbatch
 from formfill.cases.deadlines import advance_application
-from formfill.cases.review import UNSEEN, client_review_items
+from formfill.cases.review import UNSEEN, client_review_items, review_items
 from formfill.cases.review import decide as decide_proposal
 from formfill.profile.provenance import Provenance
 from formfill.profile.validation import parse_profile
@@ -287,6 +287,11 @@ def _decide(proposal_id: int, action: str) -> Any:
     seen = body["seen"] if "seen" in body else UNSEEN
     if seen is not UNSEEN and seen is not None and not isinstance(seen, str | int | float):
         abort(400, "seen: the current value you were shown, as text (or null: none)")
+    if action != "reject" and body.get("owner_checked") is not True:
+        item = next(i for i in review_items(db(), row.id) if i.proposal.id == proposal_id)
+        if any(d.kind in ("other_person", "whose_document") for d in item.doubts):
+            abort(400, "owner_checked: the document may be another person's; send true once "
+                       "you checked it is the client's, or reject the value")  # fmt: skip
     done = decide_proposal(db(), me().actor, proposal_id, action, value, seen, reason)
     db().flush()
     return jsonify(

@@ -204,6 +204,21 @@ def _why_not_saved(e: FormfillError, proposal: EvidenceProposal, seen: Any) -> s
     return str(e).split("\n")[0]
 
 
+@bp.route("/evidence/<int:evidence_id>/reject-all", methods=["POST"])
+@login_required  # type: ignore[misc]
+def reject_all(evidence_id: int) -> Any:
+    """Not the client's document: every value still to decide is rejected, with that reason
+    (kept in the client's notes like any rejection), in one step instead of one per value."""
+    row = evidence_or_404(evidence_id)
+    pending = sorted(p.id for p in row.proposals if p.status == "proposed")
+    reason = _("not the client's document")
+    with db().begin_nested():
+        for pid in pending:
+            decide_proposal(db(), me().actor, pid, "reject", None, UNSEEN, reason)
+    flash(_("%(n)s values rejected: not the client's document.", n=len(pending)), "info")
+    return redirect(url_for("evidence.review", evidence_id=row.id))
+
+
 @bp.route("/proposals/<int:proposal_id>", methods=["POST"])
 @login_required  # type: ignore[misc]
 def decide(proposal_id: int) -> Any:
@@ -219,6 +234,16 @@ def decide(proposal_id: int) -> Any:
         flash(_("Choose accept, correct or reject."), "error")
         return render_review(row, 400, typed)
     seen = request.form["seen"] if "seen" in request.form else UNSEEN
+    owner = next((i for i in review_items(db(), row.id) if i.proposal.id == proposal_id), None)
+    if (
+        action != "reject"
+        and owner is not None
+        and any(d.kind in ("other_person", "whose_document") for d in owner.doubts)
+        and request.form.get("owner_checked") != "1"
+    ):  # one click must not put another person's value in the client's profile
+        why = _("Tick that you checked the document is the client's, or reject the value.")
+        flash(_("Not saved: %(why)s", why=why), "error")
+        return render_review(row, 400, typed, {proposal_id: why})
     if action == "correct" and value is not None:
         try:  # read as the client form reads the same field: 38 500,00 in nb, a country by name
             value = read_correction(proposal.path, value, str(get_locale() or "en"))
