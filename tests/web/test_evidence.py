@@ -336,6 +336,7 @@ def test_the_clients_own_number_keeps_a_misread_name_from_flagging_the_document(
     page = as_user("specialist").get(f"/evidence/{ev_id}").get_data(as_text=True)
     assert 'id="whose"' not in page and "may be another person" not in page
     assert 'name="owner_checked"' not in _article(page, ids[AMOUNT])
+    assert "doubtful" in _article(page, name).split(">")[0]  # the name is still looked at
 
 
 def test_the_client_page_counts_what_is_left_to_decide(world: World, as_user: Any) -> None:
