@@ -297,6 +297,27 @@ def test_a_test_fill_puts_each_persons_values_in_their_row(
     assert 'class="single"' in text and "Blank, page 1" not in text and "Filled, page 1" in text
 
 
+def test_a_test_fill_says_which_required_fields_the_client_leaves_blank(
+    world: World, as_user: Any, drafted: str
+) -> None:
+    """Every value landed is about what was written: a required field with no value for
+    the persona is named beside it, linked to its row in the editor."""
+    c = as_user("maintainer")
+    before = _version(world, drafted).map_text
+    url = f"/forms/{drafted}/v/1/test?who=persona:nb_single_parent"
+    assert 'id="required-missing"' not in c.get(url).get_data(as_text=True)
+    resp = post(c, f"/forms/{drafted}/v/1/field", {
+        "field": "Case Number", "source": "profile", "profile": "identifiers.us_ssn",
+        "overwrite_read_only": "1", "required": "1", "stay": "1",
+    })  # fmt: skip
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:600]
+    page = c.get(url).get_data(as_text=True)
+    badge = re.search(r'id="required-missing">([^<]*)<', page)
+    assert badge and badge.group(1).endswith(": 1"), badge
+    assert "field=Case+Number" in page.split('id="required-missing"', 1)[1].split("</p>", 2)[1]
+    _set_text(world, drafted, before)
+
+
 def test_publish_waits_for_every_field_then_a_batch_fills_that_version(
     world: World, as_user: Any, drafted: str
 ) -> None:

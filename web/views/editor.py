@@ -464,8 +464,11 @@ def test_fill(form_id: str, number: int) -> Any:
     labels = {f.name: f for f in sh.fields}
     outcomes = sorted(filled.report.outcomes, key=lambda o: labels[o.field].number
                       if o.field in labels else 10**6)  # fmt: skip
+    # "every value landed" is true of what was written; a required field left blank is not
+    required = [labels.get(m.field) or m.field for m in
+                (filled.resolution.missing_required if filled.resolution else [])]  # fmt: skip
     return render_template("editor_test.html", v=v, sheet=sh, who=who, filled=filled,
-                           outcomes=outcomes, labels=labels, error=None,
+                           outcomes=outcomes, labels=labels, error=None, required=required,
                            who_label=_who_label(who))  # fmt: skip
 
 
