@@ -161,3 +161,36 @@ def test_cli_map_new_writes_a_draft(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "fields:" in r.stderr
     assert 'id = "nav-yrkesskade"' in out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("tooltip", "want"),
+    [
+        # a block about the spouse and the children that counts its people: in household order
+        (
+            "Part 7. Information About the Spouse and All Children. Person One. Enter Given Name.",
+            "household.everyone[0].given_name",
+        ),
+        (
+            "Gegevens van uw partner en kinderen. Persoon 3. Voornaam",
+            "household.everyone[2].given_name",
+        ),
+        (
+            "Information About the Spouse and All Children. Person Two. Enter Date of Birth.",
+            "household.everyone[1].birth_date",
+        ),
+        # no count: whose it is stays for a person to decide (never the client's by default)
+        ("Information About the Spouse and All Children. Enter Given Name.", ""),
+        # 'the person to contact' counts no one, and a block about one kind of person is not
+        # a household list: the client's own first name
+        ("Name of the person to contact. Given Name", "person.given_name"),
+    ],
+)
+def test_a_counted_person_in_a_family_block_is_that_member(tooltip: str, want: str) -> None:
+    from formfill.maps.draft.suggest import suggest
+    from formfill.pdf.inspect import FieldInfo
+    from formfill.pdf.labels import FieldLabel
+
+    f = FieldInfo(name="f1", kind="text", tooltip=tooltip)
+    s = suggest(f, FieldLabel(name="f1", tooltip=tooltip), load_lexicon())
+    assert (s.target if s.mapped else "") == want, s.why

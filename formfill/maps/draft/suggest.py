@@ -144,6 +144,47 @@ def _names_a_value(lab: FieldLabel) -> bool:
 
 
 _EVERYONE = "household.everyone["
+# the words that count people on a form ('Person One', 'Persoon 2', 'Person Nr. 3')
+_NUMBER_WORDS = {
+    w: i + 1 for words in (
+        "one two three four five six seven eight nine",  # en
+        "- - tre fire fem seks sju åtte -",  # nb ("en", "to", "ni" read as English)
+        "een twee drie vier vijf zes zeven acht negen",  # nl
+        "eins zwei drei vier funf sechs sieben acht neun",  # de
+        "un deux trois quatre cinq six sept huit neuf",  # fr
+        "uno dos tres cuatro cinco seis siete ocho nueve",  # es
+    ) for i, w in enumerate(words.split()) if w != "-"
+}  # fmt: skip
+_PERSON_N = re.compile(r"\b(?:person|persoon|personne|persona)(?: nr| no| n)? ?([1-9]|[a-zåø]+)\b")
+
+
+def counted_person(path: str, lab: FieldLabel) -> str:
+    """A client's path moved to the counted person ('Person Two' -> household.everyone[1]),
+    '' when the label counts no one or the path is not a person's."""
+    n = person_number([lab.tooltip, lab.from_name, lab.left, lab.above])
+    if not n or not path.startswith(("person.", "identifiers.")):
+        return ""
+    rest = path.split(".", 1)[1] if path.startswith("person.") else path
+    return f"{_EVERYONE}{n - 1}].{rest}"
+
+
+def _names_people(texts: list[str], lex: Lexicon) -> bool:
+    """Whether these texts name more than one kind of person ('the Spouse and All Children')."""
+    said = [norm(t) for t in texts if t]
+    kinds = [q for q in lex.qualifiers if q.people and any(
+        phrase_in(w, t) for w in q.words for t in said)]  # fmt: skip
+    return len(kinds) > 1
+
+
+def person_number(texts: list[str]) -> int:
+    """The number a label gives the person its block is about ('Person Two' -> 2), 0 if none."""
+    for t in texts:
+        for m in _PERSON_N.finditer(norm(t or "")):
+            got = m.group(1)
+            n = int(got) if got.isdigit() else _NUMBER_WORDS.get(got, 0)
+            if n:
+                return n
+    return 0
 
 
 def under_heading(path: str, lab: FieldLabel, lex: Lexicon) -> tuple[str | None, str, bool]:
@@ -158,7 +199,10 @@ def under_heading(path: str, lab: FieldLabel, lex: Lexicon) -> tuple[str | None,
     said = norm(lab.heading)
     named = [q for q in lex.qualifiers if q.people and any(phrase_in(w, said) for w in q.words)]
     if len(named) > 1:
-        return "", word, False  # 'Spouse and all children': which one of them?
+        # 'Spouse and all children': which one of them? A label that counts the people
+        # ('Person One', 'Person 2') says: the household in order, partner first
+        counted = counted_person(path, lab)
+        return (counted, word, True) if counted else ("", word, False)
     new, qword, numbered = qualify(path, [lab.heading], lex, "", lab.row, lab.table)
     if qword and numbered and not lab.row and new and new.startswith(_EVERYONE):
         own = [lab.heading, lab.from_name, lab.left, lab.above, lab.tooltip]
@@ -206,6 +250,19 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
         path, qual, numbered = qualify(term.target, context, lex, term.text)
     else:
         path, qual, numbered = qualify(term.target, context, lex, term.text, lab.row, lab.table)
+    if (
+        path is not None
+        and not qual
+        and not lab.row_label
+        and path.startswith(("person.", "identifiers."))
+        and _names_people([lab.tooltip, lab.heading], lex)
+    ):  # a block about the spouse and children: a label that counts its people says whose
+        counted = counted_person(term.target, lab)
+        if not counted:
+            return Suggestion(f, lab, "unmapped", "", score,
+                              f"{why}: the label names more than one person; which one?"
+                              " a person decides")  # fmt: skip
+        path, qual, numbered = counted, "person", True
     if path is not None and not qual and lab.heading and not lab.row_label:
         # the label says nothing of whose: the heading of its block may ('Gegevens partner')
         path, qual, numbered = under_heading(term.target, lab, lex)
