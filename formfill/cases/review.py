@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from formfill.errors import ConflictError, Problem, ProfileError
-from formfill.evidence.doubt import Doubt, doubts, same_value, whose
+from formfill.evidence.doubt import HOLDER_PATHS, Doubt, doubts, same_value, whose
 from formfill.profile.provenance import flatten
 from formfill.profile.validation import described
 from formfill.store import proposals as store_proposals
@@ -115,11 +115,21 @@ def _item(p: EvidenceProposal, data: Mapping[str, Any], current: Mapping[str, An
     # a value implied by the document type (no box) was read from no words: its confidence
     # is the type's, not the letters'
     confidence = p.confidence if p.box else None
+    # an account in another person's name: with no holder in the profile, the holder is
+    # compared with the client's own name (Kari's bank statement on Máret's profile)
+    ref = now
+    if p.path in HOLDER_PATHS and now in (None, ""):
+        ref = (
+            " ".join(
+                str(current.get(k) or "") for k in ("person.given_name", "person.family_name")
+            ).strip()
+            or None
+        )
     return ReviewItem(
         p,
         now,
         now is not None and not same_value(now, p.value),
-        doubts(p.value, confidence, now, assumed=p.basis == "assumed", path=p.path),
+        doubts(p.value, confidence, ref, assumed=p.basis == "assumed", path=p.path),
         described(p.path, "", data).subject,
     )
 

@@ -42,9 +42,11 @@ IDENTITY_PATHS = frozenset(
     (
         "person.given_name", "person.family_name", "person.full_name", "person.birth_date",
         "identifiers.national_id", "identifiers.no_fnr", "identifiers.nl_bsn",
-        "identifiers.us_ssn",
+        "identifiers.us_ssn", "bank.account_holder",
     )
 )  # fmt: skip
+# a name that a document may write family name first, in capitals ('NORDMANN KARI')
+HOLDER_PATHS = frozenset(("bank.account_holder",))
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ def _other_person(path: str, current: Any, proposed: Any) -> list[Doubt]:
     if path.startswith("identifiers."):
         a, b = "".join(c for c in a if c.isalnum()), "".join(c for c in b if c.isalnum())
     if _plain(a) == _plain(b):
+        return []
+    if path in HOLDER_PATHS and sorted(_plain(a).split()) == sorted(_plain(b).split()):
         return []
     return [Doubt("other_person", current=str(current), proposed=str(proposed))]
 

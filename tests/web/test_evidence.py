@@ -324,6 +324,25 @@ def test_a_document_naming_someone_else_warns_on_every_value_it_gave(
     assert _profile_value(c, client_id, AMOUNT) == "38450.00"
 
 
+def test_an_account_in_another_persons_name_flags_the_document(world: World, as_user: Any) -> None:
+    """A bank statement whose account holder is someone else (Kari's statement on Tuva's
+    profile) warns like a pay slip naming someone else: her account number is not preselected
+    and needs the owner check. The client's own name, family name first in capitals, is hers."""
+    from formfill.profile.validation import load_profile
+
+    person = load_profile(TUVA).person
+    _, ev_id, _ids, (holder,) = _review_with(
+        world, "REF-REVIEW-HOLDER", ("bank.account_holder", "Kari Nordmann")
+    )
+    c = as_user("specialist")
+    page = c.get(f"/evidence/{ev_id}").get_data(as_text=True)
+    assert 'id="whose"' in page and "Kari Nordmann" in page.split('id="whose"')[1][:600]
+    assert 'name="owner_checked" value="1" required' in _article(page, holder)
+    own = f"{person.family_name} {person.given_name}".upper()
+    _, mine, _ids, _ = _review_with(world, "REF-REVIEW-HOLDER-OWN", ("bank.account_holder", own))
+    assert 'id="whose"' not in c.get(f"/evidence/{mine}").get_data(as_text=True)
+
+
 def test_the_clients_own_number_keeps_a_misread_name_from_flagging_the_document(
     world: World, as_user: Any
 ) -> None:
