@@ -9,6 +9,7 @@ import logging
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -241,6 +242,20 @@ class TransitionDetailsError(FormfillError):
         self.to_status = to_status
         self.missing = list(missing)
         super().__init__(f"to mark an application {to_status}, give: {', '.join(self.missing)}")
+
+
+class TransitionDateError(FormfillError):
+    """A step dated where it cannot have happened: after today, or before the application
+    was submitted (``when``: "future" | "before_submission"; ``limit``: today or that date)."""
+
+    def __init__(self, to_status: str, on: date, when: str, limit: date) -> None:
+        self.to_status, self.on, self.when, self.limit = to_status, on, when, limit
+        said = (
+            f"after today ({limit.isoformat()}): record a step once it has happened"
+            if when == "future"
+            else f"before the application was submitted ({limit.isoformat()})"
+        )
+        super().__init__(f"to mark an application {to_status} on {on.isoformat()}: that is {said}")
 
 
 class DeadlineRuleError(ProblemsError):

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from formfill.errors import ConflictError, DeadlineRuleError, Problem
+from formfill.errors import ConflictError, DeadlineRuleError, Problem, TransitionDateError
 from formfill.lifecycle import AppStatus, DeadlineKind, DeadlineRule, parse_rules
 from formfill.programs.model import Catalog
 from formfill.store import applications as store_apps
 from formfill.store import deadlines as store_deadlines
 from formfill.store.audit import Actor
 from formfill.store.db import get_row
-from formfill.store.models import Application, DeadlineRow, FormVersion
+from formfill.store.models import Application, DeadlineRow, FormVersion, Submission
 from formfill.store.notes import add_note
 
 __all__ = [
@@ -94,11 +94,18 @@ def advance_application(
     note: str | None = None,
     decision: str | None = None,
     submission: store_apps.SubmissionDetails | None = None,
+    today: date | None = None,
 ) -> Advanced:
     """Move an application to ``to`` as one event, adding the deadlines its rules anchor on
     that status (InvalidTransitionError / TransitionDetailsError when the lifecycle forbids
-    it; nothing is written then)."""
+    it; nothing is written then). With ``today``, a step dated after it, or before the
+    application's submission, is refused (TransitionDateError): deadlines count from it."""
     app = store_apps.get_application(session, application_id)
+    if today is not None and on > today:
+        raise TransitionDateError(to, on, "future", today)
+    sent = session.query(Submission).filter_by(application_id=application_id).one_or_none()
+    if sent is not None and on < sent.submitted_on:
+        raise TransitionDateError(to, on, "before_submission", sent.submitted_on)
     before = app.status
     version = (
         session.get(FormVersion, app.form_version_id) if app.form_version_id is not None else None

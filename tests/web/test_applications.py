@@ -275,3 +275,36 @@ def test_the_application_page_names_the_program_never_its_id(world: World, as_us
     assert "Barnetrygd (kinderbijslag, Nederland)" in head
     page = c.get(f"/applications/{with_form}").get_data(as_text=True)
     assert "Søknad om barnetrygd" in page.split("</h1>", 1)[0]  # a form's own title
+
+
+def test_a_step_dated_after_today_or_before_the_submission_is_refused(
+    world: World, as_user: Any
+) -> None:
+    """Deadlines count from a step's date: a submission dated next month would put the
+    expected decision a month late. A step after today, or an acknowledgement dated before
+    the submission, is 400 with both dates named; nothing changes. Today's is taken."""
+    from datetime import timedelta
+
+    cid = _client(world, "REF-DATED")
+    app_id = _application(world, cid, "barnetrygd")
+    _advance_to(world, app_id, "ready", "filled", "reviewed")
+    c = as_user("specialist")
+    later = (today() + timedelta(days=37)).isoformat()
+    resp = post(c, f"/applications/{app_id}/advance",
+                {"to": "submitted", "channel": "post", "date": later})  # fmt: skip
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "is after today" in page, page[:400]
+    assert '<span class="badge">reviewed</span>' in page
+    sent = (today() - timedelta(days=3)).isoformat()
+    ok = post(c, f"/applications/{app_id}/advance",
+              {"to": "submitted", "channel": "post", "date": sent})  # fmt: skip
+    assert ok.status_code == 302
+    early = (today() - timedelta(days=10)).isoformat()
+    resp = post(c, f"/applications/{app_id}/advance", {"to": "acknowledged", "date": early},
+                headers={"Accept-Language": "nb"})  # fmt: skip
+    assert resp.status_code == 400 and "før søknaden ble sendt inn" in resp.get_data(as_text=True)
+    headers = {"X-CSRFToken": c.get("/api/v1/csrf").get_json()["csrf_token"]}
+    api = c.post(f"/api/v1/applications/{app_id}/advance",
+                 json={"to": "acknowledged", "date": later}, headers=headers)  # fmt: skip
+    assert api.status_code == 400 and api.get_json()["error"]["code"] == "invalid_date", api.data
+    assert post(c, f"/applications/{app_id}/advance", {"to": "acknowledged"}).status_code == 302

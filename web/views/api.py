@@ -189,6 +189,7 @@ def advance(application_id: int) -> Any:
         note=body.get("note"),
         decision=body.get("decision"),
         submission=submission,
+        today=today(),
     )
     db().flush()
     return jsonify(_app_dict(a))

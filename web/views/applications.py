@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
@@ -21,6 +22,7 @@ from formfill.errors import (
     FormfillError,
     InvalidTransitionError,
     NotFoundError,
+    TransitionDateError,
     TransitionDetailsError,
 )
 from formfill.evidence.files import evidence_from_bytes
@@ -232,6 +234,7 @@ def advance(application_id: int) -> Any:
                 note=(request.form.get("note") or "").strip()[:2000] or None,
                 decision=request.form.get("decision") or None,
                 submission=submission,
+                today=today(),
             )
     except InvalidTransitionError as e:  # the page was stale, or the request hand-made
         db().refresh(app)
@@ -239,6 +242,17 @@ def advance(application_id: int) -> Any:
     except TransitionDetailsError as e:
         db().refresh(app)
         return _render(app, 400, refusal(e))
+    except TransitionDateError as e:  # deadlines count from this date: it must have happened
+        db().refresh(app)
+        if e.when == "future":
+            why = _(
+                "The date %(on)s is after today (%(today)s): record a step once it has happened.",
+                on=format_date(e.on), today=format_date(e.limit),
+            )  # fmt: skip
+        else:
+            why = _("The date %(on)s is before the application was submitted (%(sent)s).",
+                    on=format_date(e.on), sent=format_date(e.limit))  # fmt: skip
+        return _render(app, 400, why)
     except FormfillError as e:
         db().refresh(app)
         return _render(app, 400, str(e))
