@@ -188,6 +188,10 @@ def _whose(items: list[ReviewItem]) -> list[ReviewItem]:
             and items[i].current not in (None, "")
             and not any(d.kind == "other_person" for d in items[i].doubts)
             for i in indices
+        ) and not any(  # ... unless it pays into someone else's account
+            items[i].proposal.path in HOLDER_PATHS
+            and any(d.kind == "other_person" for d in items[i].doubts)
+            for i in indices
         )  # the document gives the client's own number
         found = whose([items[i].doubts for i in indices], same_id)
         for i, ds in zip(indices, found, strict=True):

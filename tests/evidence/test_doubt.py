@@ -135,3 +135,17 @@ def test_the_clients_own_number_on_a_document_makes_it_the_clients() -> None:
     marked = whose(read, same_id=True)
     assert marked[0] and {d.kind for d in marked[0]} == {"letters_differ"}
     assert marked[1] == ()
+
+
+def test_an_account_holder_is_compared_as_a_name_in_any_order() -> None:
+    """A bank writes the holder family name first, in capitals, often without a middle name:
+    that is the client's account; a different person's name is another person's."""
+    from formfill.evidence.doubt import doubts
+
+    mine = doubts("SÆTHER TUVA", 0.99, "Tuva Ødegård Sæther", path="bank.account_holder")
+    assert "other_person" not in [d.kind for d in mine]
+    other = doubts("Kari Nordmann", 0.99, "Tuva Ødegård Sæther", path="bank.account_holder")
+    assert [d.kind for d in other] == ["other_person"]
+    assert "other_person" in [
+        d.kind for d in doubts("TUVA", 0.99, "Tuva Ødegård Sæther", path="bank.account_holder")
+    ]

@@ -111,3 +111,29 @@ def test_arrow_keys_on_the_language_list_do_not_reload_the_page(
         user = s.get(User, world.users["specialist"])
         assert user is not None and user.locale == chosen
         user.locale = None
+
+
+def test_the_owner_check_leaves_correct_to_usable_at_1024(
+    world: World, server: str, browser: Any
+) -> None:
+    """On a document naming someone else each card asks 'I checked: this document is the
+    client's' in its correct form too: the box wraps onto its own line, the card does not
+    scroll sideways, and 'Correct to' is wide enough to click and type in (it was 50 px, under
+    the Correct button)."""
+    from tests.web.test_evidence import _review_with
+
+    _, ev_id, ids, _extra = _review_with(
+        world, "REF-BROWSER-OWNER", ("bank.account_holder", "Kari Nordmann")
+    )
+    for locale in ("en", "nb", "nl"):
+        page = _signed_in(browser, server, 1024, locale)
+        page.goto(f"{server}/evidence/{ev_id}")
+        assert page.locator("#whose").count() == 1
+        assert page.evaluate(OVERFLOW) == [], locale
+        assert page.evaluate(COVERED) == [], locale
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024, locale
+        field = page.locator(f"#p{ids[AMOUNT]} form.correct input[name=value]")
+        assert field.bounding_box()["width"] >= 120, locale
+        field.click()
+        assert page.evaluate("document.activeElement.name") == "value"
+        page.context.close()
