@@ -317,10 +317,17 @@ def test_a_document_naming_someone_else_warns_on_every_value_it_gave(
     assert api_accept.status_code == 400 and "owner_checked" in api_accept.get_data(as_text=True)
     # not the client's: every value still to decide rejected in one step, with the reason
     assert 'action="/evidence/' in page and "reject all its values" in page
-    assert post(c, f"/evidence/{ev_id}/reject-all").status_code == 302
+    # a value taken in before stays, and the step says which, by name
+    taken = post(c, f"/proposals/{employer}", {"action": "accept", "owner_checked": "1"})
+    assert taken.status_code == 302
+    done = post(c, f"/evidence/{ev_id}/reject-all", follow_redirects=True)
+    said = done.get_data(as_text=True)
+    assert "Already taken into the profile from this document" in said
+    assert "Employer" in said.split("Already taken into the profile")[1][:200], said
     states = {p["id"]: p["state"] for p in c.get(
         f"/api/v1/clients/{client_id}/proposals").get_json()["items"]}  # fmt: skip
-    assert set(states.values()) == {"rejected"} and len(states) == len(ids) + 1
+    assert states.pop(employer) == "accepted"
+    assert set(states.values()) == {"rejected"} and len(states) == len(ids)
     assert _profile_value(c, client_id, AMOUNT) == "38450.00"
 
 

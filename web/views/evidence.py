@@ -216,6 +216,13 @@ def reject_all(evidence_id: int) -> Any:
         for pid in pending:
             decide_proposal(db(), me().actor, pid, "reject", None, UNSEEN, reason)
     flash(_("%(n)s values rejected: not the client's document.", n=len(pending)), "info")
+    # a value taken into the profile before is not undone by this: say so, by name
+    taken = [p for p in row.proposals if p.status in ("accepted", "corrected")]
+    if taken:
+        names = ", ".join(path_label(p.path) for p in sorted(taken, key=lambda p: p.id))
+        flash(_("Already taken into the profile from this document, and still there: "
+                "%(values)s. If they are not the client's, change them on the client's page.",
+                values=names), "error")  # fmt: skip
     return redirect(url_for("evidence.review", evidence_id=row.id))
 
 
