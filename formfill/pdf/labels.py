@@ -97,7 +97,10 @@ class FieldLabel:
     @property
     def best(self) -> str:
         """The label a person would read: tooltip, else nearby text, else the name made readable."""
-        return self.tooltip or self.above or self.left or self.from_name or self.name
+        # a lone box captioned on its right ('[x] Deutsch'): its caption; the text on its
+        # left is the box before's
+        right = self.right[0] if len(self.right) == 1 and self.right[0] else ""
+        return self.tooltip or right or self.above or self.left or self.from_name or self.name
 
     def texts(self) -> list[str]:
         """Every label text worth matching, best first, without duplicates."""

@@ -194,3 +194,15 @@ def test_a_counted_person_in_a_family_block_is_that_member(tooltip: str, want: s
     f = FieldInfo(name="f1", kind="text", tooltip=tooltip)
     s = suggest(f, FieldLabel(name="f1", tooltip=tooltip), load_lexicon())
     assert (s.target if s.mapped else "") == want, s.why
+
+
+def test_a_lone_box_is_labelled_by_its_caption_on_the_right() -> None:
+    """'[ ] Deutsch [ ] English': the text left of a box is the box before's caption; the
+    editor's title of each box is its own caption (a maintainer mapped by these titles)."""
+    from formfill.pdf.labels import FieldLabel
+
+    box = FieldLabel(name="Language 4 Check Box", left="Français", right=["Esperanto"])
+    assert box.best == "Esperanto"
+    group = FieldLabel(name="Sex", above="Sex", right=["Male", "Female"])
+    assert group.best == "Sex"  # a group of several: its question, not its first choice
+    assert FieldLabel(name="t", tooltip="Your language", right=["Latin"]).best == "Your language"
