@@ -18,11 +18,14 @@ from formfill.profile.model import vocabulary
 PARTS: dict[str, frozenset[str]] = {
     "d": frozenset("day dd d tag tt dag jour jj dia dag dd dg".split()),
     "m": frozenset("month mm m monat maand mois mes maned mnd mon mo".split()),
-    "y": frozenset("year yyyy yy jahr jjjj jaar annee aaaa ano ar aaaa aa arstall yr".split()),
+    "y": frozenset("year yyyy yy y jahr jjjj jaar annee aaaa ano ar aa arstall yr".split()),
 }
 _FORMAT = {"d": "%d", "m": "%m", "y": "%Y"}
 # boxes of one date are this close on their line (points between one box and the next)
-GAP_PT = 24
+GAP_PT = 30
+# a field's name that ends with a part of a date ('Date of signature - day') says so in this
+# many words at most
+NAME_WORDS = 6
 # a pattern spelled in a label: dd/mm/yyyy, jj.mm.aaaa, MM-DD-YYYY, tt.mm.jjjj, åååå-mm-dd
 _PATTERN = re.compile(
     r"\b(dd|jj|tt|mm|yyyy|jjjj|aaaa|åååå|yy|jj)\W{0,2}(dd|jj|tt|mm)\W{0,2}"
@@ -31,11 +34,11 @@ _PATTERN = re.compile(
 )
 
 
-def _part_word(text: str) -> str:
+def _part_word(text: str, most: int = 3) -> str:
     """'d', 'm' or 'y' for a caption that names one part of a date ('Tag', 'MM', 'année',
-    'Geburtsdatum Tag'), '' otherwise."""
+    'Geburtsdatum Tag'; a field's name may say more: 'Date of signature - day'), '' otherwise."""
     words = norm(text).split()
-    if not words or len(words) > 3:
+    if not words or len(words) > most:
         return ""
     last = words[-1]
     return next((part for part, ws in PARTS.items() if last in ws), "")
@@ -43,8 +46,9 @@ def _part_word(text: str) -> str:
 
 def _own_part(s: Suggestion) -> str:
     lab = s.label
-    for text in (lab.tooltip, lab.from_name, lab.above, lab.below, lab.left):
-        part = _part_word(text)
+    for text, most in ((lab.tooltip, 3), (lab.from_name, NAME_WORDS), (lab.above, 3),
+                       (lab.below, 3), (lab.left, 3)):  # fmt: skip
+        part = _part_word(text, most)
         if part:
             return part
     return ""

@@ -163,7 +163,15 @@ _FILLER = frozenset(
     "enter your the a an of if any and or please in on for to section item print type here "
     "box line part fill out write print oppgi skriv inn uw de het een van in te vul vult vullen "
     "als indien ihr ihre der die das bitte votre le la les du des de su el la los "
-    "und oder et ou y o og eller din ditt dine vos sus".split()
+    "und oder et ou y o og eller din ditt dine vos sus eintragen angeben ausfullen indiquez "
+    "renseignez indique escriba introduzca".split()
+)
+# words that say the value is the client's own ('Applicant Email', 'Telefonnummer des
+# Antragstellers'): they say whose, not which value, so they do not count against a term
+OWN_WORDS = frozenset(
+    "applicant applicants applicant's appellant appellants client s "
+    "søker søkers søkeren aanvrager aanvraagster antragsteller antragstellers antragstellerin "
+    "demandeur demandeuse solicitante interesado interesada".split()
 )
 
 
@@ -181,6 +189,7 @@ def _content(text: str, whose: frozenset[str] = frozenset(), term: str = "") -> 
     return [
         t for t in text.split()
         if t not in _FILLER and (t not in whose or t in own) and not t.isdigit()
+        and (t not in OWN_WORDS or t in own)
     ]  # fmt: skip
 
 
@@ -199,7 +208,12 @@ def _score(term: str, text: str, whose: frozenset[str] = frozenset()) -> float:
             return 0.0  # a one-word term (name, date, city) only when it is the whole label
         tail = PHRASE_TAIL if (text.endswith(" " + term) and len(words) > 1) else 0.0
         return min(PHRASE_CAP, PHRASE_BASE + PHRASE_COVER * cover + tail)
-    if len(term) >= FUZZY_MIN_LEN and len(text) <= len(term) + FUZZY_LEN_SLACK:
+    if (
+        len(term) >= FUZZY_MIN_LEN
+        and len(text) <= len(term) + FUZZY_LEN_SLACK
+        and len(term.split()) == len(text.split())
+        and term[0] == text[0]
+    ):  # a close spelling keeps the words and the first letter: 'fax number' is no 'a number'
         r = fuzz.ratio(term, text) / 100
         if r >= FUZZY_MIN_RATIO:
             return FUZZY_WEIGHT * r
@@ -288,10 +302,16 @@ def number_by(word: str, texts: list[str]) -> int:
     return 0
 
 
-def whose_in(texts: list[str], lex: Lexicon) -> str:
-    """The first qualifier word (spouse, employer, ...) in these label texts."""
+def whose_in(texts: list[str], lex: Lexicon, term: str = "") -> str:
+    """The first qualifier word (spouse, employer, ...) in these label texts. A word of an
+    address's qualifier that is part of the matched term itself says nothing of whose ('postal'
+    in 'Code postal' names no postal address); a person's does ('Employer's name')."""
     said = [norm(t) for t in texts if t]
-    return next((w for q in lex.qualifiers for w in q.words for t in said if phrase_in(w, t)), "")
+    return next(
+        (w for q in lex.qualifiers for w in q.words for t in said
+         if phrase_in(w, t) and (q.people or not phrase_in(w, term))),
+        "",
+    )  # fmt: skip
 
 
 def condition_path(cond: str) -> tuple[str, str | None]:

@@ -15,6 +15,7 @@ from formfill.errors import UnknownPathError
 from formfill.maps.draft.choices import match_options, value_key
 from formfill.maps.draft.dates import date_parts
 from formfill.maps.draft.lexicon import (
+    OWN_WORDS,
     Lexicon,
     best_match,
     condition_path,
@@ -27,7 +28,7 @@ from formfill.maps.draft.lexicon import (
 from formfill.maps.draft.suggest import THRESHOLD, Suggestion, suggest, transforms_for
 from formfill.pdf.inspect import FieldInfo, FormInventory, inspect_pdf
 from formfill.pdf.labels import DANGLING, FieldLabel, Heading, label_fields, norm
-from formfill.profile.model import check_path
+from formfill.profile.model import check_path, vocabulary
 
 
 @dataclass
@@ -120,7 +121,13 @@ def _repeat_reason(s: Suggestion, first: Suggestion) -> str:
         return f"one value over {s.label.split_at[1]} boxes"
     if _same_owner(s.field.name, first.field.name):
         return f"the field names say one owner ({first.field.name!r})"
+    if s.target == "fill.date" and any(w in s.term for w in _SIGNED):
+        return "the date signed is today's date wherever the form asks it"
     return ""
+
+
+# words of a date term that make it the date signed ('date of signature', 'datum ondertekening')
+_SIGNED = ("sign", "underskrift", "ondertekening", "unterschrift", "firma", "signature")
 
 
 def _one_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
@@ -171,7 +178,7 @@ def _row_owner(sugs: list[Suggestion], lex: Lexicon) -> None:
         # matched words ('Employer's name' is the client's employer; the phone beside it is
         # the employer's), or nothing (the client's)
         if s.target or s.no_value:
-            own = s.qualifier or whose_in([s.said], lex)
+            own = s.qualifier or whose_in([s.said], lex, s.term)
         else:
             lab = s.label
             own = whose_in([lab.tooltip, lab.from_name, lab.left or lab.above], lex)
@@ -233,7 +240,8 @@ def _split_slices(sugs: list[Suggestion]) -> None:
             assert n is not None
             digits = (
                 ["digits"]
-                if "digits" in s.transforms or s.target.startswith("identifiers.")
+                if "digits" in s.transforms
+                or s.target.startswith(("identifiers.", "contact.phone"))
                 else []
             )
             s.transforms = [*digits, f"chars:{start}:{start + n}"]
@@ -264,7 +272,7 @@ def _group_context(fields: list[FieldInfo], labels: dict[str, FieldLabel]) -> No
 
 
 _ORG_WORDS = ("organization", "organisation", "organizational", "uei", "duns", "grantee",
-              "organisasjon", "organisatie", "rechtspersoon")  # fmt: skip
+              "organisasjon", "organisatie", "rechtspersoon", "organo", "organos")  # fmt: skip
 
 
 def _organisation_form(labels: dict[str, FieldLabel]) -> bool:
@@ -298,6 +306,20 @@ def _only_whose(text: str, word: str, lex: Lexicon) -> bool:
     return len(others) <= HEADING_OTHER_WORDS
 
 
+def _led_by_party(text: str, word: str, lex: Lexicon) -> bool:
+    """Whether a heading begins with a party that is not the client and holds none of their
+    values ('Organisme bénéficiaire des dons et versements', 'Entreprise donatrice', 'Datos
+    del órgano'): its block is that party's, however many words follow."""
+    q = next((q for q in lex.qualifiers if word in q.words), None)
+    if q is None or not all(repl == "-" for _prefix, repl in q.mapping):
+        return False
+    words = [
+        t for t in text.split()
+        if t not in lex.heading_words and not re.fullmatch(r"\d+\w?|\w", t)
+    ]  # fmt: skip
+    return " ".join(words[: len(word.split())]) == word
+
+
 def _heading_owner(lab: FieldLabel, lex: Lexicon) -> Heading | None:
     """The heading above a field that says whose its block is: the nearest line above it that
     names a person (partner, child, interpreter, employer) or an address (postal, if
@@ -309,19 +331,31 @@ def _heading_owner(lab: FieldLabel, lex: Lexicon) -> Heading | None:
             not text or len(text.split()) > HEADING_WORDS or h.text.rstrip().endswith("?")
             or DANGLING.search(text)  # cut off ('Spouse and All'): whose it names is not all
         ):  # fmt: skip
-            if h.section:
+            if h.section and not _caption_heading(h, lex):
                 return None
             continue
         if any(phrase_in(c, text) for c in lex.subjects):
             return h
         word = whose_in([text], lex)
-        if word and word not in lex.not_headings and _only_whose(text, word, lex):
+        if (
+            word and word not in lex.not_headings
+            and (_only_whose(text, word, lex) or _led_by_party(text, word, lex))
+        ):  # fmt: skip
             if h.caption and best_match(lex.terms, [("above", h.text)], lex)[0] >= THRESHOLD:
                 continue  # 'Employer' over a box: that box's caption, not a heading
             return h
-        if h.section:
+        if h.section and not _caption_heading(h, lex):
             return None
     return None
+
+
+def _caption_heading(h: Heading, lex: Lexicon) -> bool:
+    """A bold line that names one value ('Adresse', 'Address') captions a group of boxes
+    inside a block; the block's own heading is further up."""
+    return (
+        len(norm(h.text).split()) <= 2
+        and best_match(lex.terms, [("above", h.text)])[0] >= THRESHOLD
+    )
 
 
 def _block_headings(labels: dict[str, FieldLabel], lex: Lexicon) -> None:
@@ -405,12 +439,13 @@ _BARE_NAME = frozenset(("name", "navn", "namn"))
 NAME_NEAR_PT = 150.0
 
 
-def _name_or_family(sugs: list[Suggestion]) -> None:
+def _name_or_family(sugs: list[Suggestion], lex: Lexicon) -> None:
     """A bare 'Name' is the family name of the person whose given names are asked beside it:
     'Name' above 'Vorname' holds 'Müller', not 'Anna Müller' a second time."""
     given = [s for s in sugs if s.kind == "profile" and s.target.endswith(".given_name")]
     for s in sugs:
-        if s.kind != "profile" or norm(s.said) not in _BARE_NAME:
+        said = [w for w in norm(s.said).split() if w not in lex.whose and w not in OWN_WORDS]
+        if s.kind != "profile" or " ".join(said) not in _BARE_NAME:
             continue
         owner, _dot, leaf = s.target.rpartition(".")
         if leaf != "full_name":
@@ -423,6 +458,105 @@ def _name_or_family(sugs: list[Suggestion]) -> None:
         ):
             s.target = f"{owner}.family_name"
             s.why += "; the given names are asked beside it: the family name"
+
+
+# a box captioned only with a number sign ('N°', 'Nr.', 'No.') before the street's box
+_NUMBER_SIGN = frozenset(("n", "no", "nr", "n o", "numero", "num", "number", "nummer", "husnr"))
+
+
+_STREET_TERMS = frozenset(("rue", "street", "straße", "strasse", "calle", "straat", "gate", "voie"))
+
+
+def _number_then_street(sugs: list[Suggestion]) -> None:
+    """'N° [ ] Rue [            ]': a box captioned only 'N°' just before the street's box on
+    its line holds the house number, and the street's box the street alone (not the street
+    line with the number a second time)."""
+    by_left = {s.label.left_field: s for s in sugs if s.label.left_field}
+    for s in sugs:
+        nxt = by_left.get(s.field.name)
+        if nxt is None or s.field.kind != "text" or s.kind == "skip":
+            continue
+        if norm(s.label.left) not in _NUMBER_SIGN:
+            continue
+        if nxt.no_value and nxt.term in _STREET_TERMS:  # another party's street: its number too
+            s.kind, s.target, s.no_value, s.transforms = "unmapped", "", True, []
+            s.why = f"left \"{s.label.left}\" before the street's box of another: not the client's"
+            continue
+        if nxt.kind not in ("profile", "unmapped") or not nxt.target.endswith(".street_line"):
+            continue
+        owner = nxt.target[: -len("street_line")]
+        s.kind, s.target, s.confidence, s.no_value = (
+            "profile",
+            owner + "house_number",
+            nxt.confidence,
+            False,
+        )
+        s.transforms = []
+        s.why = f'left "{s.label.left}" before the street\'s box: the house number'
+        nxt.kind, nxt.target = "profile", owner + "street"
+        nxt.why += "; the house number has its own box before it: the street alone"
+
+
+_NUMBERED = re.compile(r"^(.*\D)\s*([1-4])$")
+
+
+def _numbered_split(sugs: list[Suggestion]) -> None:
+    """'Applicant SSN 1', 'Applicant SSN 2', 'Applicant SSN 3' side by side on one line, each
+    matched to the same value and each with its MaxLen: one value over boxes (3-2-4), as if
+    the form drew separators between them."""
+    by_left = {s.label.left_field: s for s in sugs if s.label.left_field}
+    for s in sugs:
+        m = _NUMBERED.match(s.label.from_name or "")
+        if not m or m.group(2) != "1" or s.kind != "profile" or s.label.split:
+            continue
+        run = [s]
+        while True:
+            nxt = by_left.get(run[-1].field.name)
+            mm = _NUMBERED.match(nxt.label.from_name or "") if nxt is not None else None
+            if (
+                nxt is None or mm is None or mm.group(1) != m.group(1)
+                or int(mm.group(2)) != len(run) + 1 or nxt.target != s.target
+            ):  # fmt: skip
+                break
+            run.append(nxt)
+        if len(run) < 2 or any(t.field.max_len is None for t in run):
+            continue
+        for i, t in enumerate(run):
+            t.label.split, t.label.split_at = s.field.name, (i, len(run))
+            t.kind = "profile"
+
+
+_MOBILE = ("mobile", "mobil", "cell", "handy", "portable", "movil", "mobiel", "celular", "gsm")
+
+
+def _phone_and_mobile(sugs: list[Suggestion]) -> None:
+    """A form that asks for a 'Mobile number' and, apart, a 'Phone number' means another phone
+    by the second: the home phone (the mobile is the one it names)."""
+    phones = [s for s in sugs if s.kind == "profile" and s.target == "contact.phone_mobile"]
+    mobile = [s for s in phones if any(w in s.term.split() or w in s.term for w in _MOBILE)]
+    if not mobile:
+        return
+    for s in phones:
+        if s not in mobile and s.term:
+            s.target = "contact.phone_home"
+            s.why += "; the form asks for the mobile number apart: the home phone"
+
+
+def _list_items(sugs: list[Suggestion]) -> None:
+    """A list value asked in several boxes ('List all other names you have used' twice): one
+    item per box in reading order, not the whole list joined in each."""
+    groups: dict[tuple[str, str], list[Suggestion]] = {}
+    for s in sugs:
+        info = vocabulary().get(s.target) if s.kind == "profile" else None
+        if info is not None and info.type.startswith("list") and "[" not in s.target:
+            groups.setdefault((s.target, s.term), []).append(s)
+    for (path, _term), members in groups.items():
+        if len(members) < 2:
+            continue
+        for i, s in enumerate(sorted(members, key=reading_order)):
+            s.target = f"{path}[{i}]"
+            s.transforms = []
+            s.why += f"; the list is asked in {len(members)} boxes: item {i + 1}"
 
 
 def draft_map(form: Path) -> Draft:
@@ -447,13 +581,17 @@ def draft_fields(form: Path, inv: FormInventory, labels: dict[str, FieldLabel]) 
     _row_owner(sugs, lex)
     _beside_partner(sugs, lex)
     _only_address(sugs, lex)
-    _name_or_family(sugs)
+    _name_or_family(sugs, lex)
+    _number_then_street(sugs)
     langs: dict[str, int] = {}
     for s in sugs:
         if s.lang and s.mapped:
             langs[s.lang] = langs.get(s.lang, 0) + 1
     language = max(langs, key=lambda k: langs[k]) if langs else "en"
     date_parts(sugs, lex, language)
+    _numbered_split(sugs)
+    _phone_and_mobile(sugs)
+    _list_items(sugs)
     _one_owner(sugs, lex)
     _split_slices(sugs)
     _choice_options(sugs, language, lex)

@@ -63,6 +63,7 @@ class Suggestion:
     numbered: bool = False  # a numbered household row (child 1, member 2)
     qualifier: str = ""  # the word that said whose value this is ('spouse', 'employer')
     said: str = ""  # the label text the suggestion matched
+    term: str = ""  # the lexicon's term it matched ('code postal')
     # unmapped, and settled: the label names a value no profile value of the client's fits
     # (another person's, or a path the profile lacks); the map skips it, nobody need decide
     no_value: bool = False
@@ -274,7 +275,7 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
     if path is None:
         return Suggestion(f, lab, "unmapped", "", score,
                           f"{why}; but of the {qual}: not the client's",
-                          qualifier=qual, no_value=True)  # fmt: skip
+                          qualifier=qual, no_value=True, term=term.text)  # fmt: skip
     if qual:
         why += f"; {qual} -> {path}"
     elif term.qualified_only:
@@ -286,10 +287,44 @@ def _suggest_text(f: FieldInfo, lab: FieldLabel, lex: Lexicon, vertical: str) ->
             return Suggestion(f, lab, "unmapped", "", score, f"{why}; the profile has no {path}",
                               no_value=True)  # fmt: skip
     kind = "profile" if score >= THRESHOLD else "unmapped"
+    if path.endswith(".street_line") and _SECOND_LINE.search(norm(raw)):
+        # 'Address Line 2', 'Adresse 2': the rest of an address, not the street a second time
+        return Suggestion(f, lab, "unmapped", "", score,
+                          f"{why}: a second address line (addition? postal line?) a person"
+                          " decides")  # fmt: skip
     return Suggestion(f, lab, kind, path, score, why, transforms=transforms_for(path, f),
-                      lang=term.lang, numbered=numbered, qualifier=qual, said=raw)  # fmt: skip
+                      lang=term.lang, numbered=numbered, qualifier=qual, said=raw,
+                      term=term.text)  # fmt: skip
 
 
+# the second line of an address ('Address Line 2', 'Adresse 2', 'address line two')
+_SECOND_LINE = re.compile(r"\b(?:line ?(?:2|two)|linje 2|regel 2|zeile 2|ligne 2|linea 2|2)$")
+
+
+# words that say a status named beside them has ended ('dissolved civil partnership')
+_ENDED = (
+    "dissolved",
+    "ended",
+    "former",
+    "formerly",
+    "previous",
+    "annulled",
+    "aufgehoben",
+    "aufgehobene",
+    "ehemals",
+    "fruhere",
+    "ontbonden",
+    "beeindigd",
+    "voormalig",
+    "oppløst",
+    "tidligere",
+    "dissous",
+    "dissoute",
+    "ancien",
+    "disuelta",
+    "disuelto",
+    "anterior",
+)
 # a caption such as "Single" or "M" decides a profile value only under a heading that names it
 _CONTEXT = {
     "person.marital_status": ("marital", "sivilstand", "sivilstatus", "burgerlijke staat",
@@ -304,7 +339,8 @@ def _in_context(path: str, lab: FieldLabel) -> bool:
     words = _CONTEXT.get(path)
     if words is None:
         return True
-    texts = " ".join(norm(t) for t in (lab.tooltip, lab.from_name, lab.left, lab.above))
+    # a hybrid form's field names walk its subforms ('...Familienstand[0].ledig[0]')
+    texts = " ".join(norm(t) for t in (lab.tooltip, lab.from_name, lab.left, lab.above, lab.name))
     return any(phrase_in(norm(w), texts) for w in words)
 
 
@@ -318,6 +354,11 @@ def _suggest_button(f: FieldInfo, lab: FieldLabel, lex: Lexicon) -> Suggestion:
         if score == 0:
             return Suggestion(f, lab, "unmapped", "", 0.0, "no caption matches a condition")
         why = f'{src} "{raw}" ~ {term.text} ({term.lang})'
+        ended = [w for w in _ENDED if phrase_in(w, norm(raw)) and not phrase_in(w, term.text)]
+        if ended:  # 'dissolved civil partnership', 'former spouse': a status that has ended
+            return Suggestion(f, lab, "unmapped", "", score,
+                              f"{why}; but '{ended[0]}': a status that ended, which the"
+                              " profile does not record", no_value=True)  # fmt: skip
         if not _in_context(condition_path(term.target)[0], lab):
             score *= NO_HEADING
             why += "; no heading names the value"
