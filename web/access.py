@@ -1,9 +1,11 @@
 """Who may see what: a specialist their caseload, a supervisor their team's, an admin no client
-data. A client (or anything of a client) outside that is answered 404, as if it did not exist."""
+data. A client (or anything of a client) outside that is answered 404, as if it did not exist;
+when it does exist, the refusal is in the audit log (``deny``: who asked for what, no value)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g
 
 from formfill.errors import NotFoundError
 from formfill.store.batches import visible_batch_ids
@@ -18,13 +20,25 @@ def visible_ids() -> sa.Select[int]:
     return visible_client_ids(me().row())
 
 
-def client_or_404(client_id: int) -> Client:
+def deny(object_type: str, object_id: object, client_id: int | None = None) -> None:
+    """Audit a refused request for an object that exists. The request's transaction is rolled
+    back (it answers 404), so the entry is written after it ends, in a transaction of its own
+    (web/security.py), never while the request may hold the database's write lock."""
+    g.setdefault("denials", []).append((me().actor, object_type, object_id, client_id))
+
+
+def client_or_404(client_id: int, asked: tuple[str, object] | None = None) -> Client:
+    """The client, when the user may see it; else NotFoundError. ``asked``: the object of the
+    client that was asked for (``("evidence", 7)``), named in the audit of a refusal."""
     if not 0 < client_id <= MAX_ID:
         raise NotFoundError("client", client_id)
     allowed = db().scalar(
         sa.select(Client).where(Client.id == client_id, Client.id.in_(visible_ids()))
     )
     if allowed is None:
+        if db().get(Client, client_id) is not None:
+            object_type, object_id = asked or ("client", client_id)
+            deny(object_type, object_id, client_id)
         raise NotFoundError("client", client_id)
     return allowed
 
@@ -46,11 +60,15 @@ def visible_batches() -> sa.Select[int]:
 def batch_or_404(batch_id: int) -> Batch:
     from formfill.store.batches import get_batch
 
-    if not 0 < batch_id <= MAX_ID or (
+    if not 0 < batch_id <= MAX_ID:
+        raise NotFoundError("batch", batch_id)
+    if (
         db().scalar(
             sa.select(Batch.id).where(Batch.id == batch_id, Batch.id.in_(visible_batches()))
         )
         is None
     ):
+        if db().get(Batch, batch_id) is not None:
+            deny("batch", batch_id)
         raise NotFoundError("batch", batch_id)
     return get_batch(db(), batch_id)

@@ -88,6 +88,10 @@ def roles(*allowed: str) -> Callable[[F], F]:
         @login_required  # type: ignore[misc]
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if me().role not in allowed:
+                # a page of another role: the refusal is audited (who, which page; no value)
+                g.setdefault("denials", []).append(
+                    (me().actor, "page", request.endpoint or "", None)
+                )
                 abort(403)
             return fn(*args, **kwargs)
 

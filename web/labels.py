@@ -25,6 +25,57 @@ from web.form_labels import CHOICES, ITEM, SECTIONS, label
 from web.forms import generic, kinds
 
 ENUMS: Mapping[str, Mapping[str, Any]] = {
+    "audit_action": {
+        "read": _l("read"),
+        "create": _l("created"),
+        "update": _l("changed"),
+        "delete": _l("deleted"),
+        "export": _l("downloaded"),
+        "deny": _l("refused"),
+    },
+    "audit_object": {
+        "client": _l("Client"),
+        "profile": _l("Profile"),
+        "profile_history": _l("Profile history"),
+        "notes": _l("Notes"),
+        "note": _l("Note"),
+        "referrals": _l("Referrals"),
+        "referral": _l("Referral"),
+        "evidence": _l("Evidence"),
+        "proposal": _l("Proposed value"),
+        "application": _l("Application"),
+        "deadline": _l("Deadline"),
+        "receipt": _l("Receipt"),
+        "batch": _l("Batch"),
+        "batch_item": _l("Batch item"),
+        "packet": _l("Packet"),
+        "output": _l("Filled document"),
+        "form": _l("Form"),
+        "form_version": _l("Form version"),
+        "user": _l("User"),
+        "caseload": _l("Caseload"),
+        "calendar_feed": _l("Calendar feed"),
+        "digest": _l("Deadline digest"),
+        "page": _l("Page"),
+        "audit_log": _l("Audit log"),
+    },
+    "audit_field": {  # the columns the audit log names as changed (profile paths: path_label)
+        "status": _l("Status"),
+        "decision": _l("Decision"),
+        "submission": _l("Submission"),
+        "output_artifact": _l("Filled document"),
+        "fill_report": _l("Fill report"),
+        "form_version_id": _l("Form version"),
+        "password_hash": _l("Password"),
+        "session_version": _l("Sign-ins"),
+        "locale": _l("Language"),
+        "active": _l("Active"),
+        "feed": _l("Calendar feed"),
+        "done": _l("Done"),
+        "map_text": _l("Map"),
+        "published_at": _l("Published"),
+        "published_by": _l("Published by"),
+    },
     "role": {
         "specialist": _l("specialist"),
         "supervisor": _l("supervisor"),
@@ -118,6 +169,13 @@ ENUMS: Mapping[str, Mapping[str, Any]] = {
         "not_applicable": _l("does not apply"),
     },
 }
+
+
+def audit_field(name: str) -> str:
+    """A field the audit log names: a column by the reader's name for it, a profile path as the
+    client form names it."""
+    known = ENUMS["audit_field"].get(name)
+    return str(known) if known is not None else path_label(name)
 
 
 def enum_label(code: Any, enum: str) -> str:
@@ -404,6 +462,7 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["path_label"] = path_label
+    app.jinja_env.filters["audit_field"] = audit_field
     app.jinja_env.filters["list_label"] = list_label
     app.jinja_env.filters["item_error"] = item_error
     app.jinja_env.filters["profile_value"] = profile_value

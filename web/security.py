@@ -3,14 +3,18 @@ or style), and the request's database transaction."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
 
 from flask import Flask, Response, g, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from formfill.config import Settings, private_dir
 from formfill.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -71,6 +75,7 @@ def init(app: Flask) -> None:
                     session.rollback()
             finally:
                 session.close()
+        _write_denials()
         return response
 
     @app.teardown_request
@@ -79,3 +84,17 @@ def init(app: Flask) -> None:
         if session is not None:
             session.rollback()
             session.close()
+        _write_denials()
+
+
+def _write_denials() -> None:
+    """The refusals of this request (web/access.py deny), each audited once the request's own
+    transaction has ended."""
+    from formfill.store import audit
+    from web.services import services
+
+    for actor, object_type, object_id, client_id in g.pop("denials", ()):
+        try:
+            audit.denied(services().sessions, actor, object_type, object_id, client_id)
+        except SQLAlchemyError as e:  # the answer (404/403) stands; the operator is told
+            log.error("audit of a refused request could not be written: %s", type(e).__name__)

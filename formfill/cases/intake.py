@@ -135,7 +135,7 @@ def retry(session: Session, actor: Actor, evidence_id: int) -> EvidenceFile:
             f"evidence {evidence_id} is {row.status}: only a failed read is tried again"
         )
     row.status, row.error, row.attempts, row.job_id = "queued", None, 0, None
-    record(session, actor, "update", "evidence", evidence_id, ["status"])
+    record(session, actor, "update", "evidence", evidence_id, ["status"], row.client_id)
     return row
 
 

@@ -171,7 +171,7 @@ def client_review_items(
     data = _profile_data(session, client_id)
     current = flatten(data)
     for evidence_id in sorted({p.evidence_id for p in rows}):
-        record(session, actor, "read", "evidence", evidence_id)
+        record(session, actor, "read", "evidence", evidence_id, client_id=client_id)
     return _whose([_item(p, data, current) for p in rows])
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from formfill.cli import audit as cli_audit
 from formfill.cli import batch as cli_batch
 from formfill.cli import doctor as cli_doctor
 from formfill.cli import evidence as cli_evidence
@@ -178,6 +179,7 @@ cli_queue.register(cli)
 cli_programs.register(cli)
 cli_evidence.register(cli)
 cli_users.register(cli)
+cli_audit.register(cli)
 cli.add_command(cli_doctor.doctor_cmd)
 
 WEB_SHELL = "web.cli"  # `formfill up`; absent when formfill is installed without the web shell

@@ -70,7 +70,7 @@ def create_application(
     session.add(app)
     session.flush()
     _event(session, actor, app, None, AppStatus.DRAFT.value, note)
-    record(session, actor, "create", "application", app.id)
+    record(session, actor, "create", "application", app.id, client_id=app.client_id)
     return app
 
 
@@ -145,7 +145,7 @@ def advance(
         _close_open_deadlines(session, actor, app.id)
     session.flush()
     fields = ["status"] + (["decision"] if decision else []) + (["submission"] if channel else [])
-    record(session, actor, "update", "application", app.id, fields)
+    record(session, actor, "update", "application", app.id, fields, app.client_id)
     return app
 
 
@@ -179,7 +179,7 @@ def record_fill(
     if form_version_id is not None:
         app.form_version_id = form_version_id
         changed.append("form_version_id")
-    record(session, actor, "update", "application", app.id, changed)
+    record(session, actor, "update", "application", app.id, changed, app.client_id)
     return app
 
 

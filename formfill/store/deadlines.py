@@ -77,7 +77,7 @@ def mark_done(
     one and return it."""
     row = get_row(session, DeadlineRow, deadline_id, "deadline")
     row.done, row.done_at, row.done_by = True, utcnow(), actor.user_id
-    record(session, actor, "update", "deadline", row.id, ["done"])
+    record(session, actor, "update", "deadline", row.id, ["done"], row.client_id)
     for rule in rules:
         if row.rule == rule.describe() and (nxt := next_occurrence(rule, row.due)):
             return add_computed(session, actor, row.client_id, row.application_id, nxt)

@@ -33,7 +33,7 @@ BATCH_STATES = ("queued", "running", "done")
 ITEM_STATUSES = ("queued", "running", "done", "failed")
 EVIDENCE_STATUSES = ("queued", "running", "done", "failed")  # reading (OCR, extraction)
 FORM_STATUSES = ("draft", "published", "retired")
-AUDIT_ACTIONS = ("read", "create", "update", "delete", "export")
+AUDIT_ACTIONS = ("read", "create", "update", "delete", "export", "deny")
 APP_STATUSES = tuple(s.value for s in AppStatus)
 DECISIONS = tuple(d.value for d in Decision)
 DEADLINE_KINDS = tuple(k.value for k in DeadlineKind)
@@ -420,7 +420,8 @@ class BatchItem(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: who read or changed what. Object type and id only, never values."""
+    """Append-only: who read, changed or was denied what. Object type and id only, never
+    values."""
 
     __tablename__ = "audit_log"
     __table_args__ = (one_of("action", AUDIT_ACTIONS),)
@@ -433,6 +434,9 @@ class AuditEntry(Base):
     object_type: Mapped[str] = mapped_column(sa.String(50))
     object_id: Mapped[str] = mapped_column(sa.String(64))
     fields: Mapped[list[str] | None] = mapped_column(sa.JSON)  # names of changed paths/columns
+    # the client the entry is about, when it is about one (no foreign key: the trail of an
+    # erased client keeps its number and nothing else)
+    client_id: Mapped[int | None] = mapped_column(index=True)
 
 
 APPEND_ONLY_TABLES = ("profile_versions", "application_events", "audit_log")

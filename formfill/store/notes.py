@@ -66,7 +66,7 @@ def set_referral_status(session: Session, actor: Actor, referral_id: int, status
         raise ValueError(f"referral status {status!r}: one of {', '.join(REFERRAL_STATUSES)}")
     ref = get_row(session, Referral, referral_id, "referral")
     ref.status = status
-    record(session, actor, "update", "referral", ref.id, ["status"])
+    record(session, actor, "update", "referral", ref.id, ["status"], ref.client_id)
     return ref
 
 

@@ -60,7 +60,7 @@ def add_proposal(
 ) -> EvidenceProposal:
     """A value read from evidence, proposed for profile ``path`` (checked against the
     vocabulary: UnknownPathError with suggestions)."""
-    get_row(session, EvidenceFile, evidence_id, "evidence")
+    evidence = get_row(session, EvidenceFile, evidence_id, "evidence")
     check_path(path)
     row = EvidenceProposal(
         evidence_id=evidence_id,
@@ -73,7 +73,7 @@ def add_proposal(
     )
     session.add(row)
     session.flush()
-    record(session, actor, "create", "proposal", row.id, [path])
+    record(session, actor, "create", "proposal", row.id, [path], evidence.client_id)
     return row
 
 
@@ -106,7 +106,9 @@ def decide(
     proposal.status = status
     proposal.decided_by = actor.user_id
     proposal.decided_at = utcnow()
-    record(session, actor, "update", "proposal", proposal.id, ["status"])
+    record(
+        session, actor, "update", "proposal", proposal.id, ["status"], proposal.evidence.client_id
+    )
     if status == "rejected":
         return None
     value = corrected_value if status == "corrected" else proposal.value
@@ -137,7 +139,7 @@ def decide(
     for other in together:
         other.status, other.decided_by, other.decided_at = "accepted", actor.user_id, utcnow()
         other.final_value = other.value
-        record(session, actor, "update", "proposal", other.id, ["status"])
+        record(session, actor, "update", "proposal", other.id, ["status"], other.evidence.client_id)
         per_path[other.path] = _origin(actor, other, False)
     return save_profile(
         session,

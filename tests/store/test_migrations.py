@@ -71,3 +71,29 @@ def test_append_only_triggers_exist(empty_settings: Settings) -> None:
             assert table in names
     finally:
         engine.dispose()
+
+
+def test_the_audit_log_refuses_changes_after_every_migration(empty_settings: Settings) -> None:
+    """Migration 0008 rebuilds audit_log on SQLite (a new check constraint), which drops a
+    table's triggers: at head an UPDATE or DELETE of an entry is still refused by the database,
+    and a 'deny' entry with its client is accepted."""
+    migrate.upgrade(empty_settings)
+    engine = make_engine(empty_settings)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_log (at, actor_label, action, object_type, object_id,"
+                    " client_id) VALUES (CURRENT_TIMESTAMP, 'test', 'deny', 'client', '7', 7)"
+                )
+            )
+        for verb in ("UPDATE audit_log SET object_id = '8'", "DELETE FROM audit_log"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
+                conn.execute(sa.text(verb + " WHERE client_id = 7"))
+        with engine.connect() as conn:
+            assert (
+                conn.execute(sa.text("SELECT count(*) FROM audit_log WHERE client_id = 7")).scalar()
+                == 1
+            )
+    finally:
+        engine.dispose()

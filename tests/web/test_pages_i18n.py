@@ -96,6 +96,8 @@ def pages(world: World) -> dict[str, tuple[str, str]]:
         "admin dashboard": ("admin", "/"),
         "admin users": ("admin", "/admin/users"),
         "admin calendar": ("admin", "/calendar"),
+        "audit log": ("supervisor", "/audit"),
+        "admin audit log": ("admin", "/audit"),
     }
 
 
@@ -103,7 +105,9 @@ def pages(world: World) -> dict[str, tuple[str, str]]:
 def test_no_page_shows_a_code(world: World, pages: dict[str, tuple[str, str]], lang: str) -> None:
     from tests.web.conftest import sign_in
 
-    clients = {who: sign_in(world.app.test_client(), who) for who in ("specialist", "admin")}
+    clients = {
+        who: sign_in(world.app.test_client(), who) for who in ("specialist", "supervisor", "admin")
+    }
     shown = {}
     for name, (who, path) in pages.items():
         resp = clients[who].get(path, headers={"Accept-Language": lang})

@@ -10,6 +10,7 @@ def register_views(app: Flask) -> None:
         admin,
         api,
         applications,
+        audit,
         batches,
         calendar,
         clients,
@@ -20,6 +21,6 @@ def register_views(app: Flask) -> None:
         health,
     )
 
-    for module in (admin, api, applications, batches, calendar, clients, dashboard, editor,
+    for module in (admin, api, applications, audit, batches, calendar, clients, dashboard, editor,
                    evidence, forms, health):  # fmt: skip
         app.register_blueprint(module.bp)

@@ -87,7 +87,7 @@ def index() -> Any:
 
 def application_or_404(application_id: int) -> Application:
     app = get_row(db(), Application, application_id, "application")
-    client_or_404(app.client_id)
+    client_or_404(app.client_id, ("application", application_id))
     return app
 
 
@@ -143,7 +143,7 @@ def _waiting(app: Application, versions: list[BatchItem]) -> list[BatchItem]:
 
 
 def _render(app: Application, status: int = 200, message: str | None = None) -> Any:
-    record(db(), me().actor, "read", "application", app.id)
+    record(db(), me().actor, "read", "application", app.id, client_id=app.client_id)
     rules: dict[int, str] = {}  # a deadline's rule as the catalog words it
     try:
         catalog = services().catalog
@@ -272,7 +272,7 @@ def receipt(application_id: int) -> Any:
         if data.startswith(b"%PDF")
         else "image/" + ("png" if data.startswith(b"\x89PNG") else "jpeg")
     )
-    record(db(), me().actor, "export", "receipt", app.id)
+    record(db(), me().actor, "export", "receipt", app.id, client_id=app.client_id)
     return Response(data, mimetype=kind, headers={"Content-Disposition": "attachment"})
 
 
@@ -284,7 +284,7 @@ def output(application_id: int) -> Any:
         raise NotFoundError("output of application", application_id)
     data = artifacts.read(services().settings, app.output_artifact)
     pdf = data.startswith(b"%PDF")
-    record(db(), me().actor, "export", "application", app.id)
+    record(db(), me().actor, "export", "application", app.id, client_id=app.client_id)
     return Response(
         data,
         mimetype="application/pdf" if pdf else "application/octet-stream",
@@ -321,7 +321,8 @@ def deadline_done(deadline_id: int) -> Any:
     """Mark a deadline met, with a note of what was done; a recurring one (a meldekort every
     14 days) gets its next one, said in the flash."""
     row = get_row(db(), DeadlineRow, deadline_id, "deadline")
-    client_or_404(row.client_id)  # another specialist's deadline is as missing as none
+    # another specialist's deadline is as missing as none
+    client_or_404(row.client_id, ("deadline", row.id))
     back = (
         url_for("applications.show", application_id=row.application_id) + "#deadlines"
         if row.application_id is not None

@@ -225,7 +225,7 @@ def packet(batch_id: int, client_id: int) -> Any:
         services().settings, db(), services().forms, batch_id, client_id, today(), _lang(),
         me().actor,
     )  # fmt: skip
-    record(db(), me().actor, "export", "packet", f"{batch_id}-{client_id}")
+    record(db(), me().actor, "export", "packet", f"{batch_id}-{client_id}", client_id=client_id)
     return Response(
         data,
         mimetype="application/pdf",
@@ -242,7 +242,7 @@ def _item(batch_id: int, item_id: int) -> BatchItem:
     item = next((i for i in batch.items if i.id == item_id), None)
     if item is None:
         raise NotFoundError("batch item", item_id)
-    client_or_404(item.client_id)
+    client_or_404(item.client_id, ("batch_item", item_id))
     return item
 
 
@@ -268,7 +268,14 @@ def item_page(batch_id: int, item_id: int, page: int) -> Any:
     except ConversionError as e:
         raise NotFoundError("preview of item", item_id) from e
     png = preview.page_png(pdf, page, 900, item.form_id)
-    record(db(), me().actor, "read", "output", (item.output_artifact or "")[:16])
+    record(
+        db(),
+        me().actor,
+        "read",
+        "output",
+        (item.output_artifact or "")[:16],
+        client_id=item.client_id,
+    )
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
 

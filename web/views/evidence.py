@@ -37,7 +37,7 @@ MAX_FILES = 10
 
 def evidence_or_404(evidence_id: int) -> EvidenceFile:
     row = get_row(db(), EvidenceFile, evidence_id, "evidence")
-    client_or_404(row.client_id)
+    client_or_404(row.client_id, ("evidence", evidence_id))
     return row
 
 
@@ -132,7 +132,7 @@ def render_review(
 @login_required  # type: ignore[misc]
 def review(evidence_id: int) -> Any:
     row = evidence_or_404(evidence_id)
-    record(db(), me().actor, "read", "evidence", evidence_id)
+    record(db(), me().actor, "read", "evidence", evidence_id, client_id=row.client_id)
     return render_review(row)
 
 
@@ -180,7 +180,7 @@ def page_image(evidence_id: int, page: int) -> Any:
     row = evidence_or_404(evidence_id)
     data = artifacts.read(services().settings, row.artifact_id)
     png = preview.page_png(data, page, 900, row.filename)
-    record(db(), me().actor, "read", "evidence", evidence_id)
+    record(db(), me().actor, "read", "evidence", evidence_id, client_id=row.client_id)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
 
