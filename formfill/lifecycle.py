@@ -51,6 +51,7 @@ __all__ = [
     "check_transition",
     "compute_deadlines",
     "list_due",
+    "move_kind",
     "next_occurrence",
     "parse_rules",
     "parse_within",
@@ -112,6 +113,24 @@ _FORWARD: dict[AppStatus, tuple[AppStatus, ...]] = {
     S.CLOSED: (),
     S.WITHDRAWN: (),
 }
+# the order an application goes through; a move to an earlier status is a step back (filled ->
+# ready: the form is to be filled again), which the web offers apart from the next steps
+ORDER: tuple[AppStatus, ...] = (
+    S.DRAFT, S.READY, S.FILLED, S.REVIEWED, S.SUBMITTED, S.ACKNOWLEDGED, S.DECIDED, S.CLOSED,
+)  # fmt: skip
+
+
+def move_kind(from_status: str, to_status: str) -> str:
+    """What a move allowed from ``from_status`` is: 'next' (forward), 'back' (to an earlier
+    status) or 'stop' (withdrawn)."""
+    if to_status == S.WITHDRAWN.value:
+        return "stop"
+    order = [s.value for s in ORDER]
+    if from_status in order and to_status in order:
+        return "back" if order.index(to_status) < order.index(from_status) else "next"
+    return "next"
+
+
 TRANSITIONS: Mapping[AppStatus, tuple[AppStatus, ...]] = {
     status: nexts + ((S.WITHDRAWN,) if status in OPEN_STATUSES else ())
     for status, nexts in _FORWARD.items()

@@ -24,8 +24,10 @@ from formfill.errors import ConflictError
 from formfill.evidence.extract import extract_evidence
 from formfill.evidence.extractors import DocType
 from formfill.evidence.files import Limits, evidence_from_bytes
+from formfill.evidence.names import fit_names
 from formfill.store import session_scope
 from formfill.store.audit import Actor, record
+from formfill.store.clients import latest_version
 from formfill.store.db import get_row
 from formfill.store.models import EvidenceFile
 from formfill.store.proposals import add_evidence, add_proposal
@@ -95,7 +97,9 @@ def read(
         row = _get(session, evidence_id)
         if row.status == "done":  # another job got there first (delivery is at least once)
             return 0
-        for p in result.proposals:
+        latest = latest_version(session, row.client_id)
+        proposals = fit_names(result.proposals, latest.data if latest is not None else {})
+        for p in proposals:
             add_proposal(
                 session,
                 WORKER,
@@ -109,7 +113,7 @@ def read(
             )
         row.doc_type = result.doc_type
         row.status = "done"
-        return len(result.proposals)
+        return len(proposals)
 
 
 def fail(sessions: sessionmaker[Session], evidence_id: int, message: str) -> None:

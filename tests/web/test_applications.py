@@ -308,3 +308,97 @@ def test_a_step_dated_after_today_or_before_the_submission_is_refused(
                  json={"to": "acknowledged", "date": later}, headers=headers)  # fmt: skip
     assert api.status_code == 400 and api.get_json()["error"]["code"] == "invalid_date", api.data
     assert post(c, f"/applications/{app_id}/advance", {"to": "acknowledged"}).status_code == 302
+
+
+def test_a_step_back_is_offered_apart_and_says_it_is_one(world: World, as_user: Any) -> None:
+    """Walk 7 major 1: after 'filled' the menu offered 'Ready', which reads as 'ready to send'
+    but moves the application back (to be filled again). Next steps come first; a step back is
+    in its own group, worded as one, with a line saying what it means; withdrawing apart."""
+    cid = _client(world, "REF-BACK")
+    app_id = _application(world, cid, "barnetrygd")
+    _advance_to(world, app_id, "ready", "filled")
+    c = as_user("specialist")
+    page = c.get(f"/applications/{app_id}").get_data(as_text=True)
+    menu = re.search(r'<select name="to"[^>]*>(.*?)</select>', page, re.S)
+    assert menu
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', menu.group(1), re.S)
+    assert [g for g, _o in groups] == ["Next step", "A step back", "Stop"]
+    assert re.findall(r'value="([^"]+)"', groups[0][1]) == ["reviewed"]
+    assert re.findall(r'value="ready"[^>]*>([^<]+)<', groups[1][1]) == ["Back to: ready"]
+    assert "back to ready means the form is to be filled again" in page
+    nb = c.get(f"/applications/{app_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "Tilbake til: klar" in nb and 'label="Et steg tilbake"' in nb
+    _advance_to(world, app_id, "reviewed", "submitted")
+    page = c.get(f"/applications/{app_id}").get_data(as_text=True)
+    assert "A step back" not in page  # nothing goes back from submitted
+
+
+def test_a_failed_submit_keeps_the_receipt_and_marks_the_field(world: World, as_user: Any) -> None:
+    """Walk 7 major 2: a submit without a channel dropped the receipt chosen with it, and a
+    caseworker who then picked a channel recorded a submission without its receipt. The error
+    is now at the channel (aria-invalid, described by it), the receipt is kept for the next try
+    (signed, for this application and user), and the next try submits it."""
+    import io
+
+    from formfill import artifacts
+    from formfill.store.models import Application
+
+    receipt = (REPO / "sample_forms" / "nav" / "nav-yrkesskade.pdf").read_bytes()
+    cid = _client(world, "REF-KEPT")
+    app_id = _application(world, cid, "barnetrygd")
+    other = _application(world, cid, "kontantstotte")
+    _advance_to(world, app_id, "ready", "filled", "reviewed")
+    _advance_to(world, other, "ready", "filled", "reviewed")
+    c = as_user("specialist")
+    first = {"to": "submitted", "reference": "NAV-123",
+             "receipt": (io.BytesIO(receipt), "kvittering-nav.pdf")}  # fmt: skip
+    resp = post(c, f"/applications/{app_id}/advance", first, content_type="multipart/form-data")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    marked = '<select name="channel" aria-invalid="true" aria-describedby="advance-error">'
+    assert marked in page
+    assert re.search(r'<span class="error" id="advance-error">To mark the application submitted,'
+                     r" choose the channel it was sent by\.</span>", page)  # fmt: skip
+    assert "Receipt kept from your last try: kvittering-nav.pdf" in page
+    token = re.search(r'name="receipt_kept" value="([^"]+)"', page)
+    assert token
+    # the token is this application's only: on another one it is ignored
+    stolen = {"to": "submitted", "channel": "post", "receipt_kept": token.group(1)}
+    assert post(c, f"/applications/{other}/advance", stolen).status_code == 302
+    again = {"to": "submitted", "channel": "email", "reference": "NAV-123",
+             "receipt_kept": token.group(1)}  # fmt: skip
+    assert post(c, f"/applications/{app_id}/advance", again).status_code == 302
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        mine = s.get(Application, app_id)
+        theirs = s.get(Application, other)
+        assert mine is not None and theirs is not None
+        assert mine.submission is not None and mine.submission.channel == "email"
+        assert mine.submission.receipt_artifact
+        assert artifacts.read(world.settings, mine.submission.receipt_artifact) == receipt
+        assert theirs.submission is not None and theirs.submission.receipt_artifact is None
+    assert c.get(f"/applications/{app_id}/receipt").data == receipt
+
+
+def test_a_kept_receipt_is_refused_from_another_user(world: World, as_user: Any) -> None:
+    """The kept receipt's note names the user who uploaded it: a supervisor of the team who
+    posts it gets a submission without that receipt."""
+    import io
+
+    from formfill.store.models import Application
+
+    receipt = (REPO / "sample_forms" / "nav" / "nav-yrkesskade.pdf").read_bytes()
+    cid = _client(world, "REF-KEPT2")
+    app_id = _application(world, cid, "barnetrygd")
+    _advance_to(world, app_id, "ready", "filled", "reviewed")
+    first = {"to": "submitted", "receipt": (io.BytesIO(receipt), "r.pdf")}
+    page = post(as_user("specialist"), f"/applications/{app_id}/advance", first,
+                content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    token = re.search(r'name="receipt_kept" value="([^"]+)"', page)
+    assert token
+    sup = as_user("supervisor")
+    body = {"to": "submitted", "channel": "post", "receipt_kept": token.group(1)}
+    assert post(sup, f"/applications/{app_id}/advance", body).status_code == 302
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        app = s.get(Application, app_id)
+        assert app is not None and app.submission is not None
+        assert app.submission.receipt_artifact is None

@@ -522,3 +522,36 @@ def test_client_page_links_each_evidence_value_to_its_page(world: World, as_user
     assert "from evidence lonnsslipp-mars.pdf, p. 1" in page
     review = c.get(href.split("#")[0]).get_data(as_text=True)
     assert f'id="box-{ids[AMOUNT]}" class="box accepted active"' in review
+
+
+def test_a_pay_slip_naming_the_middle_name_proposes_it_apart(world: World, as_user: Any) -> None:
+    """Walk 7: 'Ansatt: Máret Čiekčá Ålund' proposed the given name 'Máret Čiekčá'; accepted,
+    forms printed the middle name twice. The client here is Tuva Ødegård Sæther (middle name
+    Ødegård): her pay slip proposes the given name Tuva and the middle name Ødegård, each
+    equal to the profile's (nothing to change), and no proposal writes two names into one."""
+    import sqlalchemy as sa
+
+    from formfill.store import session_scope
+    from formfill.store.models import EvidenceProposal
+    from tests.data.evidence.build import SAMPLES, Sample, render_pdf
+
+    base = next(s for s in SAMPLES if s.id == "nb_pay_slip")
+    rows = tuple(("Ansatt:", "Tuva Ødegård Sæther") if r[0] == "Ansatt:" else r for r in base.rows)
+    slip = Sample("nb_pay_slip_middle", "nb", "pay_slip", base.header, rows, {})
+    c = as_user("specialist")
+    files = {"files": [(io.BytesIO(render_pdf(slip)), "lonnsslipp.pdf")]}
+    resp = post(c, f"/clients/{world.mine}/evidence", files, content_type="multipart/form-data")
+    assert resp.status_code == 302
+    page = c.get(f"/clients/{world.mine}").get_data(as_text=True)
+    ev_id = int(re.findall(r"/evidence/(\d+)/status", page)[-1])
+    run_jobs(world)
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        got = {
+            p.path: p.value
+            for p in s.scalars(
+                sa.select(EvidenceProposal).where(EvidenceProposal.evidence_id == ev_id)
+            )
+        }
+    assert got["person.given_name"] == "Tuva"
+    assert got["person.middle_name"] == "Ødegård"
+    assert got["person.family_name"] == "Sæther"

@@ -7,10 +7,21 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
 from formfill import artifacts
@@ -26,7 +37,7 @@ from formfill.errors import (
     TransitionDetailsError,
 )
 from formfill.evidence.files import evidence_from_bytes
-from formfill.lifecycle import CHANNELS, allowed_from
+from formfill.lifecycle import CHANNELS, allowed_from, move_kind
 from formfill.store import applications as store_apps
 from formfill.store.audit import record
 from formfill.store.db import get_row
@@ -142,7 +153,50 @@ def _waiting(app: Application, versions: list[BatchItem]) -> list[BatchItem]:
     return list(db().scalars(q.order_by(BatchItem.finished_at.desc()).limit(5)))
 
 
-def _render(app: Application, status: int = 200, message: str | None = None) -> Any:
+_KEPT_SALT = "formfill-receipt-kept"
+KEPT_MAX_AGE = 3600  # a receipt kept across a failed submit is offered for an hour
+
+
+def _keep_receipt(app: Application, artifact_id: str, name: str) -> str:
+    """A signed note of a receipt uploaded with a submit that failed: the page sends it back,
+    so the next try submits it without choosing the file again."""
+    signer = URLSafeTimedSerializer(current_app.secret_key or "", salt=_KEPT_SALT)
+    return signer.dumps([app.id, me().uid, artifact_id, name[:120]])
+
+
+def _kept_receipt(app: Application) -> tuple[str, str] | None:
+    """(artifact id, file name) of the receipt a failed try kept for this application and user."""
+    token = request.form.get("receipt_kept") or ""
+    if not token:
+        return None
+    signer = URLSafeTimedSerializer(current_app.secret_key or "", salt=_KEPT_SALT)
+    try:
+        app_id, uid, artifact_id, name = signer.loads(token, max_age=KEPT_MAX_AGE)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if app_id != app.id or uid != me().uid:
+        return None
+    return str(artifact_id), str(name)
+
+
+def _moves(app: Application) -> list[tuple[str, str]]:
+    """The moves the lifecycle allows now, each with its kind: next steps first, then steps
+    back (filled -> ready: fill again), then withdrawing."""
+    moves = [(to, move_kind(app.status, to)) for to in allowed_from(app.status)]
+    rank = {"next": 0, "back": 1, "stop": 2}
+    return sorted(moves, key=lambda m: rank[m[1]])
+
+
+def _render(
+    app: Application,
+    status: int = 200,
+    message: str | None = None,
+    field: str | None = None,
+    kept: tuple[str, str] | None = None,
+) -> Any:
+    """The application's page; after a failed move, ``message`` says why, ``field`` is the
+    field it is about (marked invalid, the message beside it), ``kept`` the receipt (token,
+    file name) a failed submit keeps for the next try."""
     record(db(), me().actor, "read", "application", app.id, client_id=app.client_id)
     rules: dict[int, str] = {}  # a deadline's rule as the catalog words it
     try:
@@ -169,6 +223,9 @@ def _render(app: Application, status: int = 200, message: str | None = None) -> 
         waiting=_waiting(app, versions),
         attachments=[i for i in linked if i.form_id != app.form_id],
         allowed=allowed_from(app.status),
+        moves=_moves(app),
+        field=field,
+        kept=kept,
         channels=CHANNELS,
         program=program_name(app.program),
         label=names({app.client_id}).get(app.client_id),
@@ -200,8 +257,11 @@ def advance(application_id: int) -> Any:
     try:
         on = date.fromisoformat(request.form.get("date") or today().isoformat())
     except ValueError:
-        return _render(app, 400, _("The date must be a date (YYYY-MM-DD)."))
+        return _render(
+            app, 400, _("The date must be a date (YYYY-MM-DD)."), "date", _kept_again(app)
+        )
     submission = None
+    kept: tuple[str, str] | None = None  # (token, file name) of a receipt kept for a retry
     if to == "submitted":
         channel = request.form.get("channel") or ""
         receipt_id = None
@@ -212,8 +272,12 @@ def advance(application_id: int) -> Any:
             try:
                 evidence_from_bytes(data, receipt.filename)
             except FormfillError as e:
-                return _render(app, 400, str(e))
+                return _render(app, 400, str(e), field="receipt")
             receipt_id = artifacts.save(services().settings, data, "receipt")
+            kept = (_keep_receipt(app, receipt_id, receipt.filename), receipt.filename)
+        elif (earlier := _kept_receipt(app)) is not None:
+            receipt_id = earlier[0]
+            kept = (request.form.get("receipt_kept") or "", earlier[1])
         submission = (
             store_apps.SubmissionDetails(
                 channel, on, (request.form.get("reference") or "").strip()[:200] or None, receipt_id
@@ -238,10 +302,11 @@ def advance(application_id: int) -> Any:
             )
     except InvalidTransitionError as e:  # the page was stale, or the request hand-made
         db().refresh(app)
-        return _render(app, 409, refusal(e))
+        return _render(app, 409, refusal(e), "to", kept)
     except TransitionDetailsError as e:
         db().refresh(app)
-        return _render(app, 400, refusal(e))
+        missing = "channel" if e.to_status == "submitted" else "decision"
+        return _render(app, 400, refusal(e), missing, kept)
     except TransitionDateError as e:  # deadlines count from this date: it must have happened
         db().refresh(app)
         if e.when == "future":
@@ -252,12 +317,18 @@ def advance(application_id: int) -> Any:
         else:
             why = _("The date %(on)s is before the application was submitted (%(sent)s).",
                     on=format_date(e.on), sent=format_date(e.limit))  # fmt: skip
-        return _render(app, 400, why)
+        return _render(app, 400, why, "date", kept)
     except FormfillError as e:
         db().refresh(app)
-        return _render(app, 400, str(e))
+        return _render(app, 400, str(e), None, kept)
     flash(_("Application is now %(status)s.", status=enum_label(to, "app_status")), "info")
     return redirect(url_for("applications.show", application_id=app.id))
+
+
+def _kept_again(app: Application) -> tuple[str, str] | None:
+    """The receipt an earlier failed try kept, offered again after another failure."""
+    earlier = _kept_receipt(app)
+    return (request.form.get("receipt_kept") or "", earlier[1]) if earlier else None
 
 
 @bp.route("/applications/<int:application_id>/receipt")
