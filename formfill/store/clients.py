@@ -132,9 +132,11 @@ def profile_history(session: Session, actor: Actor, client_id: int) -> list[Prof
 
 
 def display_name(data: Mapping[str, Any]) -> str:
-    """ "Kari Nordmann" from a profile's JSON ("" without a name)."""
+    """ "Máret Čiekčá Ålund" from a profile's JSON, middle name included as forms print it
+    ("" without a name)."""
     person = data.get("person") or {}
-    return " ".join(str(person[k]) for k in ("given_name", "family_name") if person.get(k))
+    parts = ("given_name", "middle_name", "family_name")
+    return " ".join(str(person[k]) for k in parts if person.get(k))
 
 
 def client_label(version: ProfileVersion | None, client_id: int) -> str:

@@ -126,7 +126,7 @@ def test_packet_holds_every_document_and_the_cover_lists_exactly_them(store: Sto
     reader = PdfReader(io.BytesIO(packet.pdf))
     assert len(reader.pages) == 1 + pdf_pages + word_pages
     cover = reader.pages[0].extract_text()
-    assert "Dokumentpakke for Tuva Sæther" in cover and "Utfylling Mars, 5. januar 2026" in cover
+    assert "Dokumentpakke for Tuva Ødegård Sæther" in cover and "Utfylling Mars, 5. januar 2026" in cover
     pdf_title, word_title = forms.title(PDF_FORM), forms.title(WORD)
     assert word_title == "Søknad med vedlegg"  # the document's own title, not its id
     assert _listed(cover) == [
@@ -209,7 +209,7 @@ def test_the_ui_language_when_the_client_has_no_cover_language(store: Store) -> 
         packet = build_packet(store.settings, s, forms, _batch_id(store, item), cid, ON, "nl")
     assert packet.language == "nl"
     cover = PdfReader(io.BytesIO(packet.pdf)).pages[0].extract_text()
-    assert "Pakket voor Tuva Sæther" in cover and "nog niet ingevuld" in cover
+    assert "Pakket voor Tuva Ødegård Sæther" in cover and "nog niet ingevuld" in cover
     assert forms.title(PDF_FORM) in cover.split("Ontbreekt nog")[1]
 
 

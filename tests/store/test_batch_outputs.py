@@ -146,7 +146,7 @@ def test_packet_and_zip(store: Store) -> None:
     assert len(reader.pages) == 1 + filled_pages
     cover = _text(packet)  # Kari prefers bokmål
     assert (
-        "Dokumentpakke for Tuva Sæther" in cover
+        "Dokumentpakke for Tuva Ødegård Sæther" in cover
         and f"Utfylling #{batch_id}, 5. januar 2026" in cover
     )
     inside, missing = cover.split("Mangler fortsatt")
@@ -198,7 +198,7 @@ def test_cover_keeps_letters_outside_winansi(store: Store) -> None:
             store.settings, s, FormCatalogue(store.settings), batch_id, client_id, ON
         )
     text = _text(packet)
-    assert "Dokumentpakke for Zdeněk Čapek" in text and "ikke fylt ut: Čiekčá" in text
+    assert "Dokumentpakke for Zdeněk Ødegård Čapek" in text and "ikke fylt ut: Čiekčá" in text
 
 
 def test_an_item_that_keeps_killing_its_worker_is_failed_not_requeued(store: Store) -> None:

@@ -122,6 +122,7 @@ def _body(page: str) -> str:
 def test_a_supervisor_reads_the_teams_trail_only(world: World, as_user: Any) -> None:
     as_user("specialist").get(f"/clients/{world.mine}")  # team a reads its client
     as_user("specialist2").get(f"/clients/{world.theirs}")  # team b reads its client
+    as_user("specialist2").get(f"/clients/{world.mine}")  # and is refused team a's
     sup = as_user("supervisor")
     page = sup.get(f"/audit?client={world.mine}").get_data(as_text=True)
     assert _rows(page) > 0 and "Specialist</td>" in page

@@ -468,8 +468,8 @@ def test_a_correction_is_read_as_the_client_form_reads_the_field(
     assert 'name="value" value="39\xa0872,00"' in _article(page, ids[AMOUNT])
     periods = _article(page, period)
     assert '<select name="value" required>' in periods
-    assert '<option value="year" selected>år</option>' in periods, periods
-    assert '<option value="month">måned</option>' in periods
+    assert '<option value="year" selected>År</option>' in periods, periods
+    assert '<option value="month">Måned</option>' in periods
     countries = _article(page, land)
     assert '<option value="SE" selected>Sverige</option>' in countries
     resp = post(c, f"/proposals/{ids[AMOUNT]}", {"action": "correct", "value": "38 500,00",
