@@ -98,6 +98,12 @@ def subject(path: str, data: Any) -> str:
     generic = re.sub(r"\[\d+\]", "[]", path)
     if "." not in path or generic.endswith("[]") or re.fullmatch(r"household\.members", path):
         return head
+    if path.startswith("address.") and not _ROW.match(path):
+        # the form asks for several addresses: the section says which "Land" or "Poststed"
+        # it is ("Nåværende adresse: Land")
+        from web.labels import path_label
+
+        return f"{head}: {path_label(path)}"
     return f"{head}: {_(label(generic))}"
 
 

@@ -438,3 +438,26 @@ def test_a_value_nobody_entered_is_not_called_typed_and_an_empty_section_stays_e
     assert after == before, (before, after)
     assert "Nothing changed" in c.get(again.headers["Location"]).get_data(as_text=True)
     assert c.get(f"/api/v1/clients/{client_id}").get_json()["version"] == versions
+
+
+def test_a_field_in_error_names_its_section_and_says_so_to_a_screen_reader(
+    world: World, as_user: Any
+) -> None:
+    """Walk 7 minor 8: 'Land: «Norgee» er ikke et land vi kjenner' did not say which of the
+    form's five country fields; and no field in error had aria-invalid or pointed at its
+    message. The message names the address, and the field is marked and described by it."""
+    c = as_user("specialist")
+    form = dict(CLIENT, **{"address.current.country": "Norgee", "person.citizenship": "Narnia"})
+    bad = post(c, "/clients/new", form, headers=NB)
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "Klient (Máret Čiekčá): Nåværende adresse: Land: «Norgee» er ikke et land" in page
+    assert "Klient (Máret Čiekčá): Statsborgerskap: «Narnia»" in page  # the person's: no section
+    field = re.search(r'<input name="address.current.country"[^>]*>', page)
+    assert field and 'aria-invalid="true"' in field.group(0)
+    assert 'aria-describedby="e-address.current.country"' in field.group(0)
+    assert re.search(r'<span class="error" id="e-address.current.country">[^<]*Norgee', page)
+    fine = re.search(r'<input name="person.given_name"[^>]*>', page)
+    assert fine and "aria-invalid" not in fine.group(0)
+    amount = re.search(r'<input name="income.sources\[0\].amount"[^>]*>', page)
+    assert amount is None or 'aria-describedby="x-income.sources[0].amount"' in amount.group(0)
