@@ -65,14 +65,21 @@ def make_run(rpr: etree._Element | None, value: str) -> etree._Element:
 
 
 def clean_rpr(run: etree._Element | None) -> etree._Element | None:
-    """A copy of a run's properties without Word's grey placeholder style."""
+    """A copy of a run's properties without Word's grey placeholder look: the PlaceholderText
+    style and, on a run that had it, the grey colour set beside it (a value drawn in the hint's
+    grey reads as not filled in, or as an example, on paper)."""
     rpr = run.find(W + "rPr") if run is not None else None
     if rpr is None:
         return None
     rpr = deepcopy(rpr)
+    placeholder = False
     for style in rpr.findall(W + "rStyle"):
         if style.get(W + "val") == "PlaceholderText":
             rpr.remove(style)
+            placeholder = True
+    if placeholder:
+        for colour in rpr.findall(W + "color"):
+            rpr.remove(colour)
     return rpr
 
 

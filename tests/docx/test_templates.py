@@ -241,6 +241,21 @@ def test_fill_kommune_form_and_read_back() -> None:
     assert "\u2612" in document  # the checked-box glyph
     text = text_of(data)  # python-docx opens the result and sees the text
     assert "Åse Čiekčá Ødegård" in text and "412 34 567" in text
+    # walk 7: the filled Kommune and Dato kept the hint's grey, reading as not filled in on paper
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(document.encode())
+    grey = []
+    for sdt in root.iter(w + "sdt"):
+        tag = sdt.find(f"{w}sdtPr/{w}tag")
+        if tag is None or tag.get(w + "val") not in values:
+            continue
+        for colour in sdt.iterfind(f"{w}sdtContent//{w}color"):
+            grey.append((tag.get(w + "val"), colour.get(w + "val")))
+        for style in sdt.iterfind(f"{w}sdtContent//{w}rStyle"):
+            grey.append((tag.get(w + "val"), style.get(w + "val")))
+    assert grey == []
 
 
 def test_refilling_a_filled_form(tmp_path: Path) -> None:
