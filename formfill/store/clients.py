@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from formfill.errors import NotFoundError
+from formfill.errors import ConflictError, NotFoundError
 from formfill.profile.model import Profile
 from formfill.profile.provenance import Provenance, carry_forward, flatten
 from formfill.profile.validation import parse_profile
@@ -27,7 +27,9 @@ __all__ = [
     "list_clients",
     "load_profile",
     "profile_history",
+    "reference_taken",
     "save_profile",
+    "set_reference",
     "visible_client_ids",
 ]
 
@@ -39,6 +41,30 @@ def create_client(session: Session, actor: Actor, reference: str | None = None) 
         search=reference.lower() if reference else None,
     )
     return add_created(session, actor, client, "client")
+
+
+def reference_taken(session: Session, reference: str, client_id: int | None = None) -> bool:
+    """Whether another client than ``client_id`` has our case reference ``reference``."""
+    q = sa.select(Client.id).where(Client.reference == reference)
+    if client_id is not None:
+        q = q.where(Client.id != client_id)
+    return session.scalar(q.limit(1)) is not None
+
+
+def set_reference(session: Session, actor: Actor, client_id: int, reference: str | None) -> bool:
+    """Change our case reference of a client (a typo at intake); False when it is unchanged.
+    ConflictError when another client has it (references are unique)."""
+    client = get_client(session, client_id)
+    reference = (reference or "").strip()[:64] or None
+    if reference == client.reference:
+        return False
+    if reference is not None and reference_taken(session, reference, client_id):
+        raise ConflictError(f"our reference {reference!r} is another client's")
+    client.reference = reference
+    client.search = " ".join(p for p in (client.name, client.reference) if p).lower() or None
+    session.flush()
+    record(session, actor, "update", "client", client_id, ["reference"])
+    return True
 
 
 def get_client(session: Session, client_id: int) -> Client:

@@ -461,3 +461,42 @@ def test_a_field_in_error_names_its_section_and_says_so_to_a_screen_reader(
     assert fine and "aria-invalid" not in fine.group(0)
     amount = re.search(r'<input name="income.sources\[0\].amount"[^>]*>', page)
     assert amount is None or 'aria-describedby="x-income.sources[0].amount"' in amount.group(0)
+
+
+def test_our_reference_is_changed_on_the_edit_form_and_stays_unique(
+    world: World, as_user: Any
+) -> None:
+    """Walk 7 minor 9: our reference could be typed only at intake, so a typo stayed. The edit
+    form shows it and saves a change (audited, the profile unchanged); another client's
+    reference is refused at the field, with everything typed kept."""
+    from formfill.store.audit import entries
+    from formfill.store.models import Client
+
+    c = as_user("specialist")
+    first = post(c, "/clients/new", dict(CLIENT, reference="REF-TYPO-1"))
+    assert first.status_code == 302
+    cid = int(first.headers["Location"].rsplit("/", 1)[1])
+    assert post(c, "/clients/new", dict(CLIENT, reference="REF-TAKEN")).status_code == 302
+    edit = c.get(f"/clients/{cid}/edit").get_data(as_text=True)
+    assert 'name="reference" id="f-reference" value="REF-TYPO-1"' in edit
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        version_before = latest_version(s, cid).version  # type: ignore[union-attr]
+    form = dict(CLIENT, reference="REF-FIXED-1")
+    resp = post(c, f"/clients/{cid}/edit", form)
+    assert resp.status_code == 302
+    with session_scope(world.app.extensions["formfill"].sessions) as s:
+        client = s.get(Client, cid)
+        assert client is not None and client.reference == "REF-FIXED-1"
+        assert "ref-fixed-1" in (client.search or "")
+        assert latest_version(s, cid).version == version_before  # type: ignore[union-attr]
+        changes = [e for e in entries(s, "client", cid) if e.action == "update"]
+        assert changes and changes[0].fields == ["reference"]
+    taken = post(c, f"/clients/{cid}/edit", dict(CLIENT, reference="REF-TAKEN"), headers=NB)
+    page = taken.get_data(as_text=True)
+    assert taken.status_code == 400
+    assert "Vår referanse: «REF-TAKEN» tilhører allerede en annen klient" in page
+    assert 'aria-invalid="true" aria-describedby="e-reference"' in page
+    assert 'value="Máret"' in page  # what was typed stays
+    # a new client with a reference already taken is refused the same way, nothing created
+    again = post(c, "/clients/new", dict(CLIENT, reference="REF-TAKEN"))
+    assert again.status_code == 400

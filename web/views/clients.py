@@ -27,7 +27,9 @@ from formfill.store.clients import (
     load_profile,
     profile_history,
     profile_json,
+    reference_taken,
     save_profile,
+    set_reference,
 )
 from formfill.store.models import EvidenceFile, User
 from formfill.text import localised
@@ -217,6 +219,8 @@ def _save(client_id: int | None) -> Any:
                 }
         sections = build_sections(counts_of(current_data))
         values = form_values(current_data, _lang())
+        if client is not None:
+            values["reference"] = client.reference or ""
         return _render_form(client, sections, values, warnings=warnings)
     add = request.form.get("add")
     values, counts, blanks = normalize(request.form, request.form.getlist("remove"), add)
@@ -229,7 +233,19 @@ def _save(client_id: int | None) -> Any:
         return _render_form(client, sections, values, 400, general=[msg])
     if add:
         return _render_form(client, sections, values)  # nothing is saved
+    reference = (request.form.get("reference") or "").strip()[:64] or None
+    values["reference"] = reference or ""
+    if reference is not None and reference_taken(session, reference, client_id):
+        unreadable_ref = {
+            "reference": _(
+                "Our reference: “%(ref)s” is another client's already; give this client their own.",
+                ref=reference,
+            )
+        }
+    else:
+        unreadable_ref = {}
     data, unreadable = parse_values(values, current_data, sections, _lang())
+    unreadable = {**unreadable, **unreadable_ref}
     try:
         profile = parse_profile(data, source="the form")
     except ProfileError as e:
@@ -240,6 +256,11 @@ def _save(client_id: int | None) -> Any:
     actor = me().actor
     source = Provenance("typed", user_id=actor.user_id)
     saved = profile_json(profile)
+    if client is not None and reference != client.reference:
+        set_reference(session, actor, client.id, reference)
+        if current is not None and saved == current_data:
+            flash(_("Our reference saved."), "info")
+            return redirect(url_for("clients.show", client_id=client.id))
     if client is not None and current is not None and saved == current_data:
         flash(_("Nothing changed, so nothing was saved."), "info")
         return redirect(url_for("clients.show", client_id=client.id))
@@ -251,7 +272,6 @@ def _save(client_id: int | None) -> Any:
         if path not in typed and path not in before
     }
     if client is None:
-        reference = (request.form.get("reference") or "").strip()[:64] or None
         client = create_client(session, actor, reference)
         if me().role in ("specialist", "supervisor"):
             store_users.assign(session, actor, me().uid, client.id)
