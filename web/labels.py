@@ -178,6 +178,18 @@ def audit_field(name: str) -> str:
     return str(known) if known is not None else path_label(name)
 
 
+_FROM_APPLICATION = re.compile(r"application (\d+)")
+
+
+def batch_label(label: str | None) -> str:
+    """A batch's label as the reader reads it: one launched from an application (stored as
+    "application 14", cases/batch.py) is "filling application 14" in their language."""
+    if not label:
+        return ""
+    m = _FROM_APPLICATION.fullmatch(label)
+    return _("filling application %(n)s", n=m.group(1)) if m else label
+
+
 def enum_label(code: Any, enum: str) -> str:
     """The reader's name of ``code`` in ``enum`` ("choice": the profile's choices)."""
     if code is None or code == "":
@@ -463,6 +475,7 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["path_label"] = path_label
     app.jinja_env.filters["audit_field"] = audit_field
+    app.jinja_env.filters["batch_label"] = batch_label
     app.jinja_env.filters["list_label"] = list_label
     app.jinja_env.filters["item_error"] = item_error
     app.jinja_env.filters["profile_value"] = profile_value

@@ -132,6 +132,9 @@ def test_letters_attach_and_a_refill_is_a_new_version(world: World, as_user: Any
         assert post(c, f"/applications/{app_id}/advance", body).status_code == 302
     resp = post(c, f"/applications/{app_id}/fill")
     assert resp.status_code == 302 and "/batches/" in resp.headers["Location"]
+    # the batch says what it fills in the reader's words, not a stored code-like label
+    batch_page = c.get(resp.headers["Location"], headers={"Accept-Language": "nb"})
+    assert f"utfylling av søknad {app_id}" in batch_page.get_data(as_text=True)
     run_jobs(world)
     ((same, _f, _p, status, output),) = _client_apps(world, client)
     assert (same, status) == (app_id, "acknowledged") and output
