@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -37,6 +39,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from formfill.store import Actor
+from formfill.store import tokens as store_tokens
 from formfill.store import users as store_users
 from formfill.store.models import User
 from web.services import db, services
@@ -100,8 +103,56 @@ def roles(*allowed: str) -> Callable[[F], F]:
     return deco
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _bearer() -> str | None:
+    """The token of an ``Authorization: Bearer`` header, None without one."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
+
+
+def _token_refused(status: int, code: str, message: str) -> Any:
+    from web.errors import error_response
+
+    resp = error_response(status, code, message)
+    response = resp if isinstance(resp, Response) else make_response(resp)
+    response.headers["WWW-Authenticate"] = f'Bearer error="{code}"'
+    return response
+
+
 def init(app: Flask) -> None:
+    # CSRF is checked below, for requests that carry the session cookie; a request signed with
+    # an API token carries no cookie, so a page elsewhere cannot make one in the user's name
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
+
+    @app.before_request
+    def token_or_csrf() -> Any:
+        secret = _bearer()
+        if secret is None:
+            if app.config.get("WTF_CSRF_ENABLED", True):
+                csrf.protect(apply_exemptions=True)
+            return None
+        if not request.path.startswith("/api/"):
+            return _token_refused(
+                401, "invalid_request", _("API tokens are for the API (/api/v1) only.")
+            )
+        found = store_tokens.verify_token(db(), secret)
+        if found is None:
+            return _token_refused(
+                401, "invalid_token", _("The API token is unknown, expired or revoked.")
+            )
+        if found.token.scope == "read" and request.method not in SAFE_METHODS:
+            return _token_refused(
+                403,
+                "insufficient_scope",
+                _("This token may only read. Make a token with the write scope to change data."),
+            )
+        g._login_user = WebUser(found.user)  # Flask-Login's current user, for this request only
+        g.api_token = found.token.id
+        return None
+
     manager = LoginManager(app)
     manager.login_view = "auth.login"
     manager.login_message = None
@@ -259,3 +310,50 @@ def locale() -> Any:
     user = store_users.set_locale(db(), me().actor, me().uid, chosen)
     g.locale = user.locale
     return redirect(_safe_next(request.form.get("next")))
+
+
+# -- personal API tokens ------------------------------------------------------------------------
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required  # type: ignore[misc]
+def tokens() -> Any:
+    """The user's API tokens: make one (shown once, on this answer only), list, revoke."""
+    status, made, error = 200, None, None
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: (request.form.get(k) or "").strip() for k in ("name", "scope", "days")}
+        try:
+            days = int(values["days"] or "90")
+        except ValueError:
+            days = 0
+        try:
+            row, secret = store_tokens.create_token(
+                db(), me().actor, me().uid, values["name"], values["scope"], days
+            )
+        except ValueError:
+            error = _(
+                "Give the token a name, a scope (read or write) and a life of 1 to %(n)s days.",
+                n=store_tokens.MAX_DAYS,
+            )
+            status = 400
+        else:
+            made = (row, secret)
+            status = 201
+            values = {}
+    return render_template(
+        "tokens.html",
+        tokens=store_tokens.list_tokens(db(), me().uid),
+        made=made,
+        error=error,
+        values=values,
+        max_days=store_tokens.MAX_DAYS,
+    ), status
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required  # type: ignore[misc]
+def revoke_token(token_id: int) -> Any:
+    store_tokens.revoke_token(db(), me().actor, me().uid, token_id)
+    flash(_("The token is revoked: it no longer works."), "info")
+    return redirect(url_for("auth.tokens"))

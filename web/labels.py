@@ -58,6 +58,7 @@ ENUMS: Mapping[str, Mapping[str, Any]] = {
         "digest": _l("Deadline digest"),
         "page": _l("Page"),
         "audit_log": _l("Audit log"),
+        "api_token": _l("API token"),
     },
     "audit_field": {  # the columns the audit log names as changed (profile paths: path_label)
         "status": _l("Status"),
@@ -75,6 +76,7 @@ ENUMS: Mapping[str, Mapping[str, Any]] = {
         "map_text": _l("Map"),
         "published_at": _l("Published"),
         "published_by": _l("Published by"),
+        "revoked_at": _l("Revoked"),
     },
     "role": {
         "specialist": _l("specialist"),

@@ -21,10 +21,12 @@ def _op(
     always possible, ``more`` adds other statuses with their description (409 Conflict)."""
     failures = {
         "400": "Bad input",
-        "401": "Not signed in",
+        "401": "Not signed in, or the API token is unknown, expired or revoked",
         "404": "Not found or not yours",
         **(more or {}),
     }
+    if body is not None:
+        failures["403"] = "The API token's scope is read: changes need a write token"
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {
@@ -44,7 +46,13 @@ def _op(
             "content": {"application/json": {"schema": body}},
         }
         op["parameters"] = [
-            {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+            {
+                "name": "X-CSRFToken",
+                "in": "header",
+                "required": False,
+                "description": "Needed with the session cookie; not with an API token",
+                "schema": {"type": "string"},
+            }
         ]
     if params:
         op["parameters"] = op.get("parameters", []) + params
@@ -82,10 +90,12 @@ OPENAPI: dict[str, Any] = {
         "title": "formfill API",
         "version": "1",
         "description": "Clients, applications, batches and evidence proposals, with the "
-        "web's permissions: "
-        "sign in through /login (session cookie); unsafe methods need the "
-        "X-CSRFToken header (GET /api/v1/csrf).",
+        "web's permissions. Either a personal API token (made at /account/tokens, shown once; "
+        "scope read: GET only, scope write: every request; it expires) sent as "
+        "'Authorization: Bearer ff_...', or the web's session cookie (sign in through /login), "
+        "with which unsafe methods need the X-CSRFToken header (GET /api/v1/csrf).",
     },
+    "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     "paths": {
         "/api/v1/csrf": {"get": _op("A CSRF token for unsafe requests")},
         "/api/v1/clients": {
@@ -241,6 +251,14 @@ OPENAPI: dict[str, Any] = {
         },
     },
     "components": {
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A personal API token (ff_...), scope read or write",
+            },
+            "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "formfill_session"},
+        },
         "schemas": {
             "Proposal": {
                 "type": "object",
@@ -302,6 +320,6 @@ OPENAPI: dict[str, Any] = {
                     }
                 },
             },
-        }
+        },
     },
 }

@@ -103,6 +103,28 @@ class User(Base):
     feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
 
+TOKEN_SCOPES = ("read", "write")
+
+
+class ApiToken(Base):
+    """A personal token for the JSON API (``Authorization: Bearer ff_...``): its SHA-256 only
+    (the token is shown once, when it is made), a scope (read: GET only; write: everything the
+    user may do), an expiry, and when it was last used and revoked."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (one_of("scope", TOKEN_SCOPES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _fk("users.id")
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scope: Mapped[str] = mapped_column(sa.String(10))
+    created_at: Mapped[datetime] = _created()
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
 class Client(Base):
     __tablename__ = "clients"
 

@@ -184,7 +184,7 @@ def test_openapi_documents_every_route_and_status(world: World) -> None:
     assert set(listing) == {"200", "400", "401", "404"}
     for action in ("accept", "correct", "reject"):
         op = doc["paths"][f"/api/v1/proposals/{{id}}/{action}"]["post"]
-        assert set(op["responses"]) == {"200", "400", "401", "404", "409"}
+        assert set(op["responses"]) == {"200", "400", "401", "403", "404", "409"}
         assert any(p["name"] == "X-CSRFToken" for p in op["parameters"])
     for name in ("Proposal", "Decision", "Error"):
         assert name in doc["components"]["schemas"]
