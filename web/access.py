@@ -69,6 +69,43 @@ def batch_or_404(batch_id: int) -> Batch:
         is None
     ):
         if db().get(Batch, batch_id) is not None:
-            deny("batch", batch_id)
+            _deny_batch(batch_id)
         raise NotFoundError("batch", batch_id)
     return get_batch(db(), batch_id)
+
+
+# what a refused request for a batch asked for, by the page (the audit says "packet", not
+# "batch", for a packet PDF: it holds a client's whole filled file)
+_BATCH_ASKED = {
+    "batches.download_zip": "batch_zip",
+    "batches.packet": "packet",
+    "batches.item_page": "output",
+    "batches.item_preview": "output",
+    "batches.track": "batch_item",
+}
+MAX_DENIED_CLIENTS = 50  # a refusal names at most this many of the batch's clients
+
+
+def _deny_batch(batch_id: int) -> None:
+    """A refusal of a batch, once per client it holds: each client's trail, and their
+    supervisor's audit page, shows that someone asked for their filled documents."""
+    from flask import request
+
+    from formfill.store.models import BatchItem
+
+    asked = _BATCH_ASKED.get(request.endpoint or "", "batch")
+    client_ids = (
+        db()
+        .scalars(
+            sa.select(BatchItem.client_id)
+            .where(BatchItem.batch_id == batch_id)
+            .distinct()
+            .order_by(BatchItem.client_id)
+            .limit(MAX_DENIED_CLIENTS)
+        )
+        .all()
+    )
+    if not client_ids:
+        deny(asked, batch_id)
+    for client_id in client_ids:
+        deny(asked, batch_id, client_id)

@@ -48,6 +48,7 @@ ENUMS: Mapping[str, Mapping[str, Any]] = {
         "receipt": _l("Receipt"),
         "batch": _l("Batch"),
         "batch_item": _l("Batch item"),
+        "batch_zip": _l("Batch download (ZIP)"),
         "packet": _l("Packet"),
         "output": _l("Filled document"),
         "form": _l("Form"),

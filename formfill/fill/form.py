@@ -123,25 +123,41 @@ def _fold_resolution(report: FillReport, res: Resolution, fmap: FormMap) -> None
 
 
 def program_facts(
-    catalog: Catalog, profile: Profile, on: date, ids: frozenset[str]
+    catalog: Catalog,
+    profile: Profile,
+    on: date,
+    ids: frozenset[str],
+    applied: frozenset[str] = frozenset(),
 ) -> dict[str, ProgramFact]:
-    """The client's screening for ``ids``, as a map's expressions see it."""
+    """The client's screening for ``ids``, as a map's expressions see it; ``applied``: the
+    programs the client has an open application for."""
     known = {p.id for p in catalog.programs}
     facts: dict[str, ProgramFact] = {}
     for r in screen(profile, catalog, on, programs=ids & known).results:
         reasons = [f"missing {m}" for m in r.missing]
         reasons += [c.reason for c in r.criteria if c.status == "unknown" and c.reason]
-        facts[r.program] = ProgramFact(r.program, r.status, "; ".join(reasons))
+        facts[r.program] = ProgramFact(
+            r.program, r.status, "; ".join(reasons), applied=r.program in applied
+        )
     for pid in ids - known:
-        facts[pid] = ProgramFact(pid, "unknown", "no such program in the catalog")
+        facts[pid] = ProgramFact(
+            pid, "unknown", "no such program in the catalog", applied=pid in applied
+        )
     return facts
 
 
-def resolve_for(forms: FormCatalogue, fmap: FormMap, profile: Profile, on: date) -> Resolution:
+def resolve_for(
+    forms: FormCatalogue,
+    fmap: FormMap,
+    profile: Profile,
+    on: date,
+    applied: frozenset[str] = frozenset(),
+) -> Resolution:
     """Resolve a map for a client, with the screening its expressions need: the one way every
-    fill, readiness check and coverage report computes a form's values."""
+    fill, readiness check and coverage report computes a form's values. ``applied``: the
+    programs the client has an open application for (a box 'what do you apply for' ticks)."""
     ids = map_programs(fmap)
-    facts = program_facts(forms.catalog(), profile, on, ids) if ids else None
+    facts = program_facts(forms.catalog(), profile, on, ids, applied) if ids else None
     return resolve(fmap, profile, on, facts)
 
 
@@ -157,6 +173,7 @@ def fill_form(
     extras: Mapping[str, object] | None = None,
     version: StoredVersion | None = None,
     letter: Mapping[str, object] | None = None,
+    applied: frozenset[str] = frozenset(),
 ) -> FormFill:
     """Map + profile -> a verified document. A Word template id renders the template instead
     (``letter``: the next-steps letter's applications, missing proof and dates).
@@ -179,7 +196,7 @@ def fill_form(
         details = [str(p) for p in check.problems if p.where != "fingerprint"]
         details += [f"new field not in the map: {check.label(n)}" for n in check.unmapped]
         raise FormChangedError(fmap.id, fmap.fingerprint, actual, details)
-    res = resolve_for(forms, fmap, profile, on)
+    res = resolve_for(forms, fmap, profile, on, applied)
     if res.missing_required and not allow_missing:
         raise ProfileIncompleteError(
             fmap.id, [f"{m.path} (for field {m.field})" for m in res.missing_required]

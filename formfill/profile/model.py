@@ -10,6 +10,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from pydantic import model_validator
+
 from formfill.profile.household import Household
 from formfill.profile.paths import (
     PathInfo,
@@ -39,8 +41,53 @@ __all__ = [
 ]  # fmt: skip
 
 
+def _home_defaults(data: Any) -> Any:
+    """A client living outside Norway: where the profile leaves the employer's and a payer's
+    country and an income's currency unsaid, they are the home country's and its currency,
+    not the Norwegian defaults (a Dutch client's employer was 'Norway' and their KvK number was
+    checked as a Norwegian organisation number; walk 8). Only values not given are filled."""
+    if not isinstance(data, dict):
+        return data
+    current = (
+        (data.get("address") or {}).get("current")
+        if isinstance(data.get("address"), dict)
+        else None
+    )
+    home = current.get("country") if isinstance(current, dict) else None
+    if not isinstance(home, str) or len(home) != 2 or home.upper() == "NO":
+        return data
+    home = home.upper()
+    from babel.numbers import get_territory_currencies
+
+    try:
+        currencies = get_territory_currencies(home)
+    except Exception:  # noqa: BLE001 - an unknown territory: no currency to assume
+        currencies = []
+    out = dict(data)
+    work = out.get("employment")
+    if isinstance(work, dict) and work and "employer_country" not in work:
+        out["employment"] = {**work, "employer_country": home}
+    income = out.get("income")
+    sources = income.get("sources") if isinstance(income, dict) else None
+    if isinstance(income, dict) and isinstance(sources, list):
+        filled = []
+        for source in sources:
+            if isinstance(source, dict):
+                source = {"payer_country": home, **source}
+                if currencies and "currency" not in source:
+                    source["currency"] = currencies[0]
+            filled.append(source)
+        out["income"] = {**income, "sources": filled}
+    return out
+
+
 class Profile(_Model):
     """The canonical client profile."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_of_home(cls, data: Any) -> Any:
+        return _home_defaults(data)
 
     person: Person = _f(..., d="The client", ex={"given_name": "Kari", "family_name": "Nordmann"})
     identifiers: Identifiers = _f(d="National identifiers", ex={}, default_factory=Identifiers)

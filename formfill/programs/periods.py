@@ -95,11 +95,21 @@ def _payment(rule: PeriodRule, start: date) -> date:
     return last_month.replace(day=rule.pay_day)
 
 
+# how far back a unit may lie whose payment is still to come (paid after the unit, months on)
+_LOOK_BACK_MONTHS = 6
+
+
 def _payments(rule: PeriodRule, start: date, until: date | None, on: date) -> tuple[date, ...]:
+    """The next payments from ``on`` (on or after it): a unit paid ahead is paid before it
+    starts, so December's kindgebonden budget, paid on 30 November, is no longer to come on
+    4 December (walk 8); a unit paid after it may lie before ``on`` and still be to come."""
     out: list[date] = []
-    unit = unit_start(max(start, on), rule.unit)  # start is a unit's first day: unit >= start
+    # start is a unit's first day, so the unit found is never before it
+    unit = unit_start(max(start, add_months(on, -_LOOK_BACK_MONTHS)), rule.unit)
     while len(out) < MAX_PAYMENTS and (until is None or unit <= until):
-        out.append(_payment(rule, unit))
+        paid = _payment(rule, unit)
+        if paid >= on:
+            out.append(paid)
         unit = _next_unit(unit, rule.unit)
     return tuple(out)
 

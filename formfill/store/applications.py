@@ -11,7 +11,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from formfill.lifecycle import AppStatus, DeadlineRule, check_transition, compute_deadlines
+from formfill.lifecycle import (
+    OPEN_STATUSES,
+    AppStatus,
+    DeadlineRule,
+    check_transition,
+    compute_deadlines,
+)
 from formfill.store.audit import Actor, record
 from formfill.store.clients import get_client
 from formfill.store.db import get_row
@@ -31,6 +37,7 @@ __all__ = [
     "create_application",
     "get_application",
     "list_applications",
+    "open_programs",
     "record_fill",
 ]
 
@@ -43,6 +50,19 @@ class SubmissionDetails:
     submitted_on: date
     reference: str | None = None  # the agency's reference or case number
     receipt_artifact: str | None = None  # artifacts.save(..., kind="receipt")
+
+
+def open_programs(session: Session, client_id: int) -> frozenset[str]:
+    """The programs ``client_id`` has an open application for (not withdrawn, closed or
+    decided): what the specialist chose to apply for, which a form's "what do you apply for"
+    boxes follow."""
+    open_values = [s.value for s in OPEN_STATUSES]
+    q = sa.select(Application.program).where(
+        Application.client_id == client_id,
+        Application.program.is_not(None),
+        Application.status.in_(open_values),
+    )
+    return frozenset(p for p in session.scalars(q) if p)
 
 
 def create_application(

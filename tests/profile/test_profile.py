@@ -466,3 +466,31 @@ def test_a_phone_number_as_people_write_it(phone: str, ok: bool) -> None:
     else:
         with pytest.raises(ValidationError):
             adapter.validate_python(phone)
+
+
+def test_a_client_abroad_gets_the_home_country_not_norways_defaults() -> None:
+    """Walk 8: a Dutch client's employer was 'Norway' by default and a payer's amount NOK;
+    a KvK number was then checked as a Norwegian organisation number. Unsaid countries and
+    currencies follow the client's home address; what was said is kept; Norway is unchanged."""
+    from formfill.profile.validation import parse_profile
+
+    base = {
+        "person": {"given_name": "Noëlle", "family_name": "van der Berg"},
+        "address": {"current": {"street": "Oudegracht", "house_number": "231",
+                                "postal_code": "3511 NK", "city": "Utrecht", "country": "NL"}},
+        "employment": {"status": "employed", "employer": "Zorggroep Utrecht B.V.",
+                       "employer_org_number": "12345678"},
+        "income": {"sources": [{"kind": "salary", "amount": "2612.40", "period": "month"},
+                               {"kind": "benefit", "amount": "100", "period": "month",
+                                "payer_country": "DE", "currency": "EUR"}]},
+    }  # fmt: skip
+    p = parse_profile(base, source="test")
+    assert p.employment.employer_country == "NL"
+    assert (p.income.sources[0].payer_country, p.income.sources[0].currency) == ("NL", "EUR")
+    assert (p.income.sources[1].payer_country, p.income.sources[1].currency) == ("DE", "EUR")
+    home = {**base["address"]["current"], "country": "NO", "postal_code": "9008", "city": "Tromsø"}
+    norway = {**base, "address": {"current": home}}
+    with pytest.raises(ProfileError, match="organisation number"):
+        parse_profile(norway, source="test")  # 8 digits is no Norwegian organisation number
+    said = {**base, "employment": {**base["employment"], "employer_country": "BE"}}
+    assert parse_profile(said, source="test").employment.employer_country == "BE"

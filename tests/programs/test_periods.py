@@ -156,3 +156,16 @@ def test_one_period_per_child_in_the_order_entered_indexed_as_entered() -> None:
     assert (maret.start, maret.until) == (D("2019-04-01"), D("2037-03-31"))
     assert maret.payments[0] == D("2027-01-07")  # the quarter the day is in, paid after it
     assert benefit_periods(CATALOG.get("zorgtoeslag"), profile, D("2026-12-20")) == []
+
+
+def test_no_payment_listed_is_before_the_day() -> None:
+    """Walk 8: on 4 December 2026 the screening said kindgebonden budget's next payment was
+    'by 30 November 2026': December's, paid ahead, was counted from the month holding the day.
+    A payment still to come for a unit already begun or past is kept (kinderbijslag pays a
+    quarter in the week after it)."""
+    _s, _u, pay = child_period(rule("kindgebonden-budget"), D("2020-06-01"), D("2026-12-04"))
+    assert pay[0] == D("2026-12-31") and all(p >= D("2026-12-04") for p in pay)
+    _s, _u, pay = child_period(rule("kinderbijslag"), D("2020-06-01"), D("2027-01-03"))
+    assert pay[:2] == (D("2027-01-07"), D("2027-04-07"))  # the last quarter of 2026, then Q1
+    _s, _u, pay = child_period(rule("kindgebonden-budget"), D("2020-06-01"), D("2026-11-30"))
+    assert pay[0] == D("2026-11-30")  # paid on the day itself: still to come that day

@@ -144,3 +144,29 @@ def test_deadlines_from_rules_and_due_listing(store: Store) -> None:
             s, SYSTEM, row.client_id, "custom", date(2026, 2, 2), app_id, "call the caseworker"
         )
         assert manual.source == "manual"
+
+
+def test_open_programs_are_what_the_client_is_applying_for(store: Store) -> None:
+    """The programs of open applications (a form's 'what do you apply for' boxes follow
+    them); a withdrawn or decided one is no longer applied for, another client's never."""
+    with session_scope(store.sessions) as s:
+        c = clients.create_client(s, SYSTEM)
+        other = clients.create_client(s, SYSTEM)
+        zorg = apps.create_application(s, SYSTEM, c.id, "toeslag-aanvraag", program="zorgtoeslag")
+        kgb = apps.create_application(
+            s, SYSTEM, c.id, "toeslag-aanvraag", program="kindgebonden-budget"
+        )
+        apps.create_application(s, SYSTEM, c.id, "nav-barnetrygd")  # no program
+        apps.create_application(s, SYSTEM, other.id, "toeslag-aanvraag", program="huurtoeslag")
+        client_id, zorg_id, kgb_id = c.id, zorg.id, kgb.id
+    with session_scope(store.sessions) as s:
+        assert apps.open_programs(s, client_id) == {"zorgtoeslag", "kindgebonden-budget"}
+        apps.advance(s, SYSTEM, kgb_id, "withdrawn", date(2026, 1, 31))
+    with session_scope(store.sessions) as s:
+        assert apps.open_programs(s, client_id) == {"zorgtoeslag"}
+    _walk(store, zorg_id, "ready", "filled", "reviewed", "submitted")
+    with session_scope(store.sessions) as s:
+        assert apps.open_programs(s, client_id) == {"zorgtoeslag"}  # submitted: still open
+        apps.advance(s, SYSTEM, zorg_id, "decided", date(2026, 2, 2), decision="approved")
+    with session_scope(store.sessions) as s:
+        assert apps.open_programs(s, client_id) == frozenset()

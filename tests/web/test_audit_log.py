@@ -229,3 +229,35 @@ def test_cli_exports_json_lines_from_a_day(world: World, tmp_path: Path, monkeyp
         assert (last.action, last.object_type) == ("export", "audit_log")
     bad = CliRunner().invoke(cli, ["audit", "export", "--since", "yesterday"])
     assert bad.exit_code == 2 and "since" in bad.output.lower()
+
+
+def test_a_refused_batch_packet_or_zip_is_audited_for_each_of_its_clients(
+    world: World, as_user: Any
+) -> None:
+    """Walk 8: another team's requests for a client's batch, preview, packet PDF and ZIP
+    were refused but not in the audit (a batch has no one client), so the client's supervisor
+    never saw them. Each refusal now names what was asked and the batch's clients."""
+    from tests.web.conftest import run_jobs
+
+    c = as_user("specialist")
+    launch = {"clients": [str(world.mine)], "forms": ["nav-barnetrygd"], "only_ready": "0"}
+    resp = post(c, "/batches/launch", launch)
+    assert resp.status_code == 302
+    batch_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    run_jobs(world)
+    item = c.get(f"/api/v1/batches/{batch_id}").get_json()["items"][0]["id"]
+    before = _last_id(world)
+    other = as_user("specialist2")
+    asked = {
+        f"/batches/{batch_id}": "batch",
+        f"/batches/{batch_id}.zip": "batch_zip",
+        f"/batches/{batch_id}/clients/{world.mine}/packet.pdf": "packet",
+        f"/batches/{batch_id}/items/{item}/preview": "output",
+        f"/api/v1/batches/{batch_id}": "batch",
+    }
+    for url in asked:
+        assert other.get(url).status_code == 404, url
+    got = [(r.object_type, r.object_id, r.client_id) for r in _denials(world, before)]
+    assert got == [(kind, str(batch_id), world.mine) for kind in asked.values()]
+    page = as_user("supervisor").get("/audit?action=deny").get_data(as_text=True)
+    assert "Packet" in _body(page) and "Batch download (ZIP)" in _body(page)

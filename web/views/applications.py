@@ -96,9 +96,11 @@ def index() -> Any:
     )
 
 
-def application_or_404(application_id: int) -> Application:
+def application_or_404(application_id: int, asked: str = "application") -> Application:
+    """The application, when the user may see its client; ``asked``: what was asked for, as
+    a refusal's audit names it (the application, its receipt, its filled form)."""
     app = get_row(db(), Application, application_id, "application")
-    client_or_404(app.client_id, ("application", application_id))
+    client_or_404(app.client_id, (asked, application_id))
     return app
 
 
@@ -334,7 +336,7 @@ def _kept_again(app: Application) -> tuple[str, str] | None:
 @bp.route("/applications/<int:application_id>/receipt")
 @login_required  # type: ignore[misc]
 def receipt(application_id: int) -> Any:
-    app = application_or_404(application_id)
+    app = application_or_404(application_id, "receipt")
     if app.submission is None or not app.submission.receipt_artifact:
         raise NotFoundError("receipt of application", application_id)
     data = artifacts.read(services().settings, app.submission.receipt_artifact)
@@ -350,7 +352,7 @@ def receipt(application_id: int) -> Any:
 @bp.route("/applications/<int:application_id>/output")
 @login_required  # type: ignore[misc]
 def output(application_id: int) -> Any:
-    app = application_or_404(application_id)
+    app = application_or_404(application_id, "output")
     if not app.output_artifact:
         raise NotFoundError("output of application", application_id)
     data = artifacts.read(services().settings, app.output_artifact)
