@@ -82,6 +82,8 @@ BY_NAME = {
     "relation": N_("Relation to the client"),
     "lives_with_client": N_("Lives with the client"),
     "custody_share": N_("Custody share in percent"),
+    "yearly_gross_income": N_("Yearly gross income"),
+    "income_currency": N_("Currency of that income"),
     "payer": N_("Payer"),
     "payer_country": N_("Payer's country"),
     "payer_org_number": N_("Payer's org. number"),

@@ -4,10 +4,11 @@ partner living with the client, the children oldest first, everyone else), read-
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from formfill.profile.paths import age_on, derived
 from formfill.profile.sections import Identifiers, _f, _Model
-from formfill.profile.types import Relation
+from formfill.profile.types import Currency, Relation
 
 __all__ = ["PARTNER_RELATIONS", "Household", "HouseholdMember"]
 
@@ -24,6 +25,15 @@ class HouseholdMember(_Model):
     )
     lives_with_client: bool = _f(True, d="Lives with the client", ex=True)
     custody_share: int | None = _f(d="Custody share, percent (0-100)", ex=50, ge=0, le=100)
+    # means tests that count the household (zorgtoeslag's joint income) need the partner's
+    yearly_gross_income: Decimal | None = _f(
+        d="Yearly gross income (a partner's, for means tests that count the household)",
+        ex=Decimal("28000.00"),
+        ge=0,
+    )
+    income_currency: Currency | None = _f(
+        d="Currency of the yearly income (ISO 4217; unsaid: the home country's)", ex="EUR"
+    )
 
     @property
     @derived("str", "Given and family name", "Ola Nordmann")

@@ -45,7 +45,9 @@ def _home_defaults(data: Any) -> Any:
     """A client living outside Norway: where the profile leaves the employer's and a payer's
     country and an income's currency unsaid, they are the home country's and its currency,
     not the Norwegian defaults (a Dutch client's employer was 'Norway' and their KvK number was
-    checked as a Norwegian organisation number; walk 8). Only values not given are filled."""
+    checked as a Norwegian organisation number; walk 8). A household member's yearly income
+    without its currency is in the home country's, wherever home is. Only values not given
+    are filled."""
     if not isinstance(data, dict):
         return data
     current = (
@@ -54,7 +56,7 @@ def _home_defaults(data: Any) -> Any:
         else None
     )
     home = current.get("country") if isinstance(current, dict) else None
-    if not isinstance(home, str) or len(home) != 2 or home.upper() == "NO":
+    if not isinstance(home, str) or len(home) != 2:
         return data
     home = home.upper()
     from babel.numbers import get_territory_currencies
@@ -64,6 +66,23 @@ def _home_defaults(data: Any) -> Any:
     except Exception:  # noqa: BLE001 - an unknown territory: no currency to assume
         currencies = []
     out = dict(data)
+    household = out.get("household")
+    members = household.get("members") if isinstance(household, dict) else None
+    if currencies and isinstance(household, dict) and isinstance(members, list):
+        # a member's yearly income (a partner's) without its currency: the home country's
+        out["household"] = {
+            **household,
+            "members": [
+                {**m, "income_currency": currencies[0]}
+                if isinstance(m, dict)
+                and m.get("yearly_gross_income") not in (None, "")
+                and not m.get("income_currency")
+                else m
+                for m in members
+            ],
+        }
+    if home == "NO":  # the field defaults are Norway's already
+        return out
     work = out.get("employment")
     if isinstance(work, dict) and work and "employer_country" not in work:
         out["employment"] = {**work, "employer_country": home}

@@ -168,13 +168,28 @@ def _income(spec: Mapping[str, Any]) -> Evaluator:
         value: Decimal | None = getattr(profile.income, measure)(on)
         if value is None:
             return "unknown", ("income.sources[].basis",), "net amounts cannot give gross", facts
-        facts["value"] = value
+        partners = profile.household.partners() if household else []
+        # the partner's yearly gross income counts with the client's (joint income)
+        share = {"yearly_gross": Decimal(1), "monthly_gross": Decimal(1) / 12}.get(measure)
+        gaps: list[str] = []
+        for i, member in partners:
+            path = f"household.members[{i}].yearly_gross_income"
+            if member.yearly_gross_income is None or share is None:
+                gaps.append(path)
+            elif (member.income_currency or currency) != currency:
+                reason = (
+                    f"the partner's income is in {member.income_currency}; "
+                    f"the limits are in {currency}"
+                )
+                return "unknown", (), reason, facts
+            else:
+                value += member.yearly_gross_income * share
+        facts["value"] = value.quantize(Decimal("0.01"))
         over = high is not None and value > Decimal(str(high))
         under = low is not None and value < Decimal(str(low))
-        partners = [i for i, _m in profile.household.partners()]
-        if household and partners and not over:
-            gaps = tuple(f"income of household.members[{i}] (partner)" for i in partners)
-            return "unknown", gaps, "the partner's income is not in the profile", facts
+        if gaps and not over:  # the client alone over the limit decides it without them
+            facts["value"] = None  # the joint income is not known: no figure that reads as it
+            return "unknown", tuple(gaps), "the partner's income is not in the profile", facts
         return ("failed" if over or under else "met"), (), "", facts
 
     return ev

@@ -236,4 +236,42 @@ def test_demo_clients_match_golden() -> None:
     assert nb["barnetrygd"] == "eligible" and nb["utvidet-barnetrygd"] == "eligible"
     nl = {r["program"]: r for r in current["nl_couple_irregular"]["results"]}
     assert nl["zorgtoeslag"]["status"] == "unknown"
-    assert nl["zorgtoeslag"]["missing"] == ["income of household.members[0] (partner)"]
+    assert nl["zorgtoeslag"]["missing"] == ["household.members[0].yearly_gross_income"]
+
+
+def test_a_partners_yearly_income_counts_in_a_joint_income_test() -> None:
+    """Walk 8: zorgtoeslag asked for the partner's income, which nobody could enter. A
+    member's yearly gross income (in the home currency unless said) now counts with the
+    client's; without it the test stays unknown and names the field; in another currency it
+    is not added to euros."""
+    from formfill.profile.validation import load_profile, parse_profile
+    from tests.program_fixtures import REPO
+
+    cat = catalog()
+    data = load_profile(REPO / "personas/nl_couple_irregular.json").model_dump(
+        mode="json", exclude_none=True
+    )
+
+    def zorg(partner_income: str | None, currency: str | None = None) -> Any:
+        members = [dict(m) for m in data["household"]["members"]]
+        partner = next(m for m in members if m["relation"] in ("spouse", "partner"))
+        partner.pop("yearly_gross_income", None)
+        partner.pop("income_currency", None)
+        if partner_income is not None:
+            partner["yearly_gross_income"] = partner_income
+        if currency is not None:
+            partner["income_currency"] = currency
+        profile = parse_profile({**data, "household": {"members": members}}, source="t")
+        result = screen(profile, cat, date(2026, 12, 4), programs={"zorgtoeslag"}).results[0]
+        return next(c for c in result.criteria if c.id == "income_partners"), profile
+
+    unknown, _p = zorg(None)
+    assert unknown.status == "unknown"
+    assert list(unknown.missing) == ["household.members[0].yearly_gross_income"]
+    low, profile = zorg("1000")
+    partner = profile.household.partner
+    assert partner is not None and partner.income_currency == "EUR"  # the home currency
+    high, _p = zorg("900000")
+    assert (low.status, high.status) == ("met", "failed")
+    other, _p = zorg("1000", "NOK")
+    assert other.status == "unknown" and "NOK" in other.reason

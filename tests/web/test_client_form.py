@@ -500,3 +500,32 @@ def test_our_reference_is_changed_on_the_edit_form_and_stays_unique(
     # a new client with a reference already taken is refused the same way, nothing created
     again = post(c, "/clients/new", dict(CLIENT, reference="REF-TAKEN"))
     assert again.status_code == 400
+
+
+def test_a_partners_yearly_income_is_entered_on_the_client_form(world: World, as_user: Any) -> None:
+    """Walk 8: zorgtoeslag asked for the partner's income and the form had no field for it;
+    its link went nowhere. Each household member has a yearly gross income (in the home
+    country's currency unless said), and the screening's link names that field."""
+    c = as_user("specialist")
+    form = dict(
+        CLIENT,
+        **{
+            "address.current.street": "Oudegracht",
+            "address.current.house_number": "231",
+            "address.current.postal_code": "3511 NK",
+            "address.current.city": "Utrecht",
+            "address.current.country": "NL",
+            "household.members[0].relation": "partner",
+            "household.members[0].given_name": "Daan",
+            "household.members[0].yearly_gross_income": "28,000.00",
+        },
+    )
+    data = saved(world, post(c, "/clients/new", form))
+    partner = data["household"]["members"][0]
+    assert partner["yearly_gross_income"] == "28000.00"
+    assert partner["income_currency"] == "EUR"
+    cid = max(
+        int(m) for m in re.findall(r"/clients/(\d+)", c.get("/clients").get_data(as_text=True))
+    )
+    edit = c.get(f"/clients/{cid}/edit").get_data(as_text=True)
+    assert 'id="f-household.members[0].yearly_gross_income"' in edit
