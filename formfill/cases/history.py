@@ -73,7 +73,19 @@ def _batch_labels(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.execute(sa.select(Batch.id, Batch.label).where(Batch.id.in_(ids))).all()
-    return {bid: label or f"#{bid}" for bid, label in rows}
+    return {bid: shown_label(bid, label) for bid, label in rows}
+
+
+_FROM_APPLICATION = re.compile(r"application \d+")
+
+
+def shown_label(batch_id: int, label: str | None) -> str:
+    """A batch as a history line or a packet cover names it: its label, or its number for a
+    batch with none, or one launched from an application (stored 'application 14', a code a
+    reader in nb or nl would see untranslated)."""
+    if not label or _FROM_APPLICATION.fullmatch(label):
+        return f"#{batch_id}"
+    return label
 
 
 def _match(note: str) -> tuple[str, int] | None:

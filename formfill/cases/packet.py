@@ -36,6 +36,7 @@ from formfill.cases.cover import (
     draw_cover,
     say,
 )
+from formfill.cases.history import shown_label
 from formfill.config import Settings
 from formfill.docx.convert import ConvertLimits, docx_to_pdf
 from formfill.errors import ArtifactError, ConversionError, FormfillError
@@ -166,7 +167,7 @@ def build_packet(
     _enclose(settings, session, forms, packet, letters, batch.options, limits)
     packet.missing += _evidence_missing(session, actor, forms, batch.items, client_id, on, packet)
     name = client_label(version, client_id)
-    batch_name = batch.label or f"#{batch.id}"
+    batch_name = shown_label(batch.id, batch.label)
     for _attempt in range(4):  # the cover's own length moves the page numbers it prints
         docs = [CoverDoc(t, a, b - a + 1) for t, a, b in packet.page_ranges()]
         cover = draw_cover(

@@ -140,6 +140,10 @@ def test_letters_attach_and_a_refill_is_a_new_version(world: World, as_user: Any
     assert (same, status) == (app_id, "acknowledged") and output
     shown = c.get(f"/applications/{app_id}").get_data(as_text=True)
     assert shown.count('class="badge">latest<') == 1
+    # the history names that batch by its number, not the stored "application N" (walk 8)
+    nb = c.get(f"/applications/{app_id}", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    history = nb.split('<ol class="events">', 1)[1].split("</ol>", 1)[0]
+    assert f"application {app_id}" not in history and "fylt ut i utfylling #" in history
     assert len(re.findall(r"/batches/\d+/items/\d+/preview", shown)) == 3  # 2 versions, 1 letter
     assert as_user("specialist2").post(f"/applications/{app_id}/fill").status_code in (400, 404)
 

@@ -127,7 +127,7 @@ def test_the_pages_hold_what_the_check_is_about(
 
     c = sign_in(world.app.test_client(), "specialist")
     app = c.get(pages["application"][1], headers={"Accept-Language": "nl"}).get_data(as_text=True)
-    assert "gedeeltelijk toegekend" in app and "persoonlijk afgegeven" in app
+    assert "gedeeltelijk toegekend" in app and "Persoonlijk afgegeven" in app
     client = c.get(pages["client"][1], headers={"Accept-Language": "nb"}).get_data(as_text=True)
     text = re.sub(r"\s+", " ", visible_text(client))
     assert "Husstandsmedlem 2: Fødselsdato 18. sep. 2022" in text  # a profile key, named; nb date

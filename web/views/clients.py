@@ -378,9 +378,11 @@ def open_applications(client_id: int) -> Any:
         except AlreadyOpen:
             flash(_("%(program)s: an application is already open.", program=name), "warning")
             continue
+        form = form_title(made.application.form_id)
         flash(
-            _("Application opened for %(program)s (%(form)s).", program=name,
-              form=form_title(made.application.form_id)),
+            _("Application opened for %(program)s (%(form)s).", program=name, form=form)
+            if form != name
+            else _("Application opened for %(program)s.", program=name),
             "info",
-        )  # fmt: skip
+        )
     return redirect(back + "#applications")
