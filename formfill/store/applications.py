@@ -136,7 +136,9 @@ def advance(
     InvalidTransitionError when the lifecycle forbids the move (nothing is written);
     TransitionDetailsError when ``submitted`` lacks ``submission`` or ``decided`` a decision.
     Deadlines whose rules are anchored on ``to`` are added (computed from ``on``, or from the
-    submission date); open deadlines of an application that is withdrawn or closed are done."""
+    submission date); open deadlines of an application that is withdrawn or closed are done,
+    and so are its application deadline once it is submitted and its expected decision once
+    it is decided (walk 8: both stayed to do)."""
     app = get_application(session, application_id)
     channel = submission.channel if submission else None
     target = check_transition(app.status, to, decision=decision, channel=channel)
@@ -163,19 +165,26 @@ def advance(
         add_computed(session, actor, app.client_id, app.id, d)
     if target in (AppStatus.WITHDRAWN, AppStatus.CLOSED):
         _close_open_deadlines(session, actor, app.id)
+    elif target is AppStatus.SUBMITTED:  # the deadline to apply is met by applying
+        _close_open_deadlines(session, actor, app.id, ("application",))
+    elif target is AppStatus.DECIDED:  # the decision expected has come
+        _close_open_deadlines(session, actor, app.id, ("expected_decision",))
     session.flush()
     fields = ["status"] + (["decision"] if decision else []) + (["submission"] if channel else [])
     record(session, actor, "update", "application", app.id, fields, app.client_id)
     return app
 
 
-def _close_open_deadlines(session: Session, actor: Actor, application_id: int) -> None:
-    rows = session.scalars(
-        sa.select(DeadlineRow).where(
-            DeadlineRow.application_id == application_id, DeadlineRow.done.is_(False)
-        )
+def _close_open_deadlines(
+    session: Session, actor: Actor, application_id: int, kinds: Sequence[str] | None = None
+) -> None:
+    """Mark the application's open deadlines done (only those of ``kinds`` when given)."""
+    q = sa.select(DeadlineRow).where(
+        DeadlineRow.application_id == application_id, DeadlineRow.done.is_(False)
     )
-    for row in rows:
+    if kinds is not None:
+        q = q.where(DeadlineRow.kind.in_(list(kinds)))
+    for row in session.scalars(q):
         row.done, row.done_at, row.done_by = True, utcnow(), actor.user_id
 
 

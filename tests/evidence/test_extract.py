@@ -257,3 +257,21 @@ def test_a_box_read_on_the_corrected_page_is_drawn_where_the_scan_shows_it(
     assert abs(centre[0] - 400) < 4 and abs(centre[1] - 100) < 4, (centre, (x0, y0, x1, y1))
     assert x0 * 600 <= mark[0] + 2 and x1 * 600 >= mark[2] - 2  # it covers the mark
     assert (x1 - x0) * 600 < 60 and (y1 - y0) * 400 < 50  # and not much more
+
+
+def test_a_label_that_only_begins_a_longer_one_is_not_taken():
+    """Walk 9: a NAV letter with 'Fra og med: 01.12.2026' and no 'Fra:' line proposed the
+    agency 'og med' at 96 %: 'Fra' (sender) matched the start of 'Fra og med:'. A free-text
+    label with no colon after it, followed by a word that ends with one, begins a longer one."""
+    base = next(s for s in SAMPLES if s.id == "nb_decision")
+    rows = tuple(r for r in base.rows if r[0] != "Fra:")
+    letter = dataclasses.replace(base, id="nb_decision_no_sender", rows=rows)
+
+    def read(sample: Sample) -> dict[str, str]:
+        found = extract_evidence(evidence_from_bytes(render_pdf(sample), "v.pdf"), DOC_TYPES, LANG)
+        return {p.path: p.value for p in found.proposals}
+
+    got = read(letter)
+    assert "benefits.current[0].agency" not in got, got.get("benefits.current[0].agency")
+    assert got["benefits.current[0].since"] == "2021-07-01"  # 'Fra og med:' itself still read
+    assert read(base)["benefits.current[0].agency"] == "NAV"  # with its sender line

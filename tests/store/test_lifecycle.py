@@ -170,3 +170,32 @@ def test_open_programs_are_what_the_client_is_applying_for(store: Store) -> None
         apps.advance(s, SYSTEM, zorg_id, "decided", date(2026, 2, 2), decision="approved")
     with session_scope(store.sessions) as s:
         assert apps.open_programs(s, client_id) == frozenset()
+
+
+def test_submitting_meets_the_application_deadline_and_deciding_the_expected_decision(
+    store: Store,
+) -> None:
+    """Walk 8: after submit and decision the application deadline still asked to be done.
+    Submitting marks the application's application deadline done (not its others); deciding
+    marks the expected decision done; a custom deadline stays until someone marks it."""
+    app_id = _new_app(store)
+    with session_scope(store.sessions) as s:
+        app = apps.get_application(s, app_id)
+        deadlines.add_manual(s, SYSTEM, app.client_id, "application", date(2026, 3, 1), app_id)
+        deadlines.add_manual(s, SYSTEM, app.client_id, "custom", date(2026, 3, 5), app_id)
+    _walk(store, app_id, "ready", "filled", "reviewed", "submitted")
+
+    def open_kinds() -> list[str]:
+        with session_scope(store.sessions) as s:
+            rows = s.scalars(
+                sa.select(DeadlineRow).where(
+                    DeadlineRow.application_id == app_id, DeadlineRow.done.is_(False)
+                )
+            )
+            return sorted(r.kind for r in rows)
+
+    assert open_kinds() == ["custom", "expected_decision"]
+    with session_scope(store.sessions) as s:
+        apps.advance(s, SYSTEM, app_id, "decided", date(2026, 2, 2), decision="approved",
+                     rules=RULES)  # fmt: skip
+    assert open_kinds() == ["custom", "renewal"]
