@@ -23,6 +23,9 @@ SECTIONS: tuple[tuple[str, str, str, bool], ...] = (
     ("income.sources", N_("Income"), "income.sources[].", True),
     ("bank", N_("Bank"), "bank.", False),
     ("employment", N_("Employment"), "employment.", False),
+    # a guardian (verge), an attorney (fullmektig) or an advocate who acts for the client;
+    # forms print their name where a representative signs (walk 9: no field for one)
+    ("representative", N_("Representative (guardian, attorney)"), "representative.", False),
 )
 
 # what one row of a list is called ("Household member 2")

@@ -38,7 +38,10 @@ from web.problems import problem_text, subject
 RERENDER: dict[str, Callable[..., Any]] = {}  # endpoint -> view that re-renders on a stale token
 MAX_ROWS = 200  # a bound, so that a forged index cannot make a huge form
 COUNTRY_FIELDS = {"country", "birth_country", "citizenship", "payer_country", "employer_country"}
-SKIP = re.compile(r"(\.identifiers\.other|\[\]\.identifiers\.us_ssn|former_names)")
+SKIP = re.compile(
+    r"(\.identifiers\.other|\[\]\.identifiers\.us_ssn|former_names"
+    r"|^representative\.address\.(care_of|municipality|state|valid_from|valid_to)$)"
+)
 
 
 def rerender_on_csrf(endpoint: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

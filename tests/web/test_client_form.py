@@ -529,3 +529,25 @@ def test_a_partners_yearly_income_is_entered_on_the_client_form(world: World, as
     )
     edit = c.get(f"/clients/{cid}/edit").get_data(as_text=True)
     assert 'id="f-household.members[0].yearly_gross_income"' in edit
+
+
+def test_a_representative_is_recorded_on_the_client_form(world: World, as_user: Any) -> None:
+    """Walk 9: an elderly client's guardian (verge) could not be recorded: the profile has a
+    representative, the form had no place for one. Without a role the save names it."""
+    c = as_user("specialist")
+    rep = {
+        "representative.given_name": "Sverre",
+        "representative.family_name": "Åsheim",
+        "representative.phone": "+47 55 55 01 42",
+    }
+    bad = post(c, "/clients/new", dict(CLIENT, **rep), headers=NB)
+    assert bad.status_code == 400
+    assert 'id="f-representative.role"' in bad.get_data(as_text=True)
+    assert 'value="Sverre"' in bad.get_data(as_text=True)  # nothing typed is lost
+    data = saved(
+        world, post(c, "/clients/new", dict(CLIENT, **rep, **{"representative.role": "guardian"}))
+    )
+    assert data["representative"]["role"] == "guardian"
+    assert data["representative"]["family_name"] == "Åsheim"
+    page = c.get("/clients/new", headers=NB).get_data(as_text=True)
+    assert "Representant (verge, fullmektig)" in page
