@@ -56,16 +56,23 @@ def _home_defaults(data: Any) -> Any:
         else None
     )
     home = current.get("country") if isinstance(current, dict) else None
-    if not isinstance(home, str) or len(home) != 2:
-        return data
-    home = home.upper()
+    out = dict(data)
+    work = out.get("employment")
+    known_home = home.upper() if isinstance(home, str) and len(home) == 2 else None
+    if isinstance(work, dict) and not work.get("employer_country"):
+        # an employer's country only where there is an employer: a retired client with no
+        # employer showed 'Employer's country: Norway', a default nobody entered (walk 9)
+        if work.get("employer") or work.get("employer_org_number"):
+            out["employment"] = {**work, "employer_country": known_home or "NO"}
+    if known_home is None:
+        return out
+    home = known_home
     from babel.numbers import get_territory_currencies
 
     try:
         currencies = get_territory_currencies(home)
     except Exception:  # noqa: BLE001 - an unknown territory: no currency to assume
         currencies = []
-    out = dict(data)
     household = out.get("household")
     members = household.get("members") if isinstance(household, dict) else None
     if currencies and isinstance(household, dict) and isinstance(members, list):
@@ -83,9 +90,6 @@ def _home_defaults(data: Any) -> Any:
         }
     if home == "NO":  # the field defaults are Norway's already
         return out
-    work = out.get("employment")
-    if isinstance(work, dict) and work and "employer_country" not in work:
-        out["employment"] = {**work, "employer_country": home}
     income = out.get("income")
     sources = income.get("sources") if isinstance(income, dict) else None
     if isinstance(income, dict) and isinstance(sources, list):

@@ -359,7 +359,10 @@ class Employment(_Model):
 
     status: EmploymentStatus | None = _f(d="Employment status", ex="employed")
     employer: str | None = _f(d="Employer", ex="Fjordkraft Testbedrift AS", ac="organization")
-    employer_country: Country = _f("NO", d="Country of the employer (ISO 3166 alpha-2)", ex="NO")
+    # unsaid: the client's home country where there is an employer (profile/model.py)
+    employer_country: Country | None = _f(
+        d="Country of the employer (ISO 3166 alpha-2; unsaid: the home country's)", ex="NO"
+    )
     employer_org_number: str | None = _f(
         d="Employer's organisation number (checked for NO and US)", ex="987654325"
     )

@@ -494,3 +494,19 @@ def test_a_client_abroad_gets_the_home_country_not_norways_defaults() -> None:
         parse_profile(norway, source="test")  # 8 digits is no Norwegian organisation number
     said = {**base, "employment": {**base["employment"], "employer_country": "BE"}}
     assert parse_profile(said, source="test").employment.employer_country == "BE"
+
+
+def test_no_employers_country_without_an_employer() -> None:
+    """Walk 9: a retired client with no employer showed 'Employer's country: Norway', a
+    default nobody entered. The employer's country is the home country's only where there is
+    an employer (Norway when no home is known)."""
+    from formfill.profile.validation import parse_profile
+
+    person = {"given_name": "Ingrid", "family_name": "Åsheim"}
+    retired = parse_profile({"person": person, "employment": {"status": "retired"}}, source="t")
+    assert retired.employment.employer_country is None
+    working = parse_profile(
+        {"person": person, "employment": {"status": "employed", "employer": "Bergen kommune"}},
+        source="t",
+    )
+    assert working.employment.employer_country == "NO"
