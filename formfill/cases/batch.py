@@ -220,6 +220,7 @@ def plan(
             profile, _ = load_profile(session, WORKER, client_id)
         cautions = profile_warnings(profile, on) if profile else []
         applied = store_apps.open_programs(session, client_id)
+        sent = store_apps.sent_programs(session, client_id)
         warned = [str(w) for w in cautions]
         for form_id in form_ids:
             problem = problems[form_id]
@@ -234,7 +235,7 @@ def plan(
             shown: list[tuple[str, str]] = []
             if problem is None and form_id in forms.map_ids():
                 fmap = forms.map(form_id)
-                res = resolve_for(forms, fmap, profile, on, applied)
+                res = resolve_for(forms, fmap, profile, on, applied, sent)
                 labels = {f.field: f.label for f in fmap.fields}
                 shown = [
                     (t.label or t.field, t.shown)
@@ -330,6 +331,7 @@ def run_item(
             if (to := recipient(forms, batch.items if batch else [], item)) is not None:
                 extras["recipient"] = to
         applied = store_apps.open_programs(session, client_id)
+        sent = store_apps.sent_programs(session, client_id)
         letter = None
         if forms.to_client(form_id):  # the next-steps letter: what the client has applied for
             language = form_id.rsplit("-", 1)[-1]
@@ -343,6 +345,7 @@ def run_item(
         version=form_version,
         letter=letter,
         applied=applied,
+        sent=sent,
     )
     if not result.report.ok:
         bad = [o.field for o in result.report.outcomes if o.status.value in ("failed", "truncated")]

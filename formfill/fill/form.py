@@ -128,20 +128,29 @@ def program_facts(
     on: date,
     ids: frozenset[str],
     applied: frozenset[str] = frozenset(),
+    sent: frozenset[str] = frozenset(),
 ) -> dict[str, ProgramFact]:
     """The client's screening for ``ids``, as a map's expressions see it; ``applied``: the
-    programs the client has an open application for."""
+    programs the client is applying for now, ``sent``: those applied for already."""
     known = {p.id for p in catalog.programs}
     facts: dict[str, ProgramFact] = {}
     for r in screen(profile, catalog, on, programs=ids & known).results:
         reasons = [f"missing {m}" for m in r.missing]
         reasons += [c.reason for c in r.criteria if c.status == "unknown" and c.reason]
         facts[r.program] = ProgramFact(
-            r.program, r.status, "; ".join(reasons), applied=r.program in applied
+            r.program,
+            r.status,
+            "; ".join(reasons),
+            applied=r.program in applied,
+            sent=r.program in sent,
         )
     for pid in ids - known:
         facts[pid] = ProgramFact(
-            pid, "unknown", "no such program in the catalog", applied=pid in applied
+            pid,
+            "unknown",
+            "no such program in the catalog",
+            applied=pid in applied,
+            sent=pid in sent,
         )
     return facts
 
@@ -152,12 +161,13 @@ def resolve_for(
     profile: Profile,
     on: date,
     applied: frozenset[str] = frozenset(),
+    sent: frozenset[str] = frozenset(),
 ) -> Resolution:
     """Resolve a map for a client, with the screening its expressions need: the one way every
     fill, readiness check and coverage report computes a form's values. ``applied``: the
     programs the client has an open application for (a box 'what do you apply for' ticks)."""
     ids = map_programs(fmap)
-    facts = program_facts(forms.catalog(), profile, on, ids, applied) if ids else None
+    facts = program_facts(forms.catalog(), profile, on, ids, applied, sent) if ids else None
     return resolve(fmap, profile, on, facts)
 
 
@@ -174,6 +184,7 @@ def fill_form(
     version: StoredVersion | None = None,
     letter: Mapping[str, object] | None = None,
     applied: frozenset[str] = frozenset(),
+    sent: frozenset[str] = frozenset(),
 ) -> FormFill:
     """Map + profile -> a verified document. A Word template id renders the template instead
     (``letter``: the next-steps letter's applications, missing proof and dates).
@@ -196,7 +207,7 @@ def fill_form(
         details = [str(p) for p in check.problems if p.where != "fingerprint"]
         details += [f"new field not in the map: {check.label(n)}" for n in check.unmapped]
         raise FormChangedError(fmap.id, fmap.fingerprint, actual, details)
-    res = resolve_for(forms, fmap, profile, on, applied)
+    res = resolve_for(forms, fmap, profile, on, applied, sent)
     if res.missing_required and not allow_missing:
         raise ProfileIncompleteError(
             fmap.id, [f"{m.path} (for field {m.field})" for m in res.missing_required]

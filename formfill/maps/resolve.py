@@ -24,6 +24,7 @@ from formfill.profile.expressions import (
     ProgramFact,
     Programs,
     expression_context,
+    program_refs,
     unknown_programs,
 )
 from formfill.profile.model import Profile, resolve_path
@@ -241,6 +242,32 @@ def _resolve_field(
         res.values[spec.field] = result
 
 
+MAX_UNKNOWN = 4  # programs whose unknown screening is tried both ways (2**4 evaluations)
+
+
+def _decided_anyway(specs: list[FieldSpec], context: Mapping[str, Any]) -> bool:
+    """Whether the conditions give the same answer whichever way the unknown screenings would
+    go ("applied for huurtoeslag, so not zorgtoeslag" does not wait for zorgtoeslag's
+    screening): every unknown program tried eligible and not eligible."""
+    programs = context["programs"]
+    read = set().union(*(program_refs(s.when or "", condition=True) for s in specs))
+    facts = {p: programs[p] if p in programs else Programs()[p] for p in read}
+    unknown = sorted(p for p, fact in facts.items() if fact.status == "unknown")
+    if not unknown or len(unknown) > MAX_UNKNOWN:
+        return False
+    outcomes = set()
+    for bits in range(2 ** len(unknown)):
+        trial = Programs(programs)
+        for i, pid in enumerate(unknown):
+            status = "eligible" if bits >> i & 1 else "not_eligible"
+            trial[pid] = replace(facts[pid], status=status)
+        values = {**context, "programs": trial}
+        outcomes.add(tuple(evaluate_condition(s.when or "", values) for s in specs))
+        if len(outcomes) > 1:
+            return False
+    return True
+
+
 def _resolve_conditions(
     specs: list[FieldSpec], context: Mapping[str, Any], res: Resolution
 ) -> None:
@@ -250,7 +277,7 @@ def _resolve_conditions(
     undecided = "; ".join(
         u for s in specs if (u := unknown_programs(s.when or "", context["programs"], True))
     )
-    if undecided:
+    if undecided and not _decided_anyway(specs, context):
         res.blank.append(Blank(name, f"left empty: {undecided}", "undecided"))
         return
     if len(specs) == 1 and specs[0].state is None:

@@ -221,7 +221,7 @@ def program_refs(source: str, *, condition: bool = True) -> frozenset[str]:
 
 # --- what a map may ask of the client's screening ---------------------------------------------
 
-PROGRAM_ATTRIBUTES = (".eligible", ".not_eligible", ".status", ".applied")
+PROGRAM_ATTRIBUTES = (".eligible", ".not_eligible", ".status", ".applied", ".sent")
 
 
 @dataclass(frozen=True)
@@ -233,9 +233,11 @@ class ProgramFact:
     id: str
     status: str  # eligible | not_eligible | unknown
     reason: str = ""  # for unknown: what is missing
-    # the client has an open application for the program: the specialist chose to apply, so
-    # a box asking what is applied for is decided whatever the screening says
+    # the client has an application for the program being prepared: the specialist chose to
+    # apply, so a box asking what is applied for is decided whatever the screening says
     applied: bool = False
+    # the client has applied for it already (submitted or further): not asked for again
+    sent: bool = False
 
     @property
     def eligible(self) -> bool:
@@ -258,8 +260,11 @@ def unknown_programs(source: str, programs: Mapping[str, ProgramFact], condition
     reasons = []
     for pid in sorted(program_refs(source, condition=condition)):
         fact = programs[pid] if pid in programs else Programs()[pid]
-        if fact.applied and f"programs['{pid}'].applied" in source.replace('"', "'"):
-            continue  # 'applied or eligible': applied decides it
+        said = source.replace('"', "'")
+        if fact.applied and f"programs['{pid}'].applied" in said:
+            continue  # 'applied or ...': applied decides it
+        if fact.sent and f"not programs['{pid}'].sent" in said:
+            continue  # '... and not sent': sent decides it
         if fact.status == "unknown":
             reasons.append(f"screening of {pid} is unknown ({fact.reason or 'no reason given'})")
     return "; ".join(reasons)

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from formfill.lifecycle import (
-    OPEN_STATUSES,
     AppStatus,
     DeadlineRule,
     check_transition,
@@ -39,6 +38,7 @@ __all__ = [
     "list_applications",
     "open_programs",
     "record_fill",
+    "sent_programs",
 ]
 
 
@@ -52,17 +52,31 @@ class SubmissionDetails:
     receipt_artifact: str | None = None  # artifacts.save(..., kind="receipt")
 
 
-def open_programs(session: Session, client_id: int) -> frozenset[str]:
-    """The programs ``client_id`` has an open application for (not withdrawn, closed or
-    decided): what the specialist chose to apply for, which a form's "what do you apply for"
-    boxes follow."""
-    open_values = [s.value for s in OPEN_STATUSES]
+# an application being prepared: not yet with the agency
+PREPARING = (AppStatus.DRAFT, AppStatus.READY, AppStatus.FILLED, AppStatus.REVIEWED)
+# an application the agency has, or has decided
+SENT = (AppStatus.SUBMITTED, AppStatus.ACKNOWLEDGED, AppStatus.DECIDED, AppStatus.CLOSED)
+
+
+def _programs(session: Session, client_id: int, statuses: Sequence[AppStatus]) -> frozenset[str]:
     q = sa.select(Application.program).where(
         Application.client_id == client_id,
         Application.program.is_not(None),
-        Application.status.in_(open_values),
+        Application.status.in_([s.value for s in statuses]),
     )
     return frozenset(p for p in session.scalars(q) if p)
+
+
+def open_programs(session: Session, client_id: int) -> frozenset[str]:
+    """The programs ``client_id`` is applying for now (an application being prepared, not yet
+    sent): what the specialist chose, which a form's "what do you apply for" boxes follow."""
+    return _programs(session, client_id, PREPARING)
+
+
+def sent_programs(session: Session, client_id: int) -> frozenset[str]:
+    """The programs ``client_id`` has applied for already (submitted, acknowledged, decided or
+    closed): a form filled for another application does not ask for them again."""
+    return _programs(session, client_id, SENT)
 
 
 def create_application(

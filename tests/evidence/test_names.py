@@ -52,3 +52,29 @@ def test_other_paths_and_other_people_pass_through() -> None:
         ("household.partner.given_name", "Ánde"),
         ("household.partner.middle_name", "Niillas"),
     ]
+
+
+def test_a_whole_name_is_split_again_as_the_profile_splits_it() -> None:
+    """Walk 10: 'Fatima el Amrani-de Wit' on a loonstrook was split into the given name
+    'Fatima el Amrani-de' and the family name 'Wit'; accepting either overwrote the profile's
+    right value. The same words as the profile's names are split as the profile splits them."""
+    given = _given("Fatima el Amrani-de")
+    family = _given("Wit", "person.family_name")
+    dutch = {"person": {"given_name": "Fatima", "family_name": "el Amrani-de Wit"}}
+    got = fit_names([given, family], dutch)
+    assert [(p.path, p.value) for p in got] == [
+        ("person.given_name", "Fatima"),
+        ("person.family_name", "el Amrani-de Wit"),
+    ]
+    with_middle = {"person": {"given_name": "Fatima", "middle_name": "el",
+                              "family_name": "Amrani-de Wit"}}  # fmt: skip
+    got = fit_names([given, family], with_middle)
+    assert [p.path for p in got] == [
+        "person.given_name", "person.middle_name", "person.family_name",
+    ]  # fmt: skip
+    # other words than the profile's: the reader's split stands (another person's document)
+    other = fit_names([_given("Anna Maria"), _given("Berg", "person.family_name")], dutch)
+    assert [(p.path, p.value) for p in other] == [
+        ("person.given_name", "Anna Maria"),
+        ("person.family_name", "Berg"),
+    ]

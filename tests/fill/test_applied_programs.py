@@ -55,6 +55,26 @@ def test_the_program_applied_for_is_ticked_and_only_it() -> None:
     )
 
 
+def test_only_what_is_applied_for_is_asked_for() -> None:
+    """Walk 10: a form filled for the huurtoeslag application also asked for zorgtoeslag (its
+    application decided already) and kindgebonden budget. While something on the form is
+    being applied for, only that is ticked, and the others are decided (not 'by hand');
+    without any application, an allowance already sent is not asked for again."""
+    forms = _forms()
+    fmap = forms.map(FORM)
+    profile = _unclear_profile()
+    res = resolve_for(
+        forms, fmap, profile, ON, frozenset({"huurtoeslag"}), frozenset({"zorgtoeslag"})
+    )
+    assert res.values.get("Aanvraag_huurtoeslag") is True
+    assert (
+        res.values.get("Aanvraag_zorgtoeslag") is False and res.values.get("Aanvraag_kgb") is False
+    )
+    assert not {b.field for b in res.blank} & set(BOXES)  # decided, nothing left for a person
+    sent = resolve_for(forms, fmap, profile, ON, frozenset(), frozenset({"zorgtoeslag"}))
+    assert sent.values.get("Aanvraag_zorgtoeslag") is False
+
+
 def test_the_house_letter_goes_with_the_number() -> None:
     """Walk 8: house letter B was lost (Huisnummer 231, Toevoeging 2 hoog)."""
     forms = _forms()

@@ -147,8 +147,9 @@ def test_deadlines_from_rules_and_due_listing(store: Store) -> None:
 
 
 def test_open_programs_are_what_the_client_is_applying_for(store: Store) -> None:
-    """The programs of open applications (a form's 'what do you apply for' boxes follow
-    them); a withdrawn or decided one is no longer applied for, another client's never."""
+    """The programs of applications being prepared (a form's 'what do you apply for' boxes
+    follow them); a withdrawn one is dropped, a sent one is applied for already (not asked
+    again); another client's never count."""
     with session_scope(store.sessions) as s:
         c = clients.create_client(s, SYSTEM)
         other = clients.create_client(s, SYSTEM)
@@ -158,7 +159,7 @@ def test_open_programs_are_what_the_client_is_applying_for(store: Store) -> None
         )
         apps.create_application(s, SYSTEM, c.id, "nav-barnetrygd")  # no program
         apps.create_application(s, SYSTEM, other.id, "toeslag-aanvraag", program="huurtoeslag")
-        client_id, zorg_id, kgb_id = c.id, zorg.id, kgb.id
+        client_id, zorg_id, kgb_id, other_id = c.id, zorg.id, kgb.id, other.id
     with session_scope(store.sessions) as s:
         assert apps.open_programs(s, client_id) == {"zorgtoeslag", "kindgebonden-budget"}
         apps.advance(s, SYSTEM, kgb_id, "withdrawn", date(2026, 1, 31))
@@ -166,10 +167,12 @@ def test_open_programs_are_what_the_client_is_applying_for(store: Store) -> None
         assert apps.open_programs(s, client_id) == {"zorgtoeslag"}
     _walk(store, zorg_id, "ready", "filled", "reviewed", "submitted")
     with session_scope(store.sessions) as s:
-        assert apps.open_programs(s, client_id) == {"zorgtoeslag"}  # submitted: still open
+        assert apps.open_programs(s, client_id) == frozenset()  # sent: no longer being applied
+        assert apps.sent_programs(s, client_id) == {"zorgtoeslag"}
         apps.advance(s, SYSTEM, zorg_id, "decided", date(2026, 2, 2), decision="approved")
     with session_scope(store.sessions) as s:
-        assert apps.open_programs(s, client_id) == frozenset()
+        assert apps.sent_programs(s, client_id) == {"zorgtoeslag"}  # decided: applied for
+        assert apps.sent_programs(s, other_id) == frozenset()
 
 
 def test_submitting_meets_the_application_deadline_and_deciding_the_expected_decision(
