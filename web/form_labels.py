@@ -86,6 +86,8 @@ BY_NAME = {
     "lives_with_client": N_("Lives with the client"),
     "custody_share": N_("Custody share in percent"),
     "yearly_gross_income": N_("Yearly gross income"),
+    "monthly_rent": N_("Monthly rent"),
+    "rent_currency": N_("Currency of the rent"),
     "income_currency": N_("Currency of that income"),
     "payer": N_("Payer"),
     "payer_country": N_("Payer's country"),

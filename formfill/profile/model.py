@@ -88,6 +88,14 @@ def _home_defaults(data: Any) -> Any:
                 for m in members
             ],
         }
+    housing = out.get("housing")
+    if (
+        currencies
+        and isinstance(housing, dict)
+        and housing.get("monthly_rent") not in (None, "")
+        and not housing.get("rent_currency")
+    ):
+        out["housing"] = {**housing, "rent_currency": currencies[0]}
     if home == "NO":  # the field defaults are Norway's already
         return out
     income = out.get("income")

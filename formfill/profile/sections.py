@@ -270,6 +270,15 @@ class Housing(_Model):
         ex="rent",
         t="housing tenure",
     )
+    # huurtoeslag's rent limit: the rent of the contract, which the screening checks
+    monthly_rent: Decimal | None = _f(
+        d="Monthly rent: the basic rent plus service costs (nl kale huur plus servicekosten)",
+        ex=Decimal("725.50"),
+        ge=0,
+    )
+    rent_currency: Currency | None = _f(
+        d="Currency of the rent (ISO 4217; unsaid: the home country's)", ex="EUR"
+    )
 
 
 # -- money ----------------------------------------------------------------------------------------

@@ -271,10 +271,33 @@ def _expr(spec: Mapping[str, Any]) -> Evaluator:
 
 
 def _assessment(spec: Mapping[str, Any]) -> Evaluator:
+    """A limit on an amount: with ``path``, the profile's amount there (in the currency at
+    ``currency_path``) against ``max``/``min``; without, the agency assesses it (unknown)."""
+    path, currency_path = spec.get("path"), spec.get("currency_path")
+    read = _getter(path) if path else None
+    read_currency = _getter(currency_path) if currency_path else None
+
     def ev(profile: Profile, on: date, params: Mapping[str, Any]) -> Outcome:
-        facts = {k: _value(spec, k, params) for k in ("max", "min")}
-        facts["currency"] = spec.get("currency")
-        return "unknown", (), "the agency assesses this; formfill cannot", facts
+        high, low = _value(spec, "max", params), _value(spec, "min", params)
+        facts: Facts = {"max": high, "min": low, "currency": spec.get("currency")}
+        if read is None or path is None:
+            return "unknown", (), "the agency assesses this; formfill cannot", facts
+        value = read(profile, on)
+        if value is None:
+            return "unknown", (path,), "not in the profile", facts
+        currency = read_currency(profile, on) if read_currency else spec.get("currency")
+        if currency and currency != spec.get("currency"):
+            return (
+                "unknown",
+                (),
+                f"the amount is in {currency}; the limit in {spec['currency']}",
+                facts,
+            )
+        amount = Decimal(str(value))
+        facts["value"] = amount
+        over = high is not None and amount > Decimal(str(high))
+        under = low is not None and amount < Decimal(str(low))
+        return ("failed" if over or under else "met"), (), "", facts
 
     return ev
 

@@ -24,7 +24,9 @@ CRITERION_KINDS: Mapping[str, tuple[str, ...]] = {
     "residence": ("country",),
     "one_of": ("path", "values", "negate"),
     "expr": ("test", "needs"),
-    "assessment": ("max", "min", "currency"),  # limits only shown in the explanation
+    # limits shown in the explanation; with ``path`` (and ``currency_path``) the profile's
+    # amount is compared with them, else the agency assesses it (unknown)
+    "assessment": ("max", "min", "currency", "path", "currency_path"),
 }
 
 

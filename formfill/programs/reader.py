@@ -261,6 +261,15 @@ def _criterion_spec(
             r.add(f"{w}currency", "missing: the currency of the limits (NOK, EUR)")
     if kind == "residence" and not isinstance(raw.get("country"), str):
         r.add(f"{w}country", "missing: a two-letter country code")
+    if kind == "assessment":
+        for key in ("path", "currency_path"):
+            if key in raw:
+                try:
+                    check_path(str(raw[key]))
+                except UnknownPathError as e:
+                    r.add(f"{w}{key}", str(e))
+        if "path" in raw and not isinstance(raw.get("currency"), str):
+            r.add(f"{w}currency", "missing: the currency of the limits (NOK, EUR)")
     if kind == "one_of":
         path = raw.get("path")
         try:

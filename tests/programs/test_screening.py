@@ -275,3 +275,36 @@ def test_a_partners_yearly_income_counts_in_a_joint_income_test() -> None:
     assert (low.status, high.status) == ("met", "failed")
     other, _p = zorg("1000", "NOK")
     assert other.status == "unknown" and "NOK" in other.reason
+
+
+def test_the_rent_is_in_the_profile_and_huurtoeslag_checks_it() -> None:
+    """Walk 10: the web had no place for the rent, so huurtoeslag's rent limit could only be
+    'assessed by the agency'. The profile's monthly rent (in the home currency unless said)
+    is compared with the limit; without it the test names the field to fill."""
+    from formfill.profile.validation import load_profile, parse_profile
+    from tests.program_fixtures import REPO
+
+    cat = catalog()
+    data = load_profile(REPO / "personas/nl_couple_irregular.json").model_dump(
+        mode="json", exclude_none=True
+    )
+
+    def rent(amount: str | None, currency: str | None = None) -> Any:
+        housing = {k: v for k, v in (data.get("housing") or {}).items()
+                   if k not in ("monthly_rent", "rent_currency")}  # fmt: skip
+        if amount is not None:
+            housing["monthly_rent"] = amount
+        if currency is not None:
+            housing["rent_currency"] = currency
+        profile = parse_profile({**data, "housing": housing}, source="t")
+        result = screen(profile, cat, date(2026, 12, 4), programs={"huurtoeslag"}).results[0]
+        return next(c for c in result.criteria if c.id == "rent_under_limit"), profile
+
+    unknown, _p = rent(None)
+    assert unknown.status == "unknown" and list(unknown.missing) == ["housing.monthly_rent"]
+    low, profile = rent("725.50")
+    assert low.status == "met" and profile.housing.rent_currency == "EUR"
+    high, _p = rent("1450")
+    assert high.status == "failed"
+    other, _p = rent("7000", "NOK")
+    assert other.status == "unknown" and "NOK" in other.reason

@@ -24,6 +24,8 @@ OVERFLOW = """() => [...document.querySelectorAll('.card, .proposal')]
 COVERED = """() => [...document.querySelectorAll('main a, main button, main input')]
   .filter(e => { const r = e.getBoundingClientRect();
     if (!r.width || !r.height) return false;
+    // inside a closed <details> an element is laid out but not shown: nothing covers it
+    if (e.checkVisibility && !e.checkVisibility()) return false;
     e.scrollIntoView({block: 'center'});
     const q = e.getBoundingClientRect();
     const top = document.elementFromPoint(q.left + q.width / 2, q.top + q.height / 2);
