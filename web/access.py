@@ -5,7 +5,6 @@ when it does exist, the refusal is in the audit log (``deny``: who asked for wha
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import g
 
 from formfill.errors import NotFoundError
 from formfill.store.batches import visible_batch_ids
@@ -13,6 +12,7 @@ from formfill.store.clients import visible_client_ids
 from formfill.store.db import MAX_ID
 from formfill.store.models import Batch, Client
 from web.auth import me
+from web.security import note_denial
 from web.services import db
 
 
@@ -21,10 +21,8 @@ def visible_ids() -> sa.Select[int]:
 
 
 def deny(object_type: str, object_id: object, client_id: int | None = None) -> None:
-    """Audit a refused request for an object that exists. The request's transaction is rolled
-    back (it answers 404), so the entry is written after it ends, in a transaction of its own
-    (web/security.py), never while the request may hold the database's write lock."""
-    g.setdefault("denials", []).append((me().actor, object_type, object_id, client_id))
+    """Audit the signed-in user's refused request for an object that exists."""
+    note_denial(me().actor, object_type, object_id, client_id)
 
 
 def client_or_404(client_id: int, asked: tuple[str, object] | None = None) -> Client:

@@ -42,6 +42,7 @@ from formfill.store import Actor
 from formfill.store import tokens as store_tokens
 from formfill.store import users as store_users
 from formfill.store.models import User
+from web.security import note_denial
 from web.services import db, services
 
 bp = Blueprint("auth", __name__)
@@ -92,9 +93,7 @@ def roles(*allowed: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if me().role not in allowed:
                 # a page of another role: the refusal is audited (who, which page; no value)
-                g.setdefault("denials", []).append(
-                    (me().actor, "page", request.endpoint or "", None)
-                )
+                note_denial(me().actor, "page", request.endpoint or "")
                 abort(403)
             return fn(*args, **kwargs)
 

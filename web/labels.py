@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formfill.profile.types import LANGUAGE_FIELDS
+from formfill.store.batches import application_of
 from formfill.text import date_locale
 from web.form_input import show_amount
 from web.form_labels import CHOICES, ITEM, SECTIONS, label
@@ -181,16 +182,11 @@ def audit_field(name: str) -> str:
     return str(known) if known is not None else path_label(name)
 
 
-_FROM_APPLICATION = re.compile(r"application (\d+)")
-
-
 def batch_label(label: str | None) -> str:
     """A batch's label as the reader reads it: one launched from an application (stored as
     "application 14", cases/batch.py) is "filling application 14" in their language."""
-    if not label:
-        return ""
-    m = _FROM_APPLICATION.fullmatch(label)
-    return _("filling application %(n)s", n=m.group(1)) if m else label
+    app_id = application_of(label)
+    return _("filling application %(n)s", n=app_id) if app_id is not None else label or ""
 
 
 def enum_label(code: Any, enum: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from formfill.config import Settings, private_dir
 from formfill.errors import ConfigError
+from formfill.store.audit import Actor
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,15 @@ def init(app: Flask) -> None:
             session.rollback()
             session.close()
         _write_denials()
+
+
+def note_denial(
+    actor: Actor, object_type: str, object_id: object, client_id: int | None = None
+) -> None:
+    """A refused request for an object that exists, to be audited once the request ends: its
+    transaction is rolled back (it answers 404 or 403), and the entry is written after it in
+    one of its own, never while the request may hold the database's write lock."""
+    g.setdefault("denials", []).append((actor, object_type, object_id, client_id))
 
 
 def _write_denials() -> None:

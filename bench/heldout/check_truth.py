@@ -41,13 +41,14 @@ def problems_of(toml: Path, names: list[str], fields: dict[str, str]) -> list[st
     return out
 
 
-def main() -> int:
+def main(here: Path = HERE) -> int:
+    """Check the truth of the held-out set in ``here`` (its truth/ and forms/ folders)."""
     problems: list[str] = []
     total: collections.Counter[str] = collections.Counter()
     print("| form | fields | mapped | `-` | skip |\n|---|---:|---:|---:|---:|")
-    for toml in sorted((HERE / "truth").glob("*.toml")):
+    for toml in sorted((here / "truth").glob("*.toml")):
         data = tomllib.loads(toml.read_text())
-        pdf = HERE / "forms" / data["form"]
+        pdf = here / "forms" / data["form"]
         if toml.stem != pdf.stem:
             problems.append(f"{toml.name}: form {data['form']} does not match the file name")
         if not pdf.exists():

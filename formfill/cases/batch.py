@@ -219,8 +219,7 @@ def plan(
         if version is not None:
             profile, _ = load_profile(session, WORKER, client_id)
         cautions = profile_warnings(profile, on) if profile else []
-        applied = store_apps.open_programs(session, client_id)
-        sent = store_apps.sent_programs(session, client_id)
+        applied, sent = store_apps.program_stages(session, client_id)
         warned = [str(w) for w in cautions]
         for form_id in form_ids:
             problem = problems[form_id]
@@ -330,8 +329,7 @@ def run_item(
             extras["enclosures"] = enclosures(forms, batch.items if batch else [], item)
             if (to := recipient(forms, batch.items if batch else [], item)) is not None:
                 extras["recipient"] = to
-        applied = store_apps.open_programs(session, client_id)
-        sent = store_apps.sent_programs(session, client_id)
+        applied, sent = store_apps.program_stages(session, client_id)
         letter = None
         if forms.to_client(form_id):  # the next-steps letter: what the client has applied for
             language = form_id.rsplit("-", 1)[-1]
@@ -438,7 +436,7 @@ def create_for_application(
     problem = problem or _form_problem(forms, app.form_id)
     if problem:
         raise ConflictError(problem)
-    label = f"application {app.id}"
+    label = store_batches.application_label(app.id)
     batch = create(session, actor, [(app.client_id, app.form_id)], on, label)
     for item in batch.items:
         item.application_id = app.id

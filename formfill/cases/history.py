@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from formfill.store.batches import application_of
 from formfill.store.models import ApplicationEvent, Batch, ProfileVersion, User
 
 __all__ = ["EventNote", "Who", "actors", "read_note", "read_notes", "who"]
@@ -76,14 +77,11 @@ def _batch_labels(session: Session, ids: set[int]) -> dict[int, str]:
     return {bid: shown_label(bid, label) for bid, label in rows}
 
 
-_FROM_APPLICATION = re.compile(r"application \d+")
-
-
 def shown_label(batch_id: int, label: str | None) -> str:
     """A batch as a history line or a packet cover names it: its label, or its number for a
     batch with none, or one launched from an application (stored 'application 14', a code a
     reader in nb or nl would see untranslated)."""
-    if not label or _FROM_APPLICATION.fullmatch(label):
+    if not label or application_of(label) is not None:
         return f"#{batch_id}"
     return label
 

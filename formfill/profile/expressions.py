@@ -260,11 +260,6 @@ def unknown_programs(source: str, programs: Mapping[str, ProgramFact], condition
     reasons = []
     for pid in sorted(program_refs(source, condition=condition)):
         fact = programs[pid] if pid in programs else Programs()[pid]
-        said = source.replace('"', "'")
-        if fact.applied and f"programs['{pid}'].applied" in said:
-            continue  # 'applied or ...': applied decides it
-        if fact.sent and f"not programs['{pid}'].sent" in said:
-            continue  # '... and not sent': sent decides it
         if fact.status == "unknown":
             reasons.append(f"screening of {pid} is unknown ({fact.reason or 'no reason given'})")
     return "; ".join(reasons)

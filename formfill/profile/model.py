@@ -41,74 +41,71 @@ __all__ = [
 ]  # fmt: skip
 
 
+@cache
+def _currency_of(country: str) -> str | None:
+    """The currency of a country now (Babel's territory data), None for one Babel lacks."""
+    from babel.numbers import get_territory_currencies
+
+    try:
+        found = get_territory_currencies(country)
+    except Exception:  # noqa: BLE001 - an unknown territory: no currency to assume
+        return None
+    return found[0] if found else None
+
+
+def _with_currency(part: Any, amount: str, currency_key: str, currency: str | None) -> Any:
+    """``part`` with ``currency`` under ``currency_key`` where it gives ``amount`` without one."""
+    if (
+        currency is None
+        or not isinstance(part, dict)
+        or part.get(amount) in (None, "")
+        or part.get(currency_key)
+    ):
+        return part
+    return {**part, currency_key: currency}
+
+
 def _home_defaults(data: Any) -> Any:
     """A client living outside Norway: where the profile leaves the employer's and a payer's
     country and an income's currency unsaid, they are the home country's and its currency,
     not the Norwegian defaults (a Dutch client's employer was 'Norway' and their KvK number was
     checked as a Norwegian organisation number; walk 8). A household member's yearly income
-    without its currency is in the home country's, wherever home is. Only values not given
+    and the rent without their currency are in the home country's, wherever home is. An
+    employer's country is set only where there is an employer (walk 9). Only values not given
     are filled."""
     if not isinstance(data, dict):
         return data
-    current = (
-        (data.get("address") or {}).get("current")
-        if isinstance(data.get("address"), dict)
-        else None
-    )
-    home = current.get("country") if isinstance(current, dict) else None
+    addresses = data.get("address")
+    current = addresses.get("current") if isinstance(addresses, dict) else None
+    country = current.get("country") if isinstance(current, dict) else None
+    home = country.upper() if isinstance(country, str) and len(country) == 2 else None
     out = dict(data)
     work = out.get("employment")
-    known_home = home.upper() if isinstance(home, str) and len(home) == 2 else None
     if isinstance(work, dict) and not work.get("employer_country"):
-        # an employer's country only where there is an employer: a retired client with no
-        # employer showed 'Employer's country: Norway', a default nobody entered (walk 9)
         if work.get("employer") or work.get("employer_org_number"):
-            out["employment"] = {**work, "employer_country": known_home or "NO"}
-    if known_home is None:
+            out["employment"] = {**work, "employer_country": home or "NO"}
+    if home is None:
         return out
-    home = known_home
-    from babel.numbers import get_territory_currencies
-
-    try:
-        currencies = get_territory_currencies(home)
-    except Exception:  # noqa: BLE001 - an unknown territory: no currency to assume
-        currencies = []
+    currency = _currency_of(home)
     household = out.get("household")
-    members = household.get("members") if isinstance(household, dict) else None
-    if currencies and isinstance(household, dict) and isinstance(members, list):
-        # a member's yearly income (a partner's) without its currency: the home country's
-        out["household"] = {
-            **household,
-            "members": [
-                {**m, "income_currency": currencies[0]}
-                if isinstance(m, dict)
-                and m.get("yearly_gross_income") not in (None, "")
-                and not m.get("income_currency")
-                else m
-                for m in members
-            ],
-        }
-    housing = out.get("housing")
-    if (
-        currencies
-        and isinstance(housing, dict)
-        and housing.get("monthly_rent") not in (None, "")
-        and not housing.get("rent_currency")
-    ):
-        out["housing"] = {**housing, "rent_currency": currencies[0]}
-    if home == "NO":  # the field defaults are Norway's already
-        return out
+    if isinstance(household, dict) and isinstance(household.get("members"), list):
+        members = [
+            _with_currency(m, "yearly_gross_income", "income_currency", currency)
+            for m in household["members"]
+        ]
+        out["household"] = {**household, "members": members}
+    if "housing" in out:
+        out["housing"] = _with_currency(out["housing"], "monthly_rent", "rent_currency", currency)
     income = out.get("income")
-    sources = income.get("sources") if isinstance(income, dict) else None
-    if isinstance(income, dict) and isinstance(sources, list):
-        filled = []
-        for source in sources:
-            if isinstance(source, dict):
-                source = {"payer_country": home, **source}
-                if currencies and "currency" not in source:
-                    source["currency"] = currencies[0]
-            filled.append(source)
-        out["income"] = {**income, "sources": filled}
+    if home != "NO" and isinstance(income, dict) and isinstance(income.get("sources"), list):
+        # Norway's are the fields' own defaults
+        sources = [
+            {"payer_country": home, **_with_currency(src, "amount", "currency", currency)}
+            if isinstance(src, dict)
+            else src
+            for src in income["sources"]
+        ]
+        out["income"] = {**income, "sources": sources}
     return out
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "get_application",
     "list_applications",
     "open_programs",
+    "program_stages",
     "record_fill",
     "sent_programs",
 ]
@@ -58,25 +59,28 @@ PREPARING = (AppStatus.DRAFT, AppStatus.READY, AppStatus.FILLED, AppStatus.REVIE
 SENT = (AppStatus.SUBMITTED, AppStatus.ACKNOWLEDGED, AppStatus.DECIDED, AppStatus.CLOSED)
 
 
-def _programs(session: Session, client_id: int, statuses: Sequence[AppStatus]) -> frozenset[str]:
-    q = sa.select(Application.program).where(
-        Application.client_id == client_id,
-        Application.program.is_not(None),
-        Application.status.in_([s.value for s in statuses]),
+def program_stages(session: Session, client_id: int) -> tuple[frozenset[str], frozenset[str]]:
+    """(:func:`open_programs`, :func:`sent_programs`) of ``client_id``, in one query."""
+    q = sa.select(Application.program, Application.status).where(
+        Application.client_id == client_id, Application.program.is_not(None)
     )
-    return frozenset(p for p in session.scalars(q) if p)
+    rows = [(p, AppStatus(s)) for p, s in session.execute(q) if p]
+    return (
+        frozenset(p for p, s in rows if s in PREPARING),
+        frozenset(p for p, s in rows if s in SENT),
+    )
 
 
 def open_programs(session: Session, client_id: int) -> frozenset[str]:
     """The programs ``client_id`` is applying for now (an application being prepared, not yet
     sent): what the specialist chose, which a form's "what do you apply for" boxes follow."""
-    return _programs(session, client_id, PREPARING)
+    return program_stages(session, client_id)[0]
 
 
 def sent_programs(session: Session, client_id: int) -> frozenset[str]:
     """The programs ``client_id`` has applied for already (submitted, acknowledged, decided or
     closed): a form filled for another application does not ask for them again."""
-    return _programs(session, client_id, SENT)
+    return program_stages(session, client_id)[1]
 
 
 def create_application(

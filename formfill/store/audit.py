@@ -116,12 +116,8 @@ def entries(
     limit: int = 200,
 ) -> list[AuditEntry]:
     """The latest entries, newest first, optionally for one object type or object."""
-    q = sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if object_type is not None:
-        q = q.where(AuditEntry.object_type == object_type)
-    if object_id is not None:
-        q = q.where(AuditEntry.object_id == str(object_id))
-    return list(session.scalars(q))
+    object_ref = None if object_id is None else str(object_id)
+    return search(session, AuditQuery(object_type=object_type, object_id=object_ref), limit)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ item is done or failed, then done. Every update is idempotent: a done item is ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +32,20 @@ __all__ = [
     "set_job_ids",
     "start_item",
 ]
+
+
+_APPLICATION_LABEL = re.compile(r"application (\d+)")
+
+
+def application_label(application_id: int) -> str:
+    """The label of a batch launched from an application (a code, not for readers)."""
+    return f"application {application_id}"
+
+
+def application_of(label: str | None) -> int | None:
+    """The application a batch was launched from, read from its label; None for others."""
+    m = _APPLICATION_LABEL.fullmatch(label or "")
+    return int(m.group(1)) if m else None
 
 
 def visible_batch_ids(user: User) -> sa.Select[int]:

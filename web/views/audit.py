@@ -99,7 +99,9 @@ def index() -> Any:
     if supervisor:
         users_q = users_q.where(User.id.in_(_team_users()))
     users = list(db().scalars(users_q))
-    names = {u.id: u.name for u in db().scalars(sa.select(User))}
+    actors = {r.actor_id for r in rows if r.actor_id is not None}
+    found = db().execute(sa.select(User.id, User.name).where(User.id.in_(sorted(actors))))
+    names = {uid: name for uid, name in found}
     # a client's name only where the reader may see the client (an admin sees none)
     asked = {r.client_id for r in rows if r.client_id is not None}
     visible = (
